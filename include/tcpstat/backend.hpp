@@ -1,0 +1,56 @@
+// Owns the interface between the platform backends and the platform-free pipeline.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "tcpstat/endpoint.hpp"
+#include "tcpstat/model.hpp"
+#include "tcpstat/tcp_state.hpp"
+
+namespace tcpstat {
+
+enum class SourceKind { Auto, Netlink, Proc };
+
+// What to read. The filter fields are hints a backend *may* push down to the kernel to transfer
+// fewer rows; the core filter always runs afterwards, so results never depend on push-down.
+struct CollectRequest {
+    bool tcp = true;
+    bool udp = false;
+    bool ipv4 = true;
+    bool ipv6 = true;
+    StateMask states = StateMask::all();
+    std::vector<PortRange> sports;   // push-down hints (OR within each list)
+    std::vector<PortRange> dports;
+    std::vector<PortRange> any_ports;  // --port: either side
+    bool extended = false;           // fetch TCP internals when the source can
+    SourceKind source = SourceKind::Auto;
+    std::optional<std::string> proc_root;  // read a recorded tree instead of /proc
+};
+
+// Which owners to look up: by default every pid; with --pid only those.
+struct OwnerRequest {
+    std::vector<Pid> only_pids;    // empty: all processes
+    bool want_cmdline = false;
+};
+
+class Backend {
+public:
+    virtual ~Backend() = default;
+    // Reads the socket tables (no owners). Throws RuntimeError when no table at all can be read;
+    // partial trouble goes to Snapshot::warnings.
+    virtual Snapshot collect(const CollectRequest& request) = 0;
+    // Fills Socket::owners and Snapshot::processes for the sockets in the snapshot. Processes
+    // that vanish are skipped silently; unreadable ones produce one summary warning.
+    virtual void attach_owners(Snapshot& snapshot, const OwnerRequest& request) = 0;
+    // Resolves a user name to its uid (for --user NAME); nullopt when no such user.
+    virtual std::optional<std::uint32_t> uid_of_user(std::string_view name) = 0;
+};
+
+// Defined once per OS (CMake picks the file). Throws UsageError for a source the OS lacks.
+std::unique_ptr<Backend> make_system_backend(const CollectRequest& request);
+
+}  // namespace tcpstat

@@ -1,0 +1,44 @@
+// Owns the catalogue of output fields: their stable machine names, headers, types, and which
+// data each needs (owners, extended info). The format contract in docs/formats.md mirrors it.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string_view>
+#include <vector>
+
+namespace tcpstat {
+
+enum class Field : std::uint8_t {
+    Proto, Family, State, Local, Remote, Laddr, Lport, Raddr, Rport,
+    Pid, Process, Owners, User, Uid, Inode, RecvQ, SendQ, Timer, TimerMs, Retrans,
+    Rtt, Rttvar, Cwnd, Ssthresh, Mss, RetransTotal, BytesSent, BytesReceived,
+    LastSendMs, LastRecvMs, IdleMs, Netns,
+};
+
+enum class FieldType : std::uint8_t { Text, Number };
+
+struct FieldInfo {
+    Field field;
+    std::string_view name;    // machine name: json key, csv/tsv header, --fields/--sort word
+    std::string_view header;  // table header
+    FieldType type;
+    bool right_align;
+    bool needs_owners;
+    bool extended_only;       // needs -e to be collected (TCP internals)
+    std::string_view help;    // one line for docs and --help
+};
+
+std::span<const FieldInfo> all_fields();
+const FieldInfo& field_info(Field f);
+std::optional<Field> field_by_name(std::string_view name);
+
+// PROTO STATE LOCAL REMOTE PID PROCESS; with extended, the queues, uid, inode, timer and the
+// TCP internals follow.
+std::vector<Field> default_fields(bool extended);
+
+// "state,lport,pid"; throws UsageError naming the unknown field and listing the accepted ones.
+std::vector<Field> parse_field_list(std::string_view list);
+
+}  // namespace tcpstat

@@ -1,0 +1,88 @@
+// Owns the common data model every backend fills and every later stage reads: Socket, Owner,
+// Process, Snapshot. It knows nothing of platforms or output.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "tcpstat/endpoint.hpp"
+#include "tcpstat/tcp_state.hpp"
+#include "tcpstat/types.hpp"
+
+namespace tcpstat {
+
+using Pid = std::int32_t;
+
+// One process holding the socket through one file descriptor. A socket shared by a pre-fork
+// server has several owners, and each of them counts.
+struct Owner {
+    Pid pid = 0;
+    std::int32_t fd = -1;
+    bool operator==(const Owner&) const = default;
+};
+
+// The kernel's pending timer on a socket (/proc/net/tcp "tr" and "tm->when").
+enum class TimerKind : std::uint8_t { Retransmit, KeepAlive, TimeWait, ZeroWindowProbe, Other };
+struct Timer {
+    TimerKind kind = TimerKind::Other;
+    std::uint64_t expires_ms = 0;  // time left until it fires
+};
+
+// TCP internals; each field is present only where the source reports it (netlink tcp_info).
+struct TcpInfo {
+    std::optional<std::uint32_t> rtt_us;
+    std::optional<std::uint32_t> rttvar_us;
+    std::optional<std::uint32_t> cwnd;       // segments
+    std::optional<std::uint32_t> ssthresh;   // segments; absent while "infinite"
+    std::optional<std::uint32_t> mss;
+    std::optional<std::uint32_t> retrans_total;
+    std::optional<std::uint64_t> bytes_sent;      // tcpi_bytes_sent (or acked, older kernels)
+    std::optional<std::uint64_t> bytes_received;
+    std::optional<std::uint32_t> last_send_ms;    // ms since data was last sent
+    std::optional<std::uint32_t> last_recv_ms;    // ms since data was last received
+    // Time since the socket last sent or received anything: min of the two above.
+    std::optional<std::uint32_t> idle_ms() const;
+};
+
+struct Socket {
+    Protocol protocol = Protocol::Tcp;
+    Family family = Family::Inet;
+    Endpoint local;
+    Endpoint remote;
+    TcpState state = TcpState::Close;
+    std::optional<std::uint32_t> uid;
+    std::optional<std::uint64_t> inode;  // absent (not 0) for sockets with no inode: TIME_WAIT, SYN_RECV
+    std::optional<std::uint32_t> rx_queue;
+    std::optional<std::uint32_t> tx_queue;
+    std::optional<Timer> timer;
+    std::optional<std::uint32_t> retransmits;  // unrecovered retransmits of the current segment
+    std::vector<Owner> owners;                 // empty: no owner known (or none exists)
+    std::optional<std::uint64_t> netns;        // network namespace inode, when known
+    std::optional<TcpInfo> tcp_info;
+};
+
+struct Process {
+    std::string name;                   // comm: up to 15 bytes, attacker-controlled, may hold any byte
+    std::optional<std::string> cmdline; // NULs replaced by spaces
+    std::optional<std::uint32_t> uid;
+    std::optional<std::string> user;    // user name of uid, when resolvable
+};
+
+struct Snapshot {
+    std::vector<Socket> sockets;
+    std::unordered_map<Pid, Process> processes;  // joined once per pid, not per row
+    std::unordered_map<std::uint32_t, std::string> users;  // uid -> user name, for uids seen
+    std::vector<std::string> warnings;           // one line each, shown on stderr
+    std::string source;                          // "netlink", "proc", "proc:/some/root", ...
+    bool owners_attached = false;                // whether an owner lookup ran
+
+    const Process* process(Pid pid) const {
+        auto it = processes.find(pid);
+        return it == processes.end() ? nullptr : &it->second;
+    }
+};
+
+}  // namespace tcpstat

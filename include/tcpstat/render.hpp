@@ -1,0 +1,37 @@
+// Owns the entry points of the renderers: a socket listing or a small Table, in one format.
+#pragma once
+
+#include <optional>
+#include <string_view>
+#include <vector>
+
+#include "tcpstat/fields.hpp"
+#include "tcpstat/group.hpp"
+#include "tcpstat/model.hpp"
+#include "tcpstat/output.hpp"
+
+namespace tcpstat {
+
+enum class Format { Table, Tsv, Json, Jsonl, Csv, Prometheus };
+
+// "table"... ; throws UsageError listing the accepted formats.
+Format parse_format(std::string_view name);
+std::string_view format_name(Format f);
+
+struct RenderOptions {
+    Format format = Format::Table;
+    bool header = true;  // -H turns it off (table, tsv, csv)
+    bool color = false;  // already decided by the app (TTY, NO_COLOR, --color)
+    std::vector<Field> fields;
+};
+
+// Streams one row/object per socket. Text formats escape control bytes so one socket is one
+// line; JSON follows RFC 8259; CSV follows RFC 4180. Prometheus is not a listing format
+// (the app rejects it before calling).
+void render_sockets(const Snapshot& snap, const RenderOptions& opt, Output& out);
+
+// Renders a grouped/summary table. For Prometheus, every non-count column becomes a label of
+// the gauge family `tcpstat_sockets` and "count" is the value.
+void render_table(const Table& table, const RenderOptions& opt, Output& out);
+
+}  // namespace tcpstat

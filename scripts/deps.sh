@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Installs the Debian packages tcpstat needs to build and test; idempotent, as root or via sudo.
+set -euo pipefail
+
+TCPSTAT_PACKAGES=(
+  cmake g++ make pkg-config git
+  libcli11-dev libfmt-dev libgtest-dev libmnl-dev nlohmann-json3-dev
+  iproute2 procps python3
+)
+
+missing=()
+for p in "${TCPSTAT_PACKAGES[@]}" ${TCPSTAT_EXTRA_PACKAGES:-}; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if ((${#missing[@]} == 0)); then
+  exit 0
+fi
+
+if [[ $(id -u) -eq 0 ]]; then
+  as_root=()
+elif command -v sudo >/dev/null 2>&1; then
+  as_root=(sudo)
+else
+  echo "tcpstat: missing packages (${missing[*]}) and neither root nor sudo to install them" >&2
+  exit 2
+fi
+
+echo "tcpstat: installing ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+"${as_root[@]}" apt-get update -qq
+"${as_root[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
