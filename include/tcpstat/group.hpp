@@ -31,6 +31,7 @@ struct Column {
     FieldType type = FieldType::Text;
 };
 struct Table {
+    std::string name = "groups";  // JSON top-level key: "groups" or "summary"
     std::vector<Column> columns;
     std::vector<std::vector<Value>> rows;
 };
@@ -40,8 +41,12 @@ struct Table {
 // under each distinct owner value; a socket with no owner counts under null.
 Table group_sockets(const Snapshot& snap, const std::vector<GroupKey>& keys);
 
-// Counts per state x protocol/family with totals; every state by its own name.
-Table summarize(const Snapshot& snap);
+// Counts per protocol x state, one row each, with columns proto, state, ipv4, ipv6, total
+// (name "summary"). Every state of each requested protocol appears, zero counts included, in
+// state-machine order (TCP: LISTEN, SYN_SENT, SYN_RECV, ESTABLISHED, FIN_WAIT1, FIN_WAIT2,
+// CLOSE_WAIT, CLOSING, LAST_ACK, TIME_WAIT, CLOSE, then NEW_SYN_RECV/DELETE_TCB only if
+// non-zero; UDP: UNCONN, ESTAB), followed by one "total" row per protocol (state = "total").
+Table summarize(const Snapshot& snap, bool tcp, bool udp);
 
 // Stable sort of snap.sockets by one field (ascending; numbers numerically, addresses by
 // value). Throws UsageError for a field that cannot be sorted on.
