@@ -30,4 +30,16 @@ std::optional<std::uint32_t> UserNames::uid_of(std::string_view name) {
     return std::nullopt;
 }
 
+void fill_socket_users(Snapshot& snap, UserNames& names) {
+    std::uint32_t last = 0;
+    bool have_last = false;
+    for (const Socket& s : snap.sockets) {
+        if (!s.uid || (have_last && *s.uid == last)) continue;  // runs of one uid are the norm
+        last = *s.uid;
+        have_last = true;
+        if (snap.users.count(last)) continue;
+        if (const auto& n = names.name_of(last)) snap.users.emplace(last, *n);
+    }
+}
+
 }  // namespace tcpstat::procfs

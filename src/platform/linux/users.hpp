@@ -7,6 +7,8 @@
 #include <string_view>
 #include <unordered_map>
 
+#include "tcpstat/model.hpp"
+
 namespace tcpstat::procfs {
 
 class UserNames {
@@ -18,5 +20,8 @@ public:
 private:
     std::unordered_map<std::uint32_t, std::optional<std::string>> cache_;
 };
+
+// Fills snap.users with the names of every distinct socket uid (one lookup per uid).
+void fill_socket_users(Snapshot& snap, UserNames& names);
 
 }  // namespace tcpstat::procfs
