@@ -19,6 +19,8 @@ public:
 class Output {
 public:
     explicit Output(int fd, std::string name = "standard output");
+    // Appends everything to *sink instead of a file descriptor (tests, in-memory rendering).
+    explicit Output(std::string* sink);
     ~Output();  // flushes, swallowing errors (call flush() to see them)
     Output(const Output&) = delete;
     Output& operator=(const Output&) = delete;
@@ -43,6 +45,7 @@ private:
     void spill(std::string_view s);
     void write_all(const char* p, std::size_t n);
     int fd_;
+    std::string* sink_ = nullptr;
     std::string name_;
     bool tty_ = false;
     std::size_t used_ = 0;

@@ -13,6 +13,8 @@ namespace tcpstat {
 
 Output::Output(int fd, std::string name) : fd_(fd), name_(std::move(name)), tty_(::isatty(fd) == 1) {}
 
+Output::Output(std::string* sink) : fd_(-1), sink_(sink), name_("string") {}
+
 Output::~Output() {
     try {
         flush();
@@ -39,6 +41,10 @@ void Output::spill(std::string_view s) {
 }
 
 void Output::write_all(const char* p, std::size_t n) {
+    if (sink_ != nullptr) {
+        sink_->append(p, n);
+        return;
+    }
     while (n > 0) {
         ssize_t w = ::write(fd_, p, n);
         if (w < 0) {
