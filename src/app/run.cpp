@@ -1,8 +1,64 @@
-// Owns the pipeline (collect -> filter -> owners -> group/sort -> render) and exit codes.
+// Owns the app's top level: two-stage flag handling, dispatch to a command, and exit codes for
+// errors (usage/runtime: 2, or UNKNOWN 3 for `check`), broken pipes and write failures.
 #include "app/run.hpp"
 
-namespace tcpstat::app {
+#include <csignal>
+#include <cstdio>
+#include <exception>
 
-int main(int, char**) { return 2; }
+#include "app/cli.hpp"
+#include "app/commands.hpp"
+#include "tcpstat/error.hpp"
+#include "tcpstat/output.hpp"
+
+namespace tcpstat::app {
+namespace {
+
+constexpr int kCheckUnknown = 3;
+
+int dispatch(Options& options, Output& out) {
+    switch (options.command) {
+        case Command::List: return run_list(options, out);
+        case Command::Summary: return run_summary(options, out);
+        case Command::Check: return run_check(options, out);
+        case Command::Explain: return run_explain(options, out);
+    }
+    return 2;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+#ifdef SIGPIPE
+    // A closed pipe must surface as EPIPE so `tcpstat | head -1` ends quietly, not by a signal.
+    std::signal(SIGPIPE, SIG_IGN);
+#endif
+    int code = 0;
+    auto raw = parse_command_line(argc, argv, code);
+    if (!raw) return code;
+    // Errors in `check` are UNKNOWN (3) per the Monitoring Plugins guidelines.
+    const int error_code = raw->command == Command::Check ? kCheckUnknown : 2;
+    const char* prefix = raw->command == Command::Check ? "TCPSTAT UNKNOWN - " : "tcpstat: ";
+    // A monitoring system reads the plugin's stdout; everyone else expects errors on stderr.
+    std::FILE* where = raw->command == Command::Check ? stdout : stderr;
+    try {
+        Options options = to_options(*raw);
+        Output out(1);
+        code = dispatch(options, out);
+        out.flush();
+        return code;
+    } catch (const BrokenPipe&) {
+        return code;
+    } catch (const UsageError& e) {
+        std::fprintf(where, "%s%s\n", prefix, e.what());
+    } catch (const RuntimeError& e) {
+        std::fprintf(where, "%s%s\n", prefix, e.what());
+    } catch (const std::bad_alloc&) {
+        std::fprintf(where, "%sout of memory\n", prefix);
+    } catch (const std::exception& e) {
+        std::fprintf(where, "%sinternal error: %s\n", prefix, e.what());
+    }
+    return error_code;
+}
 
 }  // namespace tcpstat::app

@@ -1,0 +1,194 @@
+// Owns stage one of flag handling: every command, option and help text, declared with CLI11.
+#include "app/cli.hpp"
+
+#include <cstdio>
+#include <string>
+#include <string_view>
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include "tcpstat_version.hpp"
+
+namespace tcpstat::app {
+namespace {
+
+constexpr const char* kMainExamples = R"(
+Examples:
+  tcpstat --state close_wait                  each CLOSE_WAIT socket with its pid and process
+  tcpstat -s close_wait -g pid,process        which process holds them, counted
+  tcpstat -s close-wait,time_wait --port 6800 two states, one port (either side)
+  tcpstat -u -l                               listening / unconnected UDP sockets
+  tcpstat -p 1234 -H                          sockets of pid 1234, no header, for grep
+  tcpstat --count -s established --dport 5432 a number, for scripts
+  tcpstat -f jsonl | jq .                     one JSON object per socket
+  tcpstat summary                             counts per state, every state by its name
+  tcpstat check -s close_wait --per process --warn 50 --crit 200
+  tcpstat explain close_wait                  what the state means and what to do
+
+Exit status: 0 some socket matched, 1 none matched, 2 usage or runtime error
+(check: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN).
+)";
+
+std::string version_text() {
+    std::string v = fmt::format("tcpstat {}", TCPSTAT_VERSION);
+    std::string_view commit = TCPSTAT_GIT_COMMIT;
+    if (!commit.empty()) v += fmt::format(" (git {})", commit);
+    return v;
+}
+
+// `-p` takes a pid here (as in lsof), but `netstat -tanp`/`ss -tanp` reflexes type it bare.
+bool bare_pid_flag(int argc, char** argv) {
+    for (int i = 1; i < argc; ++i) {
+        std::string_view a = argv[i];
+        if (a == "--") return false;
+        bool short_cluster = a.size() >= 2 && a[0] == '-' && a[1] != '-';
+        bool p_last = short_cluster && a.back() == 'p' && a.find_first_not_of("tuanl46Hep", 1) == std::string_view::npos;
+        bool is_pid_opt = a == "--pid" || p_last;
+        if (!is_pid_opt) continue;
+        if (i + 1 >= argc) return true;
+        std::string_view next = argv[i + 1];
+        if (!next.empty() && next[0] == '-') return true;
+    }
+    return false;
+}
+
+void add_filters(CLI::App& app, RawFlags& raw) {
+    auto list = [&](const char* name, std::vector<std::string>& v, const char* type, const char* help) {
+        app.add_option(name, v, help)->type_name(type)->allow_extra_args(false)->group("Filters");
+    };
+    list("-s,--state", raw.states, "STATE,...",
+         "TCP states, any spelling (close_wait, CLOSE-WAIT, closewait) or groups: all, connected, "
+         "synchronized, listening, bucket, big");
+    app.add_flag("-t,--tcp", raw.tcp, "TCP sockets (the default)")->group("Filters");
+    app.add_flag("-u,--udp", raw.udp, "UDP sockets (with -t: both)")->group("Filters");
+    app.add_flag("-4,--ipv4", raw.ipv4, "IPv4 only")->group("Filters");
+    app.add_flag("-6,--ipv6", raw.ipv6, "IPv6 only (v4-mapped addresses included)")->group("Filters");
+    app.add_flag("-l,--listening", raw.listening, "listening TCP and unconnected UDP sockets")
+        ->group("Filters");
+    list("-p,--pid", raw.pids, "PID,...", "sockets owned by these pids (owners are shown anyway)");
+    list("-c,--process", raw.processes, "NAME,...", "sockets owned by processes whose name starts with NAME");
+    list("--user", raw.users, "USER,...", "sockets of this user name or uid");
+    list("--port", raw.ports, "PORT,...", "local or remote port, or a range such as 8000-8100");
+    list("--sport", raw.sports, "PORT,...", "local port or range");
+    list("--dport", raw.dports, "PORT,...", "remote port or range");
+    list("--src", raw.src, "ADDR[/N],...", "local address or prefix, e.g. 10.0.0.0/8, ::1");
+    list("--dst", raw.dst, "ADDR[/N],...", "remote address or prefix");
+    // netstat/ss muscle memory: tcpstat already shows all states, numerically.
+    app.add_flag("-a,--all", std::string("accepted for netstat/ss habits; all states are shown anyway"))->group("");
+    app.add_flag("-n,--numeric", std::string("accepted for netstat/ss habits; output is always numeric"))->group("");
+}
+
+void add_source(CLI::App& app, RawFlags& raw) {
+    app.add_option("--source", raw.source, "where to read sockets: auto (netlink, else /proc), netlink, proc")
+        ->type_name("SRC")->group("Source");
+    app.add_option("--proc-root", raw.proc_root, "read a recorded /proc tree instead of /proc (implies --source proc)")
+        ->type_name("DIR")->group("Source");
+}
+
+void add_output(CLI::App& app, RawFlags& raw, bool listing) {
+    app.add_option("-f,--format", raw.format, "table, tsv, json, jsonl, csv, prometheus")
+        ->type_name("FMT")->group("Output");
+    app.add_flag("-H,--no-header", raw.no_header, "omit the header line")->group("Output");
+    app.add_option("--color", raw.color, "auto (TTY and no NO_COLOR), always, never")
+        ->type_name("WHEN")->group("Output");
+    if (!listing) return;
+    app.add_option("-g,--group-by", raw.group_by,
+                   "one row per group with its count, largest first; keys: state, proto, family, "
+                   "pid, process, user, lport, rport, laddr, raddr, netns")
+        ->type_name("KEY,...")->group("Output");
+    app.add_flag("--count", raw.count, "print only the number of matching sockets")->group("Output");
+    app.add_option("--fields", raw.fields, "columns to show, in order (see docs/formats.md)")
+        ->type_name("FIELD,...")->group("Output");
+    app.add_option("--sort", raw.sort, "sort the listing by one field, e.g. lport, state, recv_q")
+        ->type_name("FIELD")->group("Output");
+    app.add_flag("-e,--extended", raw.extended,
+                 "queues, user, inode, timers, and from netlink rtt, cwnd, idle time")
+        ->group("Output");
+}
+
+}  // namespace
+
+std::optional<RawFlags> parse_command_line(int argc, char** argv, int& exit_code) {
+    RawFlags raw;
+    CLI::App app{"tcpstat: which TCP states are your sockets in, and which process owns them.", "tcpstat"};
+    app.footer(kMainExamples);
+    app.set_version_flag("-V,--version", version_text());
+    app.require_subcommand(0, 1);
+    add_filters(app, raw);
+    add_output(app, raw, true);
+    add_source(app, raw);
+
+    CLI::App* summary = app.add_subcommand("summary", "count sockets per state and protocol, every state by its name");
+    summary->fallthrough();
+    summary->footer(R"(
+Examples:
+  tcpstat summary                 TCP counts per state, IPv4 and IPv6
+  tcpstat summary -t -u           TCP and UDP
+  tcpstat summary --port 6800     only sockets on port 6800
+  tcpstat summary -f prometheus   gauges for node_exporter's textfile collector
+)");
+
+    CLI::App* check = app.add_subcommand("check", "monitoring-plugin check: thresholds on socket counts");
+    check->fallthrough();
+    check->add_option("--warn", raw.warn, "WARNING threshold range (10, 10:, ~:10, 10:20, @10:20)")->type_name("RANGE");
+    check->add_option("--crit", raw.crit, "CRITICAL threshold range")->type_name("RANGE");
+    check->add_option("--per", raw.per, "apply thresholds per group: none, pid, process, lport, raddr")->type_name("KEY");
+    check->footer(R"(
+Examples:
+  tcpstat check -s close_wait --warn 50 --crit 200
+  tcpstat check -s close_wait --per process --warn 50 --crit 200
+  tcpstat check -s time_wait --per raddr --warn 10000 --crit 25000
+
+Exit status: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.
+)");
+
+    CLI::App* explain = app.add_subcommand("explain", "what a TCP state means, who waits for what, and what to do");
+    explain->add_option("STATE", raw.explain_state, "a state in any spelling; omit for the state diagram");
+    explain->footer(R"(
+Examples:
+  tcpstat explain                 the TCP state machine, one line per state
+  tcpstat explain close_wait      why CLOSE_WAIT piles up, and how to find the culprit
+)");
+
+    if (bare_pid_flag(argc, argv)) {
+        std::fprintf(stderr,
+                     "tcpstat: -p/--pid needs a PID: owners (pid and process) are shown by default, "
+                     "-p is only needed to filter by pid, e.g. -p 1234\n");
+        exit_code = 2;
+        return std::nullopt;
+    }
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::CallForHelp& e) {
+        exit_code = app.exit(e);
+        return std::nullopt;
+    } catch (const CLI::CallForAllHelp& e) {
+        exit_code = app.exit(e);
+        return std::nullopt;
+    } catch (const CLI::CallForVersion& e) {
+        exit_code = app.exit(e);
+        return std::nullopt;
+    } catch (const CLI::ParseError& e) {
+        std::string msg = e.what();
+        for (char& c : msg)
+            if (c == '\n') c = ' ';
+        // A monitoring system runs `check`: its bad arguments are UNKNOWN (3), on stdout.
+        bool is_check = false;
+        for (int i = 1; i < argc; ++i) is_check = is_check || std::string_view(argv[i]) == "check";
+        if (is_check) {
+            std::printf("TCPSTAT UNKNOWN - %s (see tcpstat check --help)\n", msg.c_str());
+            exit_code = 3;
+        } else {
+            std::fprintf(stderr, "tcpstat: %s (see tcpstat --help)\n", msg.c_str());
+            exit_code = 2;
+        }
+        return std::nullopt;
+    }
+    if (summary->parsed()) raw.command = Command::Summary;
+    if (check->parsed()) raw.command = Command::Check;
+    if (explain->parsed()) raw.command = Command::Explain;
+    return raw;
+}
+
+}  // namespace tcpstat::app

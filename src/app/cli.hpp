@@ -1,0 +1,14 @@
+// Owns stage one of flag handling: the CLI11 definition of every command, option and help text.
+#pragma once
+
+#include <optional>
+
+#include "app/options.hpp"
+
+namespace tcpstat::app {
+
+// Parses argv into RawFlags. Returns nullopt with `exit_code` set when parsing already decided
+// the outcome (--help/--version printed: 0; a usage error printed on one line: 2).
+std::optional<RawFlags> parse_command_line(int argc, char** argv, int& exit_code);
+
+}  // namespace tcpstat::app

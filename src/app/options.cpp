@@ -1,0 +1,232 @@
+// Owns stage two of flag handling: raw strings -> validated Options, with one-line errors.
+#include "app/options.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <string_view>
+
+#include <fmt/format.h>
+
+#include "tcpstat/check.hpp"
+#include "tcpstat/error.hpp"
+
+namespace tcpstat::app {
+namespace {
+
+// Every list option accepts both `-s a,b` and `-s a -s b`.
+template <typename F>
+void for_each_item(const std::vector<std::string>& raw, F&& f) {
+    for (const std::string& entry : raw) {
+        std::string_view rest = entry;
+        while (true) {
+            auto comma = rest.find(',');
+            std::string_view item = rest.substr(0, comma);
+            while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
+            while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
+            f(item);
+            if (comma == std::string_view::npos) break;
+            rest.remove_prefix(comma + 1);
+        }
+    }
+}
+
+Pid parse_pid(std::string_view text) {
+    Pid pid = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), pid);
+    if (text.empty() || ec != std::errc() || end != text.data() + text.size() || pid <= 0)
+        throw UsageError(fmt::format(
+            "invalid pid '{}': expected a positive process id such as 1234 "
+            "(owners are shown by default; -p only filters by pid)",
+            text));
+    return pid;
+}
+
+std::optional<std::uint32_t> parse_uid(std::string_view text) {
+    std::uint32_t uid = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), uid);
+    if (text.empty() || ec != std::errc() || end != text.data() + text.size()) return std::nullopt;
+    return uid;
+}
+
+SourceKind parse_source(std::string_view s) {
+    if (s == "auto") return SourceKind::Auto;
+    if (s == "netlink") return SourceKind::Netlink;
+    if (s == "proc") return SourceKind::Proc;
+    throw UsageError(fmt::format("invalid --source '{}': expected auto, netlink or proc", s));
+}
+
+ColorMode parse_color(std::string_view s) {
+    if (s == "auto") return ColorMode::Auto;
+    if (s == "always") return ColorMode::Always;
+    if (s == "never") return ColorMode::Never;
+    throw UsageError(fmt::format("invalid --color '{}': expected auto, always or never", s));
+}
+
+bool has_owner_field(const std::vector<Field>& fields) {
+    return std::any_of(fields.begin(), fields.end(),
+                       [](Field f) { return field_info(f).needs_owners; });
+}
+
+
+}  // namespace
+
+std::vector<Field> default_fields_for(Format f, bool extended) {
+    if (f == Format::Table) return default_fields(extended);
+    std::vector<Field> out = {Field::Proto,  Field::Family, Field::State,  Field::Laddr,
+                              Field::Lport,  Field::Raddr,  Field::Rport,  Field::RecvQ,
+                              Field::SendQ,  Field::Uid,    Field::User,   Field::Inode,
+                              Field::Timer,  Field::TimerMs, Field::Retrans, Field::Pid,
+                              Field::Process, Field::Owners};
+    if (extended) {
+        for (Field x : {Field::Rtt, Field::Rttvar, Field::Cwnd, Field::Ssthresh, Field::Mss,
+                        Field::RetransTotal, Field::BytesSent, Field::BytesReceived,
+                        Field::LastSendMs, Field::LastRecvMs, Field::IdleMs})
+            out.push_back(x);
+    }
+    return out;
+}
+
+bool Options::needs_owners() const {
+    if (filter.needs_owners()) return true;
+    switch (command) {
+        case Command::List:
+            if (count) return false;
+            if (!group_by.empty())
+                return std::any_of(group_by.begin(), group_by.end(), group_key_needs_owners);
+            return has_owner_field(render.fields);
+        case Command::Check:
+            return check.per == "pid" || check.per == "process";
+        case Command::Summary:
+        case Command::Explain:
+            return false;
+    }
+    return false;
+}
+
+Options to_options(const RawFlags& raw) {
+    Options o;
+    o.command = raw.command;
+    Filter& f = o.filter;
+
+    f.tcp = raw.tcp || !raw.udp;
+    f.udp = raw.udp;
+    f.ipv4 = raw.ipv4 || !raw.ipv6;
+    f.ipv6 = raw.ipv6 || !raw.ipv4;
+    f.listening = raw.listening;
+
+    if (!raw.states.empty()) {
+        std::string joined;
+        for (const auto& s : raw.states) {
+            if (!joined.empty()) joined += ',';
+            joined += s;
+        }
+        f.states = parse_state_list(joined);
+    }
+    for_each_item(raw.pids, [&](std::string_view t) { f.pids.push_back(parse_pid(t)); });
+    for_each_item(raw.processes, [&](std::string_view t) {
+        if (t.empty()) throw UsageError("empty --process name: expected a process name such as nginx");
+        f.process_names.emplace_back(t);
+    });
+    for_each_item(raw.users, [&](std::string_view t) {
+        if (t.empty()) throw UsageError("empty --user: expected a user name or a numeric uid");
+        if (auto uid = parse_uid(t)) f.uids.push_back(*uid);
+        else o.user_names.emplace_back(t);
+    });
+    for_each_item(raw.ports, [&](std::string_view t) { f.ports.push_back(parse_port_range(t)); });
+    for_each_item(raw.sports, [&](std::string_view t) { f.sports.push_back(parse_port_range(t)); });
+    for_each_item(raw.dports, [&](std::string_view t) { f.dports.push_back(parse_port_range(t)); });
+    for_each_item(raw.src, [&](std::string_view t) { f.src.push_back(parse_cidr(t)); });
+    for_each_item(raw.dst, [&](std::string_view t) { f.dst.push_back(parse_cidr(t)); });
+
+    o.count = raw.count;
+    o.extended = raw.extended;
+    if (!raw.group_by.empty()) o.group_by = parse_group_keys(raw.group_by);
+
+    o.render.format = parse_format(raw.format);
+    o.render.header = !raw.no_header;
+    o.color = parse_color(raw.color);
+    o.fields_given = !raw.fields.empty();
+    o.render.fields = o.fields_given ? parse_field_list(raw.fields)
+                                     : default_fields_for(o.render.format, raw.extended);
+
+    if (!raw.sort.empty()) {
+        auto key = field_by_name(raw.sort);
+        if (!key || *key == Field::Owners) {
+            std::string names;
+            for (const FieldInfo& fi : all_fields()) {
+                if (fi.field == Field::Owners) continue;
+                if (!names.empty()) names += ", ";
+                names += fi.name;
+            }
+            throw UsageError(fmt::format("invalid --sort '{}': expected one of {}", raw.sort, names));
+        }
+        o.sort_key = key;
+    }
+
+    // Combinations that cannot mean anything.
+    if (o.count && !o.group_by.empty())
+        throw UsageError("--count and --group-by cannot be combined: --group-by already counts per group");
+    if (o.sort_key && !o.group_by.empty())
+        throw UsageError("--sort applies to listings; groups are always ordered by count");
+    if (o.fields_given && (!o.group_by.empty() || o.count))
+        throw UsageError("--fields applies to listings; with --group-by or --count the columns are fixed");
+    if (o.render.format == Format::Prometheus && o.command == Command::List && o.group_by.empty())
+        throw UsageError("-f prometheus needs --group-by (e.g. -g state,process) or the summary command");
+    if (o.render.format == Format::Prometheus && o.count)
+        throw UsageError("-f prometheus cannot be combined with --count: use --group-by");
+    if (o.command == Command::Summary && (!o.group_by.empty() || o.count || o.sort_key))
+        throw UsageError("summary takes filters and -f/-H only; --group-by, --count and --sort belong to listings");
+
+    // Where to read from.
+    CollectRequest& r = o.request;
+    r.source = parse_source(raw.source);
+    if (!raw.proc_root.empty()) {
+        if (r.source == SourceKind::Netlink)
+            throw UsageError("--proc-root reads a recorded /proc tree and cannot be combined with --source netlink");
+        r.source = SourceKind::Proc;
+        r.proc_root = raw.proc_root;
+    }
+    r.tcp = f.tcp;
+    r.udp = f.udp;
+    r.ipv4 = f.ipv4;
+    r.ipv6 = f.ipv6;
+    r.states = f.states;
+    if (f.listening) {
+        StateMask listen_like = StateMask::of(TcpState::Listen);
+        listen_like.add(TcpState::Close);
+        r.states = StateMask(r.states.bits() & listen_like.bits());
+    }
+    r.sports = f.sports;
+    r.dports = f.dports;
+    r.any_ports = f.ports;
+    r.extended = o.extended || std::any_of(o.render.fields.begin(), o.render.fields.end(),
+                                           [](Field x) { return field_info(x).extended_only; });
+
+    if (o.command == Command::Check) {
+        parse_check_per(raw.per);  // validated here so a typo fails before any I/O
+        o.check = {raw.warn, raw.crit, raw.per};
+    }
+    if (o.command == Command::Explain && !raw.explain_state.empty()) {
+        auto mask = parse_state_word(raw.explain_state);
+        std::optional<TcpState> single;
+        if (mask) {
+            for (int v = 1; v < kStateCount; ++v) {
+                auto s = static_cast<TcpState>(v);
+                if (!mask->has(s)) continue;
+                if (single) {
+                    single.reset();
+                    break;
+                }
+                single = s;
+            }
+        }
+        if (!single)
+            throw UsageError(fmt::format("cannot explain '{}': expected one state, e.g. close_wait; "
+                                         "states: {}",
+                                         raw.explain_state, accepted_state_names()));
+        o.explain_state = single;
+    }
+    return o;
+}
+
+}  // namespace tcpstat::app

@@ -1,0 +1,65 @@
+// Owns the two stages of flag handling: the raw strings CLI11 fills, and the validated Options.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "tcpstat/backend.hpp"
+#include "tcpstat/fields.hpp"
+#include "tcpstat/filter.hpp"
+#include "tcpstat/group.hpp"
+#include "tcpstat/render.hpp"
+
+namespace tcpstat::app {
+
+enum class Command { List, Summary, Check, Explain };
+enum class ColorMode { Auto, Always, Never };
+
+// Stage one: exactly what the user typed, no interpretation. Lists may come as repeated options
+// or comma-separated values; both are kept as given.
+struct RawFlags {
+    Command command = Command::List;
+    std::vector<std::string> states, pids, processes, users, ports, sports, dports, src, dst;
+    bool tcp = false, udp = false, ipv4 = false, ipv6 = false, listening = false;
+    bool count = false, no_header = false, extended = false;
+    std::string group_by, fields, sort, format = "table", color = "auto", source = "auto";
+    std::string proc_root;
+    std::string explain_state;
+    // check
+    std::string warn, crit, per = "none";
+};
+
+struct CheckOptions {
+    std::string warn, crit;  // threshold ranges, parsed by the check command
+    std::string per;
+};
+
+// Stage two: validated, typed, no I/O done yet.
+struct Options {
+    Command command = Command::List;
+    Filter filter;
+    std::vector<std::string> user_names;  // --user NAMEs, resolved to uids once a backend exists
+    CollectRequest request;
+    bool count = false;
+    std::vector<GroupKey> group_by;
+    std::optional<Field> sort_key;
+    RenderOptions render;
+    ColorMode color = ColorMode::Auto;
+    bool fields_given = false;
+    bool extended = false;
+    std::optional<TcpState> explain_state;
+    CheckOptions check;
+
+    // Whether anything downstream needs the (expensive) owner walk.
+    bool needs_owners() const;
+};
+
+// Throws UsageError with a one-line message naming the bad value and the accepted ones.
+Options to_options(const RawFlags& raw);
+
+// Fields shown when --fields is not given: a compact set for the table, everything for the
+// machine formats (so a CSV or JSONL export carries every field).
+std::vector<Field> default_fields_for(Format f, bool extended);
+
+}  // namespace tcpstat::app

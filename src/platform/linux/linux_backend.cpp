@@ -1,0 +1,64 @@
+// Owns the Linux Backend: picks netlink or /proc for the tables, falls back, and walks owners.
+#include <memory>
+#include <string>
+
+#include <fmt/format.h>
+
+#include "netlink.hpp"
+#include "owners.hpp"
+#include "procfs.hpp"
+#include "tcpstat/backend.hpp"
+#include "tcpstat/error.hpp"
+#include "users.hpp"
+
+namespace tcpstat {
+namespace {
+
+class LinuxBackend final : public Backend {
+public:
+    explicit LinuxBackend(const CollectRequest& r)
+        : proc_root_(r.proc_root.value_or("/proc")) {}
+
+    Snapshot collect(const CollectRequest& request) override {
+        switch (request.source) {
+            case SourceKind::Proc:
+                return procfs::read_tables(request, proc_root_);
+            case SourceKind::Netlink:
+                try {
+                    return netlink::read_tables(request);
+                } catch (const netlink::Unavailable& e) {
+                    throw RuntimeError(fmt::format("netlink sock_diag is not available: {} (try --source proc)", e.what()));
+                }
+            case SourceKind::Auto:
+                break;
+        }
+        try {
+            return netlink::read_tables(request);
+        } catch (const netlink::Unavailable& e) {
+            Snapshot snap = procfs::read_tables(request, proc_root_);
+            snap.warnings.insert(snap.warnings.begin(),
+                                 fmt::format("netlink sock_diag is not available ({}); read {}/net instead",
+                                             e.what(), proc_root_));
+            return snap;
+        }
+    }
+
+    void attach_owners(Snapshot& snapshot, const OwnerRequest& request) override {
+        procfs::attach_owners(snapshot, request, proc_root_);
+    }
+
+    std::optional<std::uint32_t> uid_of_user(std::string_view name) override {
+        return procfs::UserNames::uid_of(name);
+    }
+
+private:
+    std::string proc_root_;
+};
+
+}  // namespace
+
+std::unique_ptr<Backend> make_system_backend(const CollectRequest& request) {
+    return std::make_unique<LinuxBackend>(request);
+}
+
+}  // namespace tcpstat

@@ -1,0 +1,59 @@
+// Owns the helpers live tests share: running the real binary, and child processes that hold real
+// loopback sockets in chosen TCP states.
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace tcpstat::testing {
+
+struct RunResult {
+    int exit_code = -1;  // 128+N when killed by signal N
+    std::string out;
+    std::string err;
+};
+
+// Runs the tcpstat binary with args (no shell), bounded by a timeout; extra_env is "K=V" items.
+RunResult run_tcpstat(const std::vector<std::string>& args, const std::vector<std::string>& extra_env = {},
+                      int timeout_seconds = 60);
+
+// Socket helpers (abort the test process on failure: they run in children too).
+int listen_tcp(bool v6, int backlog = 128);   // on 127.0.0.1 / ::1, kernel-chosen port
+int listen_udp(bool v6);
+std::uint16_t local_port(int fd);
+std::uint64_t socket_inode(int fd);
+int connect_tcp(bool v6, std::uint16_t port);
+int accept_one(int listener);
+
+// A forked child that runs `body`, reports a line of text to the parent when ready (via
+// report()), then holds its sockets until stopped. It dies with the test process (PDEATHSIG) and
+// on its own after a bounded time, so nothing outlives a test.
+class Child {
+public:
+    using Body = std::function<std::string()>;  // returns the ready line (e.g. ports)
+    explicit Child(Body body, const std::string& name = "");
+    ~Child();
+    Child(const Child&) = delete;
+    Child& operator=(const Child&) = delete;
+
+    pid_t pid() const { return pid_; }
+    const std::string& ready_line() const { return line_; }
+    void stop();
+
+private:
+    pid_t pid_ = -1;
+    std::string line_;
+};
+
+// Splits text into lines (no trailing empty line).
+std::vector<std::string> lines_of(const std::string& text);
+// Splits one line on a delimiter.
+std::vector<std::string> split(const std::string& line, char delim);
+// Waits (bounded) until `pred` is true, polling every 20 ms; returns its final value.
+bool eventually(const std::function<bool()>& pred, int timeout_ms = 5000);
+
+}  // namespace tcpstat::testing
