@@ -75,8 +75,8 @@ void add_filters(CLI::App& app, RawFlags& raw) {
     list("--src", raw.src, "ADDR[/N],...", "local address or prefix, e.g. 10.0.0.0/8, ::1");
     list("--dst", raw.dst, "ADDR[/N],...", "remote address or prefix");
     // netstat/ss muscle memory: tcpstat already shows all states, numerically.
-    app.add_flag("-a,--all", std::string("accepted for netstat/ss habits; all states are shown anyway"))->group("");
-    app.add_flag("-n,--numeric", std::string("accepted for netstat/ss habits; output is always numeric"))->group("");
+    app.add_flag("-a,--all")->description("accepted for netstat/ss habits; all states are shown anyway")->group("");
+    app.add_flag("-n,--numeric")->description("accepted for netstat/ss habits; output is always numeric")->group("");
 }
 
 void add_source(CLI::App& app, RawFlags& raw) {
