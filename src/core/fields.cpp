@@ -1,0 +1,137 @@
+// Owns the field catalogue (names, headers, types, needs) and the parsing of --fields lists.
+#include "tcpstat/fields.hpp"
+
+#include <array>
+#include <fmt/format.h>
+
+#include "tcpstat/error.hpp"
+
+namespace tcpstat {
+
+namespace {
+
+constexpr auto T = FieldType::Text;
+constexpr auto N = FieldType::Number;
+
+// In enum order, so that field_info() is an index. Names are a public contract: never rename.
+constexpr FieldInfo kFields[] = {
+    {Field::Proto, "proto", "PROTO", T, false, false, false, "protocol: tcp or udp"},
+    {Field::Family, "family", "FAMILY", T, false, false, false, "address family: ipv4 or ipv6"},
+    {Field::State, "state", "STATE", T, false, false, false, "socket state, e.g. ESTABLISHED; UDP: UNCONN or ESTAB"},
+    {Field::Local, "local", "LOCAL", T, false, false, false, "local address and port, e.g. 127.0.0.1:80 or [::1]:80"},
+    {Field::Remote, "remote", "REMOTE", T, false, false, false, "remote address and port; port 0 shows as *"},
+    {Field::Laddr, "laddr", "LADDR", T, false, false, false, "local address alone"},
+    {Field::Lport, "lport", "LPORT", N, true, false, false, "local port"},
+    {Field::Raddr, "raddr", "RADDR", T, false, false, false, "remote address alone"},
+    {Field::Rport, "rport", "RPORT", N, true, false, false, "remote port"},
+    {Field::Pid, "pid", "PID", N, true, true, false, "process id of the owner (several if the socket is shared)"},
+    {Field::Process, "process", "PROCESS", T, false, true, false, "process name (comm) of the owner"},
+    {Field::Owners, "owners", "OWNERS", T, false, true, false, "every owner as pid/fd and name"},
+    {Field::User, "user", "USER", T, false, false, false, "user name of the socket's uid, or the uid"},
+    {Field::Uid, "uid", "UID", N, true, false, false, "numeric uid that created the socket"},
+    {Field::Inode, "inode", "INODE", N, true, false, false, "socket inode number; absent for TIME_WAIT and SYN_RECV"},
+    {Field::RecvQ, "recv_q", "RECV-Q", N, true, false, false, "bytes received but not yet read; LISTEN: pending connections"},
+    {Field::SendQ, "send_q", "SEND-Q", N, true, false, false, "bytes sent but not yet acknowledged; LISTEN: backlog size"},
+    {Field::Timer, "timer", "TIMER", T, false, false, false, "pending kernel timer: retransmit, keepalive, timewait, probe"},
+    {Field::TimerMs, "timer_ms", "TIMER-MS", N, true, false, false, "milliseconds until the timer fires"},
+    {Field::Retrans, "retrans", "RETRANS", N, true, false, false, "unrecovered retransmits of the current segment"},
+    {Field::Rtt, "rtt_us", "RTT-US", N, true, false, true, "smoothed round-trip time in microseconds"},
+    {Field::Rttvar, "rttvar_us", "RTTVAR-US", N, true, false, true, "round-trip time variance in microseconds"},
+    {Field::Cwnd, "cwnd", "CWND", N, true, false, true, "congestion window in segments"},
+    {Field::Ssthresh, "ssthresh", "SSTHRESH", N, true, false, true, "slow-start threshold in segments; absent while unbounded"},
+    {Field::Mss, "mss", "MSS", N, true, false, true, "maximum segment size in bytes"},
+    {Field::RetransTotal, "retrans_total", "RETRANS-TOTAL", N, true, false, true, "retransmitted segments over the connection's life"},
+    {Field::BytesSent, "bytes_sent", "BYTES-SENT", N, true, false, true, "bytes sent (acknowledged on older kernels)"},
+    {Field::BytesReceived, "bytes_received", "BYTES-RECEIVED", N, true, false, true, "bytes received"},
+    {Field::LastSendMs, "last_send_ms", "LAST-SEND-MS", N, true, false, true, "milliseconds since data was last sent"},
+    {Field::LastRecvMs, "last_recv_ms", "LAST-RECV-MS", N, true, false, true, "milliseconds since data was last received"},
+    {Field::IdleMs, "idle_ms", "IDLE-MS", N, true, false, true, "milliseconds since anything was sent or received"},
+    {Field::Netns, "netns", "NETNS", N, true, false, false, "network namespace inode"},
+};
+
+constexpr bool in_enum_order() {
+    for (std::size_t i = 0; i < std::size(kFields); ++i)
+        if (static_cast<std::size_t>(kFields[i].field) != i) return false;
+    return true;
+}
+static_assert(in_enum_order(), "kFields must follow the Field enum order");
+static_assert(std::size(kFields) == static_cast<std::size_t>(Field::Netns) + 1, "every field needs an entry");
+
+std::string accepted_field_names() {
+    std::string out;
+    for (const auto& f : kFields) {
+        if (!out.empty()) out += ", ";
+        out += f.name;
+    }
+    return out;
+}
+
+bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+
+std::string_view trim(std::string_view s) {
+    while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
+    while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
+    return s;
+}
+
+}  // namespace
+
+std::span<const FieldInfo> all_fields() { return kFields; }
+
+const FieldInfo& field_info(Field f) {
+    auto i = static_cast<std::size_t>(f);
+    return i < std::size(kFields) ? kFields[i] : kFields[0];
+}
+
+// Case-insensitive, and '-' stands for '_', so a table header such as RECV-Q is accepted too.
+std::optional<Field> field_by_name(std::string_view name) {
+    for (const auto& f : kFields) {
+        if (f.name.size() != name.size()) continue;
+        bool same = true;
+        for (std::size_t i = 0; i < name.size() && same; ++i) {
+            char c = name[i];
+            if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+            if (c == '-') c = '_';
+            same = c == f.name[i];
+        }
+        if (same) return f.field;
+    }
+    return std::nullopt;
+}
+
+std::vector<Field> default_fields(bool extended) {
+    if (!extended) {
+        return {Field::Proto, Field::State, Field::Local, Field::Remote, Field::Pid, Field::Process};
+    }
+    return {Field::Proto, Field::State,   Field::RecvQ, Field::SendQ, Field::Local, Field::Remote,
+            Field::User,  Field::Inode,   Field::Timer, Field::TimerMs, Field::Retrans, Field::Rtt,
+            Field::Cwnd,  Field::IdleMs,  Field::Pid,   Field::Process};
+}
+
+std::vector<Field> parse_field_list(std::string_view list) {
+    std::vector<Field> out;
+    while (true) {
+        auto comma = list.find(',');
+        auto item = trim(list.substr(0, comma));
+        if (!item.empty()) {
+            auto f = field_by_name(item);
+            if (!f) {
+                throw UsageError(fmt::format("unknown field '{}': expected one of {}", item,
+                                             accepted_field_names()));
+            }
+            // A repeated field would give JSON objects a duplicate key.
+            for (Field seen : out) {
+                if (seen == *f) throw UsageError(fmt::format("field '{}' is listed twice", item));
+            }
+            out.push_back(*f);
+        }
+        if (comma == std::string_view::npos) break;
+        list.remove_prefix(comma + 1);
+    }
+    if (out.empty()) {
+        throw UsageError(fmt::format("empty field list: expected one of {}", accepted_field_names()));
+    }
+    return out;
+}
+
+}  // namespace tcpstat

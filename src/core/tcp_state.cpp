@@ -1,0 +1,160 @@
+// Owns state names, the spelling-tolerant parsing of state words and groups, and Linux state numbers.
+#include "tcpstat/tcp_state.hpp"
+
+#include <array>
+#include <fmt/format.h>
+
+#include "tcpstat/error.hpp"
+
+namespace tcpstat {
+
+namespace {
+
+struct StateNames {
+    std::string_view name;
+    std::string_view key;
+};
+
+// Indexed by the enum value; slot 0 is unused so a cast never needs an offset.
+constexpr std::array<StateNames, kStateCount> kNames{{
+    {"UNKNOWN", "unknown"},
+    {"ESTABLISHED", "established"},
+    {"SYN_SENT", "syn_sent"},
+    {"SYN_RECV", "syn_recv"},
+    {"FIN_WAIT1", "fin_wait1"},
+    {"FIN_WAIT2", "fin_wait2"},
+    {"TIME_WAIT", "time_wait"},
+    {"CLOSE", "close"},
+    {"CLOSE_WAIT", "close_wait"},
+    {"LAST_ACK", "last_ack"},
+    {"LISTEN", "listen"},
+    {"CLOSING", "closing"},
+    {"NEW_SYN_RECV", "new_syn_recv"},
+    {"DELETE_TCB", "delete_tcb"},
+}};
+
+const StateNames& names_of(TcpState s, Protocol proto) {
+    static constexpr StateNames kUdpEstab{"ESTAB", "estab"};
+    static constexpr StateNames kUdpUnconn{"UNCONN", "unconn"};
+    if (proto == Protocol::Udp) {
+        if (s == TcpState::Established) return kUdpEstab;
+        if (s == TcpState::Close) return kUdpUnconn;
+    }
+    auto i = static_cast<unsigned>(s);
+    return i < kNames.size() ? kNames[i] : kNames[0];
+}
+
+constexpr StateMask mask_of(std::initializer_list<TcpState> states) {
+    StateMask m;
+    for (auto s : states) m.add(s);
+    return m;
+}
+
+constexpr std::uint32_t without(StateMask m, StateMask drop) { return m.bits() & ~drop.bits(); }
+
+constexpr StateMask kConnected{without(StateMask::all(), mask_of({TcpState::Listen, TcpState::Close}))};
+constexpr StateMask kSynchronized{without(kConnected, StateMask::of(TcpState::SynSent))};
+constexpr StateMask kBucket = mask_of({TcpState::SynRecv, TcpState::NewSynRecv, TcpState::TimeWait});
+constexpr StateMask kBig{without(StateMask::all(), kBucket)};
+constexpr StateMask kListening = mask_of({TcpState::Listen, TcpState::Close});
+
+struct Word {
+    std::string_view word;  // normalised: lower case, no separators
+    StateMask mask;
+};
+
+constexpr Word kWords[] = {
+    {"established", StateMask::of(TcpState::Established)},
+    {"estab", StateMask::of(TcpState::Established)},
+    {"synsent", StateMask::of(TcpState::SynSent)},
+    {"synrecv", StateMask::of(TcpState::SynRecv)},
+    {"synrcvd", StateMask::of(TcpState::SynRecv)},
+    {"synreceived", StateMask::of(TcpState::SynRecv)},
+    {"finwait1", StateMask::of(TcpState::FinWait1)},
+    {"finwait2", StateMask::of(TcpState::FinWait2)},
+    {"timewait", StateMask::of(TcpState::TimeWait)},
+    {"close", StateMask::of(TcpState::Close)},
+    {"closed", StateMask::of(TcpState::Close)},
+    {"unconn", StateMask::of(TcpState::Close)},
+    {"closewait", StateMask::of(TcpState::CloseWait)},
+    {"lastack", StateMask::of(TcpState::LastAck)},
+    {"listen", StateMask::of(TcpState::Listen)},
+    {"closing", StateMask::of(TcpState::Closing)},
+    {"newsynrecv", StateMask::of(TcpState::NewSynRecv)},
+    {"deletetcb", StateMask::of(TcpState::DeleteTcb)},
+    {"all", StateMask::all()},
+    {"connected", kConnected},
+    {"synchronized", kSynchronized},
+    {"bucket", kBucket},
+    {"big", kBig},
+    {"listening", kListening},
+};
+
+// Longer than any accepted word once separators are dropped; anything longer is unknown.
+constexpr std::size_t kMaxWord = 24;
+
+bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+
+std::string_view trim(std::string_view s) {
+    while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
+    while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
+    return s;
+}
+
+}  // namespace
+
+std::string_view state_name(TcpState s, Protocol proto) { return names_of(s, proto).name; }
+
+std::string_view state_key(TcpState s, Protocol proto) { return names_of(s, proto).key; }
+
+std::optional<StateMask> parse_state_word(std::string_view word) {
+    std::array<char, kMaxWord> buf{};
+    std::size_t n = 0;
+    for (char c : word) {
+        if (c == '_' || c == '-' || c == ' ') continue;
+        if (n == buf.size()) return std::nullopt;
+        buf[n++] = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+    }
+    std::string_view norm(buf.data(), n);
+    for (const auto& w : kWords) {
+        if (w.word == norm) return w.mask;
+    }
+    return std::nullopt;
+}
+
+StateMask parse_state_list(std::string_view list) {
+    StateMask result;
+    bool any = false;
+    while (true) {
+        auto comma = list.find(',');
+        auto item = trim(list.substr(0, comma));
+        if (!item.empty()) {
+            auto m = parse_state_word(item);
+            if (!m) {
+                throw UsageError(fmt::format("unknown state '{}': expected one of {}", item,
+                                             accepted_state_names()));
+            }
+            result.add(*m);
+            any = true;
+        }
+        if (comma == std::string_view::npos) break;
+        list.remove_prefix(comma + 1);
+    }
+    if (!any) {
+        throw UsageError(fmt::format("empty state list: expected one of {}", accepted_state_names()));
+    }
+    return result;
+}
+
+std::string accepted_state_names() {
+    return "established, syn_sent, syn_recv, fin_wait1, fin_wait2, time_wait, close, close_wait, "
+           "last_ack, listen, closing, new_syn_recv, delete_tcb, unconn, "
+           "or a group: all, connected, synchronized, listening, bucket, big";
+}
+
+std::optional<TcpState> state_from_linux(unsigned value) {
+    if (value < 1 || value > 12) return std::nullopt;
+    return static_cast<TcpState>(value);
+}
+
+}  // namespace tcpstat
