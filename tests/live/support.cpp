@@ -52,7 +52,7 @@ sockaddr_storage loopback(bool v6, std::uint16_t port, socklen_t& len) {
 }  // namespace
 
 RunResult run_tcpstat(const std::vector<std::string>& args, const std::vector<std::string>& extra_env,
-                      int timeout_seconds) {
+                      int timeout_seconds, const std::function<void()>& before_exec) {
     int out_pipe[2], err_pipe[2];
     if (pipe2(out_pipe, O_CLOEXEC) != 0 || pipe2(err_pipe, O_CLOEXEC) != 0) die("pipe");
     std::vector<std::string> env_store;
@@ -74,6 +74,7 @@ RunResult run_tcpstat(const std::vector<std::string>& args, const std::vector<st
         dup2(err_pipe[1], 2);
         int devnull = open("/dev/null", O_RDONLY);
         if (devnull >= 0) dup2(devnull, 0);
+        if (before_exec) before_exec();
         execve(argv[0], argv.data(), envp.data());
         _exit(127);
     }

@@ -1,0 +1,120 @@
+// Tests that every bad command line gets one line on stderr naming the problem and the accepted
+// values, exit 2 (check: UNKNOWN 3 on stdout), and that output failures are reported, not hidden.
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+#include "live/scenarios.hpp"
+#include "live/support.hpp"
+
+using namespace tcpstat::testing;
+
+namespace {
+
+struct BadCase {
+    std::vector<std::string> args;
+    std::string must_mention;  // part of the one-line message
+};
+
+const std::vector<BadCase> kBad = {
+    {{"--state", "closewiat"}, "unknown state 'closewiat'"},
+    {{"--state", "closewiat"}, "close_wait"},  // lists the accepted names
+    {{"-s", ""}, "state"},
+    {{"--port", "70000"}, "invalid port '70000'"},
+    {{"--sport", "9-3"}, "9-3"},
+    {{"--dport", "abc"}, "0-65535"},
+    {{"--pid", "abc"}, "invalid pid 'abc'"},
+    {{"-p"}, "owners (pid and process) are shown by default"},
+    {{"-tanp"}, "-p is only needed to filter by pid"},
+    {{"--src", "10.0.0.0/33"}, "10.0.0.0/33"},
+    {{"--dst", "300.1.1.1"}, "invalid address '300.1.1.1'"},
+    {{"-f", "xml"}, "xml"},
+    {{"-f", "xml"}, "jsonl"},
+    {{"-g", "color"}, "color"},
+    {{"--fields", "state,bogus"}, "bogus"},
+    {{"--sort", "nothing"}, "invalid --sort 'nothing'"},
+    {{"--count", "-g", "pid"}, "--count and --group-by"},
+    {{"-f", "prometheus"}, "--group-by"},
+    {{"--source", "magic"}, "auto, netlink or proc"},
+    {{"--proc-root", "/proc", "--source", "netlink"}, "--proc-root"},
+    {{"--color", "sometimes"}, "auto, always or never"},
+    {{"--user", "no-such-user-here"}, "unknown user 'no-such-user-here'"},
+    {{"--bogus-option"}, "--bogus-option"},
+    {{"explain", "bogus"}, "cannot explain 'bogus'"},
+    {{"explain", "connected"}, "expected one state"},
+    {{"summary", "--count"}, "summary"},
+};
+
+}  // namespace
+
+TEST(BadCommandLines, OneLineOnStderrExit2) {
+    for (const auto& c : kBad) {
+        auto r = run_tcpstat(c.args);
+        std::string joined;
+        for (const auto& a : c.args) joined += a + " ";
+        EXPECT_EQ(r.exit_code, 2) << joined << "\n" << r.err;
+        EXPECT_EQ(r.out, "") << joined;
+        auto ls = lines_of(r.err);
+        EXPECT_EQ(ls.size(), 1u) << joined << "\n" << r.err;
+        EXPECT_NE(r.err.find(c.must_mention), std::string::npos) << joined << "\n" << r.err;
+        EXPECT_EQ(r.err.rfind("tcpstat: ", 0), 0u) << r.err;
+    }
+}
+
+TEST(BadCommandLines, CheckErrorsAreUnknownOnStdout) {
+    for (std::vector<std::string> a : {std::vector<std::string>{"check", "--warn", "x"},
+                                       {"check"},
+                                       {"check", "--warn", "5", "--per", "rport"},
+                                       {"check", "--warn", "5", "--no-such"},
+                                       {"check", "--crit", "20:10"}}) {
+        auto r = run_tcpstat(a);
+        EXPECT_EQ(r.exit_code, 3) << r.out << r.err;
+        EXPECT_EQ(r.out.rfind("TCPSTAT UNKNOWN - ", 0), 0u) << r.out;
+        EXPECT_EQ(lines_of(r.out).size(), 1u) << r.out;
+    }
+}
+
+TEST(Help, MainAndSubcommandsHaveExamples) {
+    auto r = run_tcpstat({"--help"});
+    EXPECT_EQ(r.exit_code, 0);
+    EXPECT_NE(r.out.find("tcpstat --state close_wait"), std::string::npos) << r.out;
+    for (const char* sub : {"summary", "check", "explain"}) {
+        auto s = run_tcpstat({sub, "--help"});
+        EXPECT_EQ(s.exit_code, 0) << sub;
+        EXPECT_NE(s.out.find("Examples:"), std::string::npos) << sub << "\n" << s.out;
+    }
+    auto v = run_tcpstat({"--version"});
+    EXPECT_EQ(v.exit_code, 0);
+    EXPECT_EQ(v.out.rfind("tcpstat ", 0), 0u) << v.out;
+}
+
+TEST(Habits, NetstatFlagsAreHarmless) {
+    auto r = run_tcpstat({"-tan", "--count"});
+    EXPECT_TRUE(r.exit_code == 0 || r.exit_code == 1) << r.err;
+    EXPECT_EQ(r.err, "");
+}
+
+TEST(Output, ClosedPipeEndsQuietly) {
+    EstablishedPair keep(false);  // at least a few rows even on an idle machine
+    std::string cmd = std::string("for i in 1 2 3; do '") + TCPSTAT_BINARY +
+                      "' -t -u -f tsv | head -c 1 >/dev/null; done 2>/tmp/tcpstat-pipe-err";
+    ASSERT_EQ(std::system(cmd.c_str()), 0);
+    std::ifstream in("/tmp/tcpstat-pipe-err");
+    std::stringstream ss;
+    ss << in.rdbuf();
+    EXPECT_EQ(ss.str(), "");
+}
+
+TEST(Output, DiskFullIsAnError) {
+    EstablishedPair keep(false);
+    std::string cmd = std::string("'") + TCPSTAT_BINARY + "' -t -u > /dev/full 2>/tmp/tcpstat-full-err";
+    int st = std::system(cmd.c_str());
+    ASSERT_TRUE(WIFEXITED(st));
+    EXPECT_EQ(WEXITSTATUS(st), 2);
+    std::ifstream in("/tmp/tcpstat-full-err");
+    std::stringstream ss;
+    ss << in.rdbuf();
+    EXPECT_NE(ss.str().find("cannot write to standard output"), std::string::npos) << ss.str();
+}

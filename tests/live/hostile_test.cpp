@@ -1,0 +1,61 @@
+// Tests that a process naming itself with ESC, newline, tab and non-UTF-8 bytes cannot break a
+// line or reach the terminal in any format, and that JSON stays valid and round-trips the name.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "live/scenarios.hpp"
+#include "live/support.hpp"
+
+using namespace tcpstat::testing;
+
+namespace {
+
+const std::string kEvilName = "ev\x1b[31m\nil\t\xff";  // 11 bytes: fits comm's 15
+
+bool has_raw_control(const std::string& s, bool allow_cr) {
+    for (unsigned char c : s) {
+        if (c == '\n' || c == '\t') continue;
+        if (c == '\r' && allow_cr) continue;
+        if (c < 0x20 || c == 0x7f) return true;
+    }
+    return false;
+}
+
+}  // namespace
+
+TEST(Hostile, EscapedInEveryTextFormat) {
+    EstablishedPair pair(false, kEvilName);
+    std::string port = std::to_string(pair.port);
+    for (std::string fmt : {"table", "tsv", "csv"}) {
+        auto r = run_tcpstat({"--port", port, "-f", fmt, "--color", "always"});
+        ASSERT_EQ(r.exit_code, 0) << fmt << r.err;
+        // Header + LISTEN + two ESTABLISHED ends: one line each, whatever the name holds.
+        EXPECT_EQ(lines_of(r.out).size(), 4u) << fmt << "\n" << r.out;
+        std::string without_colour = r.out;
+        // The table may colour states with SGR; no ESC may come from the name itself.
+        EXPECT_EQ(r.out.find("\x1b[31m\n"), std::string::npos) << fmt;
+        EXPECT_NE(r.out.find("ev\\x1b[31m\\nil\\t\\xff"), std::string::npos) << fmt << "\n" << r.out;
+        if (fmt != "table") EXPECT_FALSE(has_raw_control(r.out, fmt == "csv")) << fmt;
+    }
+}
+
+TEST(Hostile, JsonIsValidAndRoundTripsTheName) {
+    EstablishedPair pair(false, kEvilName);
+    std::string port = std::to_string(pair.port);
+    auto r = run_tcpstat({"--port", port, "-f", "json"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    auto doc = nlohmann::json::parse(r.out);  // throws (fails the test) on invalid JSON
+    ASSERT_EQ(doc["sockets"].size(), 3u);
+    for (const auto& s : doc["sockets"]) {
+        EXPECT_EQ(s["pid"].get<int>(), pair.child->pid());
+        // Control bytes decode back to themselves; the invalid UTF-8 byte arrives as text "\xff".
+        EXPECT_EQ(s["process"].get<std::string>(), "ev\x1b[31m\nil\t\\xff");
+        EXPECT_EQ(s["owners"][0]["process"], s["process"]);
+    }
+    auto l = run_tcpstat({"--port", port, "-f", "jsonl"});
+    ASSERT_EQ(l.exit_code, 0) << l.err;
+    auto ls = lines_of(l.out);
+    ASSERT_EQ(ls.size(), 3u) << l.out;
+    for (const auto& line : ls) EXPECT_NO_THROW((void)nlohmann::json::parse(line)) << line;
+}

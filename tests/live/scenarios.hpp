@@ -1,0 +1,33 @@
+// Owns the socket populations live tests build in child processes: a leaky server, an
+// established pair, a TIME_WAIT, a UDP socket.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "live/support.hpp"
+
+namespace tcpstat::testing {
+
+// A server that accepts `n` connections and never closes them; the clients (in the same child)
+// close, so the server holds `n` CLOSE_WAIT sockets and the orphaned clients sit in FIN_WAIT2.
+struct LeakyServer {
+    std::unique_ptr<Child> child;
+    std::uint16_t port = 0;
+    LeakyServer(bool v6, int n, const std::string& name = "leaky-srv");
+};
+
+// A listener with one accepted, open connection: LISTEN + two ESTABLISHED ends, one process.
+struct EstablishedPair {
+    std::unique_ptr<Child> child;
+    std::uint16_t port = 0;         // listener
+    std::uint16_t client_port = 0;  // the client's ephemeral port
+    EstablishedPair(bool v6, const std::string& name = "estab-pair");
+};
+
+// Closes a connection client-first so the client side is left in TIME_WAIT (no owner).
+// Returns the listener port whose peer sits in TIME_WAIT; done in this process.
+std::uint16_t make_time_wait(bool v6);
+
+}  // namespace tcpstat::testing
