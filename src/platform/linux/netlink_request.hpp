@@ -1,0 +1,38 @@
+// Owns the inet_diag dump request: the kernel state mask, the port bytecode, the message bytes.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "tcpstat/endpoint.hpp"
+#include "tcpstat/tcp_state.hpp"
+#include "tcpstat/types.hpp"
+
+namespace tcpstat::netlink {
+
+// One kernel table to dump.
+struct DumpSpec {
+    Protocol protocol = Protocol::Tcp;
+    Family family = Family::Inet;
+    std::uint32_t states = 0;  // idiag_states, already translated by kernel_state_mask
+    bool want_info = false;    // ask for INET_DIAG_INFO (struct tcp_info); TCP only
+};
+
+// The idiag_states value to send for `wanted`, always a superset of what the core filter keeps;
+// 0 means no socket of this protocol can match and the dump may be skipped.
+std::uint32_t kernel_state_mask(StateMask wanted, Protocol proto);
+
+// INET_DIAG_REQ_BYTECODE program accepting a socket when its local port is in one of `sports`,
+// its remote port in one of `dports`, and either port in one of `any_ports` (OR within a list,
+// AND across lists). Returns an empty program when there is nothing to push down or the program
+// would not be cheap; the caller then sends no bytecode at all.
+std::vector<std::uint8_t> build_port_bytecode(const std::vector<PortRange>& sports,
+                                              const std::vector<PortRange>& dports,
+                                              const std::vector<PortRange>& any_ports);
+
+// The complete SOCK_DIAG_BY_FAMILY dump request (nlmsghdr + inet_diag_req_v2 + optional bytecode).
+std::vector<std::uint8_t> build_request(const DumpSpec& spec, std::span<const std::uint8_t> bytecode,
+                                        std::uint32_t seq);
+
+}  // namespace tcpstat::netlink
