@@ -1,0 +1,175 @@
+// Owns attach_owners: the parallel pid walk, merging its matches into sockets, and process details.
+#include "owners.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <memory>
+#include <string>
+#include <system_error>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include "owners_index.hpp"
+#include "owners_walk.hpp"
+#include "process_info.hpp"
+#include "users.hpp"
+
+namespace tcpstat::procfs {
+namespace {
+
+struct WorkerResult {
+    std::vector<OwnerMatch> matches;
+    std::vector<std::pair<Pid, Process>> processes;
+    std::size_t hidden = 0;
+};
+
+// Shares the pid list between walkers in small chunks, so one process with 20k fds does not
+// leave the other threads idle behind a fixed split.
+class PidQueue {
+public:
+    explicit PidQueue(const std::vector<Pid>& pids) : pids_(pids) {}
+    bool next(std::size_t& begin, std::size_t& end) {
+        begin = pos_.fetch_add(kChunk, std::memory_order_relaxed);
+        if (begin >= pids_.size()) return false;
+        end = std::min(begin + kChunk, pids_.size());
+        return true;
+    }
+    Pid at(std::size_t i) const { return pids_[i]; }
+
+private:
+    static constexpr std::size_t kChunk = 16;
+    const std::vector<Pid>& pids_;
+    std::atomic<std::size_t> pos_{0};
+};
+
+void walk(int proc_fd, PidQueue& queue, const InodeIndex& index, bool want_cmdline, WorkerResult& res) {
+    auto buf = std::make_unique<WalkBuffers>();
+    std::size_t begin = 0, end = 0;
+    while (queue.next(begin, end)) {
+        for (std::size_t i = begin; i < end; ++i) {
+            const Pid pid = queue.at(i);
+            const std::size_t before = res.matches.size();
+            const FdScan r = scan_pid_fds(proc_fd, pid, index, res.matches, *buf);
+            if (r == FdScan::Denied) ++res.hidden;
+            // Read the details now, while the pid most likely still names the same process.
+            if (res.matches.size() > before) res.processes.emplace_back(pid, read_process(proc_fd, pid, want_cmdline));
+        }
+    }
+}
+
+std::vector<Pid> pids_to_walk(int proc_fd, const OwnerRequest& request, int& err) {
+    std::vector<Pid> pids;
+    err = 0;
+    if (!request.only_pids.empty()) {
+        for (Pid p : request.only_pids)
+            if (p > 0) pids.push_back(p);
+        std::sort(pids.begin(), pids.end());
+        pids.erase(std::unique(pids.begin(), pids.end()), pids.end());
+        return pids;
+    }
+    auto buf = std::make_unique<WalkBuffers>();
+    err = list_pids(proc_fd, pids, *buf);
+    return pids;
+}
+
+unsigned thread_count(std::size_t pids) {
+    const unsigned hw = std::max(1u, std::min(4u, std::thread::hardware_concurrency()));
+    // Thread start-up costs more than reading a handful of fd directories.
+    return pids < 64 ? 1u : hw;
+}
+
+void merge_owners(Snapshot& snap, std::vector<WorkerResult>& results) {
+    std::vector<OwnerMatch> all;
+    if (results.size() == 1) {
+        all = std::move(results[0].matches);
+    } else {
+        std::size_t total = 0;
+        for (const auto& r : results) total += r.matches.size();
+        all.reserve(total);
+        for (auto& r : results) all.insert(all.end(), r.matches.begin(), r.matches.end());
+    }
+    std::sort(all.begin(), all.end(), [](const OwnerMatch& a, const OwnerMatch& b) {
+        if (a.first != b.first) return a.first < b.first;
+        if (a.second.pid != b.second.pid) return a.second.pid < b.second.pid;
+        return a.second.fd < b.second.fd;
+    });
+    for (std::size_t i = 0; i < all.size();) {
+        std::size_t j = i;
+        while (j < all.size() && all[j].first == all[i].first) ++j;
+        auto& owners = snap.sockets[all[i].first].owners;
+        owners.reserve(j - i);
+        for (std::size_t k = i; k < j; ++k) owners.push_back(all[k].second);
+        i = j;
+    }
+}
+
+}  // namespace
+
+void attach_owners(Snapshot& snap, const OwnerRequest& request, const std::string& proc_root_in) {
+    std::string proc_root = proc_root_in.empty() ? std::string("/proc") : proc_root_in;
+    for (Socket& s : snap.sockets) s.owners.clear();
+
+    const InodeIndex index(snap.sockets);
+    if (index.empty()) {
+        snap.owners_attached = true;  // nothing can have an owner: the walk would find nothing
+        return;
+    }
+
+    const int proc_fd = ::open(proc_root.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (proc_fd < 0) {
+        snap.warnings.push_back("cannot read " + proc_root + ": " + std::system_category().message(errno) +
+                                "; socket owners are not shown");
+        return;
+    }
+
+    int list_err = 0;
+    const std::vector<Pid> pids = pids_to_walk(proc_fd, request, list_err);
+    if (list_err != 0)
+        snap.warnings.push_back("cannot list " + proc_root + ": " + std::system_category().message(list_err) +
+                                "; owners of some sockets may be missing");
+
+    const unsigned n_threads = thread_count(pids.size());
+    std::vector<WorkerResult> results(n_threads);
+    PidQueue queue(pids);
+    {
+        // The calling thread walks too; if a helper cannot be started, the others drain its share.
+        std::vector<std::thread> helpers;
+        helpers.reserve(n_threads - 1);
+        for (unsigned t = 1; t < n_threads; ++t) {
+            try {
+                helpers.emplace_back(walk, proc_fd, std::ref(queue), std::cref(index), request.want_cmdline,
+                                     std::ref(results[t]));
+            } catch (const std::system_error&) {
+                break;
+            }
+        }
+        walk(proc_fd, queue, index, request.want_cmdline, results[0]);
+        for (auto& th : helpers) th.join();
+    }
+    ::close(proc_fd);
+
+    merge_owners(snap, results);
+
+    UserNames names;
+    std::size_t hidden = 0;
+    for (auto& r : results) {
+        hidden += r.hidden;
+        for (auto& [pid, proc] : r.processes) {
+            if (proc.uid) {
+                if (const auto& user = names.name_of(*proc.uid)) proc.user = *user;
+            }
+            snap.processes.insert_or_assign(pid, std::move(proc));
+        }
+    }
+    if (hidden > 0)
+        snap.warnings.push_back("owners of some sockets are hidden: " + std::to_string(hidden) +
+                                (hidden == 1 ? " process" : " processes") +
+                                " could not be read (run as root to see all)");
+    snap.owners_attached = true;
+}
+
+}  // namespace tcpstat::procfs
