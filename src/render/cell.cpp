@@ -1,0 +1,193 @@
+// Owns the value of every output field for one socket: the single place field semantics live.
+#include "cell.hpp"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "escape.hpp"
+#include "tcpstat/tcp_state.hpp"
+#include "tcpstat/types.hpp"
+
+namespace tcpstat {
+
+namespace {
+
+template <class T>
+Cell optional_number(const std::optional<T>& v) {
+    return v ? Cell::unsigned_number(*v) : Cell::null();
+}
+
+template <class Member>
+Cell info_number(const Socket& s, Member m) {
+    if (!s.tcp_info) return Cell::null();
+    return optional_number((*s.tcp_info).*m);
+}
+
+void append_int(std::string& out, std::int64_t v) {
+    fmt::format_int f(v);
+    out.append(f.data(), f.size());
+}
+
+}  // namespace
+
+std::string_view timer_name(TimerKind k) {
+    switch (k) {
+    case TimerKind::Retransmit: return "retransmit";
+    case TimerKind::KeepAlive: return "keepalive";
+    case TimerKind::TimeWait: return "time_wait";
+    case TimerKind::ZeroWindowProbe: return "zero_window_probe";
+    case TimerKind::Other: break;
+    }
+    return "other";
+}
+
+Cell CellSource::endpoint(const Endpoint& e) {
+    // Same text as format_endpoint(), built in place to avoid a string per cell.
+    std::size_t n = 0;
+    const bool v6 = e.addr.family == Family::Inet6;
+    if (v6) buf_[n++] = '[';
+    n += format_address_to(e.addr, buf_ + n);
+    if (v6) buf_[n++] = ']';
+    buf_[n++] = ':';
+    if (e.port == 0) {
+        buf_[n++] = '*';
+    } else {
+        fmt::format_int port(e.port);
+        std::copy_n(port.data(), port.size(), buf_ + n);
+        n += port.size();
+    }
+    return Cell::string(std::string_view(buf_, n));
+}
+
+Cell CellSource::address(const IpAddress& a) {
+    return Cell::string(std::string_view(buf_, format_address_to(a, buf_)));
+}
+
+Cell CellSource::pids(const Socket& s) {
+    if (s.owners.empty()) return Cell::null();
+    if (style_ == OwnerStyle::First || s.owners.size() == 1) return Cell::signed_number(s.owners[0].pid);
+    // A process holding the socket on two fds is still one pid.
+    list_.clear();
+    for (std::size_t k = 0; k < s.owners.size(); ++k) {
+        const Pid pid = s.owners[k].pid;
+        bool repeat = false;
+        for (std::size_t j = 0; j < k && !repeat; ++j) repeat = s.owners[j].pid == pid;
+        if (repeat) continue;
+        if (!list_.empty()) list_.push_back(',');
+        append_int(list_, pid);
+    }
+    return Cell::string(list_);
+}
+
+Cell CellSource::process_names(const Socket& s) {
+    if (style_ == OwnerStyle::First) {
+        if (s.owners.empty()) return Cell::null();
+        const Process* p = snap_.process(s.owners[0].pid);
+        return p ? Cell::string(p->name) : Cell::null();
+    }
+    seen_.clear();
+    list_.clear();
+    for (const Owner& o : s.owners) {
+        const Process* p = snap_.process(o.pid);
+        if (!p || std::find(seen_.begin(), seen_.end(), std::string_view(p->name)) != seen_.end()) continue;
+        seen_.emplace_back(p->name);
+        if (!list_.empty()) list_.push_back(',');
+        list_.append(p->name);
+    }
+    return seen_.empty() ? Cell::null() : Cell::string(list_);
+}
+
+Cell CellSource::owner_list(const Socket& s) {
+    if (s.owners.empty()) return Cell::null();
+    list_.clear();
+    for (const Owner& o : s.owners) {
+        if (!list_.empty()) list_.push_back(',');
+        append_int(list_, o.pid);
+        list_.push_back('/');
+        append_int(list_, o.fd);
+    }
+    return Cell::string(list_);
+}
+
+Cell CellSource::user(const Socket& s) {
+    if (!s.uid) return Cell::null();
+    auto it = snap_.users.find(*s.uid);
+    if (it != snap_.users.end()) return Cell::string(it->second);
+    fmt::format_int f(*s.uid);
+    std::copy_n(f.data(), f.size(), buf_);
+    return Cell::string(std::string_view(buf_, f.size()));
+}
+
+Cell CellSource::get(const Socket& s, Field f) {
+    switch (f) {
+    case Field::Proto: return Cell::string(protocol_name(s.protocol));
+    case Field::Family: return Cell::string(family_name(s.family));
+    case Field::State: return Cell::string(state_name(s.state, s.protocol));
+    case Field::Local: return endpoint(s.local);
+    case Field::Remote: return endpoint(s.remote);
+    case Field::Laddr: return address(s.local.addr);
+    case Field::Lport: return Cell::unsigned_number(s.local.port);
+    case Field::Raddr: return address(s.remote.addr);
+    case Field::Rport: return Cell::unsigned_number(s.remote.port);
+    case Field::Pid: return pids(s);
+    case Field::Process: return process_names(s);
+    case Field::Owners: return owner_list(s);
+    case Field::User: return user(s);
+    case Field::Uid: return optional_number(s.uid);
+    case Field::Inode: return optional_number(s.inode);
+    case Field::RecvQ: return optional_number(s.rx_queue);
+    case Field::SendQ: return optional_number(s.tx_queue);
+    case Field::Timer: return s.timer ? Cell::string(timer_name(s.timer->kind)) : Cell::null();
+    case Field::TimerMs: return s.timer ? Cell::unsigned_number(s.timer->expires_ms) : Cell::null();
+    case Field::Retrans: return optional_number(s.retransmits);
+    case Field::Rtt: return info_number(s, &TcpInfo::rtt_us);
+    case Field::Rttvar: return info_number(s, &TcpInfo::rttvar_us);
+    case Field::Cwnd: return info_number(s, &TcpInfo::cwnd);
+    case Field::Ssthresh: return info_number(s, &TcpInfo::ssthresh);
+    case Field::Mss: return info_number(s, &TcpInfo::mss);
+    case Field::RetransTotal: return info_number(s, &TcpInfo::retrans_total);
+    case Field::BytesSent: return info_number(s, &TcpInfo::bytes_sent);
+    case Field::BytesReceived: return info_number(s, &TcpInfo::bytes_received);
+    case Field::LastSendMs: return info_number(s, &TcpInfo::last_send_ms);
+    case Field::LastRecvMs: return info_number(s, &TcpInfo::last_recv_ms);
+    case Field::IdleMs: return s.tcp_info ? optional_number(s.tcp_info->idle_ms()) : Cell::null();
+    case Field::Netns: return optional_number(s.netns);
+    }
+    return Cell::null();
+}
+
+Cell value_cell(const Value& v) {
+    if (const auto* n = std::get_if<std::int64_t>(&v)) return Cell::signed_number(*n);
+    if (const auto* t = std::get_if<std::string>(&v)) return Cell::string(*t);
+    return Cell::null();
+}
+
+void write_number(const Cell& c, Output& out) {
+    if (c.kind == Cell::Kind::Unsigned) {
+        fmt::format_int f(c.u);
+        out.write(std::string_view(f.data(), f.size()));
+    } else {
+        fmt::format_int f(c.i);
+        out.write(std::string_view(f.data(), f.size()));
+    }
+}
+
+void write_cell_text(const Cell& c, Output& out) {
+    if (c.is_number())
+        write_number(c, out);
+    else
+        write_escaped_text(c.text, out);
+}
+
+std::size_t cell_width(const Cell& c) {
+    switch (c.kind) {
+    case Cell::Kind::Unsigned: return fmt::format_int(c.u).size();
+    case Cell::Kind::Signed: return fmt::format_int(c.i).size();
+    case Cell::Kind::Text: return escaped_text_width(c.text);
+    case Cell::Kind::Null: break;
+    }
+    return 0;
+}
+
+}  // namespace tcpstat

@@ -1,0 +1,84 @@
+// Owns one output value of one socket field (a typed cell) and its text form, without heap churn.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "tcpstat/endpoint.hpp"
+#include "tcpstat/fields.hpp"
+#include "tcpstat/group.hpp"
+#include "tcpstat/model.hpp"
+#include "tcpstat/output.hpp"
+
+namespace tcpstat {
+
+struct Cell {
+    enum class Kind : std::uint8_t { Null, Unsigned, Signed, Text };
+    Kind kind = Kind::Null;
+    std::uint64_t u = 0;
+    std::int64_t i = 0;
+    std::string_view text;  // untrusted: always escaped by the writer
+
+    static Cell null() { return {}; }
+    static Cell unsigned_number(std::uint64_t v) {
+        Cell c;
+        c.kind = Kind::Unsigned;
+        c.u = v;
+        return c;
+    }
+    static Cell signed_number(std::int64_t v) {
+        Cell c;
+        c.kind = Kind::Signed;
+        c.i = v;
+        return c;
+    }
+    static Cell string(std::string_view t) {
+        Cell c;
+        c.kind = Kind::Text;
+        c.text = t;
+        return c;
+    }
+    bool is_null() const { return kind == Kind::Null; }
+    bool is_number() const { return kind == Kind::Unsigned || kind == Kind::Signed; }
+};
+
+// Text formats list every owner ("812,813"); JSON keeps one scalar per key (the first owner)
+// and carries the full list in "owners".
+enum class OwnerStyle : std::uint8_t { Joined, First };
+
+// Turns (socket, field) into a Cell. Text cells may point into this object's buffers, so a
+// cell is valid only until the next call; lists reuse one string whose capacity is kept.
+class CellSource {
+public:
+    CellSource(const Snapshot& snap, OwnerStyle style) : snap_(snap), style_(style) {}
+    Cell get(const Socket& s, Field f);
+
+private:
+    Cell endpoint(const Endpoint& e);
+    Cell address(const IpAddress& a);
+    Cell pids(const Socket& s);
+    Cell process_names(const Socket& s);
+    Cell owner_list(const Socket& s);
+    Cell user(const Socket& s);
+
+    const Snapshot& snap_;
+    OwnerStyle style_;
+    char buf_[kMaxAddressText + 16];
+    std::string list_;
+    std::vector<std::string_view> seen_;
+};
+
+// A Table value (groups, summary) as a Cell.
+Cell value_cell(const Value& v);
+
+// Text form of a non-null cell after terminal-safe escaping, and its width in columns.
+void write_cell_text(const Cell& c, Output& out);
+std::size_t cell_width(const Cell& c);
+void write_number(const Cell& c, Output& out);
+
+std::string_view timer_name(TimerKind k);
+
+}  // namespace tcpstat

@@ -1,0 +1,59 @@
+// Owns the row/column view the text writers walk, over a socket listing or a result Table.
+#pragma once
+
+#include <cstddef>
+#include <string_view>
+#include <vector>
+
+#include "cell.hpp"
+#include "tcpstat/fields.hpp"
+#include "tcpstat/group.hpp"
+#include "tcpstat/model.hpp"
+
+namespace tcpstat {
+
+struct ColumnMeta {
+    std::string_view name;    // machine name: tsv/csv header, json key
+    std::string_view header;  // table header
+    bool right_align = false;
+    bool is_state = false;    // coloured by state in the table
+};
+
+// Lets the table, tsv and csv writers serve listings and tables with one implementation.
+class Grid {
+public:
+    virtual ~Grid() = default;
+    virtual std::size_t row_count() const = 0;
+    const std::vector<ColumnMeta>& columns() const { return columns_; }
+    // Valid until the next call.
+    virtual Cell cell(std::size_t row, std::size_t col) = 0;
+
+protected:
+    std::vector<ColumnMeta> columns_;
+};
+
+class SocketGrid final : public Grid {
+public:
+    SocketGrid(const Snapshot& snap, const std::vector<Field>& fields);
+    std::size_t row_count() const override { return snap_.sockets.size(); }
+    Cell cell(std::size_t row, std::size_t col) override {
+        return source_.get(snap_.sockets[row], fields_[col]);
+    }
+
+private:
+    const Snapshot& snap_;
+    const std::vector<Field>& fields_;
+    CellSource source_;
+};
+
+class TableGrid final : public Grid {
+public:
+    explicit TableGrid(const Table& table);
+    std::size_t row_count() const override { return table_.rows.size(); }
+    Cell cell(std::size_t row, std::size_t col) override;
+
+private:
+    const Table& table_;
+};
+
+}  // namespace tcpstat

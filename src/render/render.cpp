@@ -1,0 +1,55 @@
+// Owns the dispatch from a requested format to its writer.
+#include "tcpstat/render.hpp"
+
+#include "tcpstat/error.hpp"
+#include "writers.hpp"
+
+namespace tcpstat {
+
+void render_sockets(const Snapshot& snap, const RenderOptions& opt, Output& out) {
+    if (opt.fields.empty()) {
+        // Callers normally pass the fields; an empty list means "the defaults", not "nothing".
+        RenderOptions with_defaults = opt;
+        with_defaults.fields = default_fields(false);
+        render_sockets(snap, with_defaults, out);
+        return;
+    }
+    switch (opt.format) {
+    case Format::Table: {
+        SocketGrid grid(snap, opt.fields);
+        write_aligned(grid, opt, out);
+        return;
+    }
+    case Format::Tsv:
+    case Format::Csv: {
+        SocketGrid grid(snap, opt.fields);
+        write_delimited(grid, opt, out);
+        return;
+    }
+    case Format::Json:
+    case Format::Jsonl: write_json_sockets(snap, opt, out); return;
+    case Format::Prometheus:
+        throw UsageError("-f prometheus needs --group-by or the summary command");
+    }
+}
+
+void render_table(const Table& table, const RenderOptions& opt, Output& out) {
+    switch (opt.format) {
+    case Format::Table: {
+        TableGrid grid(table);
+        write_aligned(grid, opt, out);
+        return;
+    }
+    case Format::Tsv:
+    case Format::Csv: {
+        TableGrid grid(table);
+        write_delimited(grid, opt, out);
+        return;
+    }
+    case Format::Json:
+    case Format::Jsonl: write_json_table(table, opt, out); return;
+    case Format::Prometheus: write_prometheus(table, out); return;
+    }
+}
+
+}  // namespace tcpstat

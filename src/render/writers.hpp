@@ -1,0 +1,18 @@
+// Owns the internal interface between the render dispatcher and the per-format writers.
+#pragma once
+
+#include "grid.hpp"
+#include "tcpstat/render.hpp"
+
+namespace tcpstat {
+
+// Aligned human table (two passes: widths, then rows).
+void write_aligned(Grid& grid, const RenderOptions& opt, Output& out);
+// tsv or csv, chosen by opt.format.
+void write_delimited(Grid& grid, const RenderOptions& opt, Output& out);
+// json or jsonl, chosen by opt.format.
+void write_json_sockets(const Snapshot& snap, const RenderOptions& opt, Output& out);
+void write_json_table(const Table& table, const RenderOptions& opt, Output& out);
+void write_prometheus(const Table& table, Output& out);
+
+}  // namespace tcpstat

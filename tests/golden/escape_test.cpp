@@ -1,0 +1,158 @@
+// Owns the byte-level checks of the escaping rules, including lossless round trips of random bytes.
+#include <random>
+#include <string>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "golden.hpp"
+#include "render/escape.hpp"
+
+namespace tcpstat {
+namespace {
+
+std::string text(std::string_view s, TextQuoting q = TextQuoting::None) {
+    std::string r;
+    {
+        Output out(&r);
+        write_escaped_text(s, out, q);
+    }
+    return r;
+}
+
+std::string json_str(std::string_view s) {
+    std::string r;
+    {
+        Output out(&r);
+        write_json_string(s, out);
+    }
+    return r;
+}
+
+// Undoes the text escaping; the rules promise this recovers the original bytes.
+std::string unescape(const std::string& s) {
+    std::string r;
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        if (s[i] != '\\') {
+            r += s[i];
+            continue;
+        }
+        const char k = s.at(++i);
+        if (k == '\\') r += '\\';
+        else if (k == 't') r += '\t';
+        else if (k == 'n') r += '\n';
+        else if (k == 'r') r += '\r';
+        else if (k == 'x') {
+            r += static_cast<char>(std::stoi(s.substr(i + 1, 2), nullptr, 16));
+            i += 2;
+        } else {
+            ADD_FAILURE() << "unknown escape \\" << k;
+        }
+    }
+    return r;
+}
+
+bool valid_utf8(const std::string& s) {
+    const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+    for (std::size_t i = 0; i < s.size();) {
+        if (p[i] < 0x80) {
+            ++i;
+            continue;
+        }
+        const std::size_t len = utf8_sequence_length(p + i, s.size() - i);
+        if (len == 0) return false;
+        i += len;
+    }
+    return true;
+}
+
+TEST(TextEscape, ControlBytesAndBackslash) {
+    EXPECT_EQ(text("plain ascii"), "plain ascii");
+    EXPECT_EQ(text("a\tb\nc\rd"), "a\\tb\\nc\\rd");
+    EXPECT_EQ(text(std::string_view("\0\x01\x1b\x1f\x7f", 5)), "\\x00\\x01\\x1b\\x1f\\x7f");
+    EXPECT_EQ(text("back\\slash"), "back\\\\slash");
+    EXPECT_EQ(text("quo\"te"), "quo\"te");
+}
+
+TEST(TextEscape, Utf8PassesInvalidBytesDoNot) {
+    EXPECT_EQ(text("pr\xc3\xb8" "cess \xe2\x82\xac \xf0\x9f\x98\x80"), "pr\xc3\xb8" "cess \xe2\x82\xac \xf0\x9f\x98\x80");
+    EXPECT_EQ(text("\xff\xfe"), "\\xff\\xfe");
+    EXPECT_EQ(text("\xc0\xaf"), "\\xc0\\xaf");              // overlong '/'
+    EXPECT_EQ(text("\xe0\x80\xaf"), "\\xe0\\x80\\xaf");     // overlong, 3 bytes
+    EXPECT_EQ(text("\xed\xa0\x80"), "\\xed\\xa0\\x80");     // UTF-16 surrogate
+    EXPECT_EQ(text("\xf4\x90\x80\x80"), "\\xf4\\x90\\x80\\x80");  // above U+10FFFF
+    EXPECT_EQ(text("ab\xe2\x82"), "ab\\xe2\\x82");          // truncated at the end
+    EXPECT_EQ(text("\xe2\x82" "x"), "\\xe2\\x82x");         // truncated in the middle
+    EXPECT_EQ(text("\x80"), "\\x80");                       // lone continuation byte
+}
+
+TEST(TextEscape, C1ControlsAreEscapedToo) {
+    EXPECT_EQ(text("a\xc2\x9b" "2J"), "a\\xc2\\x9b2J");
+    EXPECT_EQ(text("\xc2\x85"), "\\xc2\\x85");
+    EXPECT_EQ(text("\xc2\xa0"), "\xc2\xa0");  // NBSP is printable
+}
+
+TEST(TextEscape, CsvAndPrometheusQuoting) {
+    EXPECT_EQ(text("quo\"te\n", TextQuoting::Csv), "quo\"\"te\\n");
+    EXPECT_EQ(text("quo\"te\n\\", TextQuoting::Prometheus), "quo\\\"te\\\\n\\\\\\\\");
+    EXPECT_TRUE(csv_needs_quotes("a,b"));
+    EXPECT_TRUE(csv_needs_quotes("a\"b"));
+    EXPECT_TRUE(csv_needs_quotes(" a"));
+    EXPECT_TRUE(csv_needs_quotes("a "));
+    EXPECT_FALSE(csv_needs_quotes("a b"));
+    EXPECT_FALSE(csv_needs_quotes(""));
+    EXPECT_FALSE(csv_needs_quotes("a\nb"));  // escaped to \n first: never raw in the output
+}
+
+TEST(TextEscape, WidthCountsColumnsNotBytes) {
+    EXPECT_EQ(escaped_text_width("abc"), 3u);
+    EXPECT_EQ(escaped_text_width("a\tb"), 4u);
+    EXPECT_EQ(escaped_text_width("\x1b"), 4u);
+    EXPECT_EQ(escaped_text_width("\\"), 2u);
+    EXPECT_EQ(escaped_text_width("pr\xc3\xb8" "cess"), 7u);
+    EXPECT_EQ(escaped_text_width("\xe5\x90\x8d"), 2u);      // CJK: double width
+    EXPECT_EQ(escaped_text_width("e\xcc\x81"), 1u);         // combining acute accent
+    EXPECT_EQ(escaped_text_width("\xf0\x9f\x98\x80"), 2u);  // emoji
+    EXPECT_EQ(escaped_text_width("\xff"), 4u);
+    EXPECT_EQ(escaped_text_width("\xc2\x9b"), 8u);
+}
+
+TEST(JsonEscape, Rfc8259) {
+    EXPECT_EQ(json_str("a\"b\\c"), "\"a\\\"b\\\\c\"");
+    EXPECT_EQ(json_str("\n\t\r\b\f"), "\"\\n\\t\\r\\b\\f\"");
+    EXPECT_EQ(json_str(std::string_view("\0\x1b\x7f", 3)), "\"\\u0000\\u001b\\u007f\"");
+    EXPECT_EQ(json_str("bad\xff"), "\"bad\\\\xff\"");
+    EXPECT_EQ(json_str("\xc2\x9b"), "\"\\u009b\"");
+    EXPECT_EQ(json_str("pr\xc3\xb8" "cess"), "\"pr\xc3\xb8" "cess\"");
+}
+
+TEST(Escape, RandomBytesRoundTripAndStaySafe) {
+    std::mt19937 rng(20240611);
+    std::uniform_int_distribution<int> byte(0, 255), len(0, 24);
+    for (int iter = 0; iter < 5000; ++iter) {
+        std::string raw;
+        const int n = len(rng);
+        for (int i = 0; i < n; ++i) {
+            // Bias towards the interesting bytes: controls, backslash, UTF-8 leads and tails.
+            int b = byte(rng);
+            if (iter % 3 == 0) b = "\x1b\\\n\xc2\x9b\xe2\x82\xac\xff\"a"[b % 12] & 0xFF;
+            raw += static_cast<char>(b);
+        }
+        const std::string t = text(raw);
+        for (unsigned char c : t) ASSERT_TRUE(c >= 0x20 && c != 0x7F) << golden::visible(t);
+        ASSERT_TRUE(valid_utf8(t)) << golden::visible(t);
+        ASSERT_EQ(unescape(t), raw) << golden::visible(t);
+        ASSERT_EQ(escaped_text_width(t), escaped_text_width(t)) << "deterministic";
+
+        const std::string j = json_str(raw);
+        nlohmann::json parsed;
+        ASSERT_NO_THROW(parsed = nlohmann::json::parse(j)) << golden::visible(j);
+        ASSERT_TRUE(parsed.is_string());
+        if (valid_utf8(raw)) {
+            ASSERT_EQ(parsed.get<std::string>(), raw) << "valid UTF-8 is lossless in JSON";
+        }
+    }
+}
+
+}  // namespace
+}  // namespace tcpstat
