@@ -141,7 +141,11 @@ Decoded decode_socket(std::span<const std::uint8_t> payload, const ParseContext&
     s.state = *state;
     s.local = Endpoint{decode_address(family, m.id.idiag_src, m.id.idiag_if), be16(&m.id.idiag_sport)};
     s.remote = Endpoint{decode_address(family, m.id.idiag_dst, m.id.idiag_if), be16(&m.id.idiag_dport)};
-    s.uid = m.idiag_uid;
+    // TIME_WAIT and request (SYN_RECV) minisockets no longer know their owner: the kernel fills
+    // in uid 0, which would wrongly claim root.
+    const bool minisocket = *state == TcpState::TimeWait ||
+                            (*state == TcpState::SynRecv && m.idiag_inode == 0 && m.idiag_uid == 0);
+    if (!minisocket) s.uid = m.idiag_uid;
     if (m.idiag_inode != 0) s.inode = m.idiag_inode;
     s.rx_queue = m.idiag_rqueue;
     s.tx_queue = m.idiag_wqueue;

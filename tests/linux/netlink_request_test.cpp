@@ -1,0 +1,251 @@
+// Owns the tests of the inet_diag request: state mask translation, message layout, port bytecode.
+#include <gtest/gtest.h>
+#include <linux/inet_diag.h>
+#include <linux/netlink.h>
+#include <linux/sock_diag.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include <algorithm>
+#include <cstring>
+#include <random>
+#include <set>
+
+#include "netlink_request.hpp"
+
+namespace tcpstat::netlink {
+namespace {
+
+std::uint32_t bit(TcpState s) { return 1u << static_cast<unsigned>(s); }
+
+TEST(NetlinkStateMask, AllStatesAreLinuxStatesOnly) {
+    EXPECT_EQ(kernel_state_mask(StateMask::all(), Protocol::Tcp), 0x1FFEu);  // 1..12, no DELETE_TCB
+}
+
+TEST(NetlinkStateMask, SingleStatePassesThrough) {
+    EXPECT_EQ(kernel_state_mask(StateMask::of(TcpState::CloseWait), Protocol::Tcp), bit(TcpState::CloseWait));
+    EXPECT_EQ(kernel_state_mask(StateMask::of(TcpState::Listen), Protocol::Tcp), bit(TcpState::Listen));
+}
+
+TEST(NetlinkStateMask, SynRecvSelectsRequestSocketsToo) {
+    const auto both = bit(TcpState::SynRecv) | bit(TcpState::NewSynRecv);
+    EXPECT_EQ(kernel_state_mask(StateMask::of(TcpState::SynRecv), Protocol::Tcp), both);
+    EXPECT_EQ(kernel_state_mask(StateMask::of(TcpState::NewSynRecv), Protocol::Tcp), both);
+}
+
+TEST(NetlinkStateMask, WindowsOnlyStateSelectsNothing) {
+    EXPECT_EQ(kernel_state_mask(StateMask::of(TcpState::DeleteTcb), Protocol::Tcp), 0u);
+}
+
+TEST(NetlinkStateMask, UdpListeningMeansUnconnected) {
+    EXPECT_EQ(kernel_state_mask(StateMask::of(TcpState::Listen), Protocol::Udp),
+              bit(TcpState::Listen) | bit(TcpState::Close));
+    EXPECT_EQ(kernel_state_mask(StateMask::of(TcpState::Established), Protocol::Udp), bit(TcpState::Established));
+    // No SYN_RECV widening for UDP: it has no request sockets.
+    EXPECT_EQ(kernel_state_mask(StateMask::of(TcpState::SynRecv), Protocol::Udp), bit(TcpState::SynRecv));
+}
+
+TEST(NetlinkRequest, LayoutWithoutBytecode) {
+    const DumpSpec spec{Protocol::Tcp, Family::Inet6, 0x400, true};
+    const auto msg = build_request(spec, {}, 77);
+    ASSERT_EQ(msg.size(), NLMSG_HDRLEN + sizeof(inet_diag_req_v2));
+    nlmsghdr h;
+    std::memcpy(&h, msg.data(), sizeof h);
+    EXPECT_EQ(h.nlmsg_len, msg.size());
+    EXPECT_EQ(h.nlmsg_type, SOCK_DIAG_BY_FAMILY);
+    EXPECT_EQ(h.nlmsg_flags, NLM_F_REQUEST | NLM_F_DUMP);
+    EXPECT_EQ(h.nlmsg_seq, 77u);
+    inet_diag_req_v2 r;
+    std::memcpy(&r, msg.data() + NLMSG_HDRLEN, sizeof r);
+    EXPECT_EQ(r.sdiag_family, AF_INET6);
+    EXPECT_EQ(r.sdiag_protocol, IPPROTO_TCP);
+    EXPECT_EQ(r.idiag_states, 0x400u);
+    EXPECT_EQ(r.idiag_ext, 1u << (INET_DIAG_INFO - 1));
+}
+
+TEST(NetlinkRequest, UdpNeverAsksForTcpInfo) {
+    const auto msg = build_request(DumpSpec{Protocol::Udp, Family::Inet, 0x82, true}, {}, 1);
+    inet_diag_req_v2 r;
+    std::memcpy(&r, msg.data() + NLMSG_HDRLEN, sizeof r);
+    EXPECT_EQ(r.sdiag_family, AF_INET);
+    EXPECT_EQ(r.sdiag_protocol, IPPROTO_UDP);
+    EXPECT_EQ(r.idiag_ext, 0);
+    EXPECT_EQ(r.idiag_states, 0x82u);
+}
+
+TEST(NetlinkRequest, BytecodeTravelsAsAttribute) {
+    const auto bc = build_port_bytecode({{80, 80}}, {}, {});
+    ASSERT_FALSE(bc.empty());
+    const auto msg = build_request(DumpSpec{Protocol::Tcp, Family::Inet, 2, false}, bc, 5);
+    const std::size_t at = NLMSG_HDRLEN + NLMSG_ALIGN(sizeof(inet_diag_req_v2));
+    ASSERT_EQ(msg.size(), at + NLA_HDRLEN + bc.size());
+    nlattr a;
+    std::memcpy(&a, msg.data() + at, sizeof a);
+    EXPECT_EQ(a.nla_type, INET_DIAG_REQ_BYTECODE);
+    EXPECT_EQ(a.nla_len, NLA_HDRLEN + bc.size());
+    EXPECT_TRUE(std::equal(bc.begin(), bc.end(), msg.begin() + at + NLA_HDRLEN));
+}
+
+// --- A model of the kernel's bytecode auditor and interpreter, written from its documented
+// behaviour: every op is a forward conditional jump (yes/no byte offsets); the program accepts
+// when the walk ends exactly at its end. Port operands sit in the `no` of a second op.
+
+std::vector<inet_diag_bc_op> ops_of(const std::vector<std::uint8_t>& bc) {
+    std::vector<inet_diag_bc_op> ops(bc.size() / sizeof(inet_diag_bc_op));
+    std::memcpy(ops.data(), bc.data(), ops.size() * sizeof(inet_diag_bc_op));
+    return ops;
+}
+
+bool is_port_op(unsigned code) {
+    return code == INET_DIAG_BC_S_GE || code == INET_DIAG_BC_S_LE || code == INET_DIAG_BC_D_GE ||
+           code == INET_DIAG_BC_D_LE;
+}
+
+::testing::AssertionResult audit(const std::vector<std::uint8_t>& bc) {
+    if (bc.size() % 4 != 0 || bc.size() < 4) return ::testing::AssertionFailure() << "length " << bc.size();
+    const auto ops = ops_of(bc);
+    std::set<long> boundaries;
+    for (long pos = 0; pos < static_cast<long>(bc.size());) {
+        boundaries.insert(pos);
+        const long step = ops[pos / 4].yes;
+        if (step == 0) break;  // rejected below; avoids walking forever
+        pos += step;
+    }
+    long len = static_cast<long>(bc.size());
+    long pos = 0;
+    while (len > 0) {
+        const inet_diag_bc_op& op = ops[pos / 4];
+        long min_len = 4;
+        if (is_port_op(op.code)) {
+            min_len = 8;
+            if (len < 8) return ::testing::AssertionFailure() << "port op truncated at " << pos;
+        } else if (op.code != INET_DIAG_BC_JMP) {
+            return ::testing::AssertionFailure() << "unexpected op " << int(op.code) << " at " << pos;
+        }
+        if (op.no < min_len || op.no > len + 4 || op.no % 4)
+            return ::testing::AssertionFailure() << "bad no " << op.no << " at " << pos;
+        if (op.no < len && !boundaries.count(pos + op.no))
+            return ::testing::AssertionFailure() << "no jumps mid-op at " << pos;
+        if (op.yes < min_len || op.yes > len + 4 || op.yes % 4)
+            return ::testing::AssertionFailure() << "bad yes " << int(op.yes) << " at " << pos;
+        pos += op.yes;
+        len -= op.yes;
+    }
+    if (len != 0) return ::testing::AssertionFailure() << "program does not end on an op";
+    return ::testing::AssertionSuccess();
+}
+
+bool run(const std::vector<std::uint8_t>& bc, std::uint16_t sport, std::uint16_t dport) {
+    const auto ops = ops_of(bc);
+    long len = static_cast<long>(bc.size());
+    long pos = 0;
+    while (len > 0) {
+        const inet_diag_bc_op& op = ops[pos / 4];
+        bool yes = true;
+        switch (op.code) {
+            case INET_DIAG_BC_JMP: yes = false; break;
+            case INET_DIAG_BC_S_GE: yes = sport >= ops[pos / 4 + 1].no; break;
+            case INET_DIAG_BC_S_LE: yes = sport <= ops[pos / 4 + 1].no; break;
+            case INET_DIAG_BC_D_GE: yes = dport >= ops[pos / 4 + 1].no; break;
+            case INET_DIAG_BC_D_LE: yes = dport <= ops[pos / 4 + 1].no; break;
+            default: ADD_FAILURE() << "unexpected op"; return false;
+        }
+        const long step = yes ? op.yes : op.no;
+        pos += step;
+        len -= step;
+    }
+    return len == 0;
+}
+
+bool reference(const std::vector<PortRange>& s, const std::vector<PortRange>& d, const std::vector<PortRange>& any,
+               std::uint16_t sp, std::uint16_t dp) {
+    auto in = [](const std::vector<PortRange>& l, auto pred) { return l.empty() || std::any_of(l.begin(), l.end(), pred); };
+    return in(s, [&](PortRange r) { return r.contains(sp); }) && in(d, [&](PortRange r) { return r.contains(dp); }) &&
+           in(any, [&](PortRange r) { return r.contains(sp) || r.contains(dp); });
+}
+
+TEST(NetlinkBytecode, NothingToPushDown) {
+    EXPECT_TRUE(build_port_bytecode({}, {}, {}).empty());
+    EXPECT_TRUE(build_port_bytecode({{0, 65535}}, {}, {}).empty());         // matches everything
+    EXPECT_TRUE(build_port_bytecode({}, {{1, 2}, {0, 65535}}, {}).empty());  // one range is everything
+}
+
+TEST(NetlinkBytecode, UnsatisfiableListIsLeftToTheCoreFilter) {
+    EXPECT_TRUE(build_port_bytecode({{90, 80}}, {}, {}).empty());
+}
+
+TEST(NetlinkBytecode, HugeListsAreNotPushedDown) {
+    std::vector<PortRange> many;
+    for (std::uint16_t p = 1; p <= 400; ++p) many.push_back({static_cast<std::uint16_t>(p * 10), static_cast<std::uint16_t>(p * 10 + 5)});
+    EXPECT_TRUE(build_port_bytecode({}, {}, many).empty());
+}
+
+TEST(NetlinkBytecode, SinglePortExact) {
+    const auto bc = build_port_bytecode({{8080, 8080}}, {}, {});
+    ASSERT_TRUE(audit(bc));
+    EXPECT_TRUE(run(bc, 8080, 1));
+    EXPECT_FALSE(run(bc, 8079, 8080));
+    EXPECT_FALSE(run(bc, 8081, 8080));
+    EXPECT_FALSE(run(bc, 0x901F, 0));  // 8080 byte-swapped
+}
+
+TEST(NetlinkBytecode, OpenEndedRangesEmitOneComparison) {
+    EXPECT_EQ(build_port_bytecode({{0, 1023}}, {}, {}).size(), 8u);
+    EXPECT_EQ(build_port_bytecode({}, {{1024, 65535}}, {}).size(), 8u);
+}
+
+TEST(NetlinkBytecode, EitherSideAndConjunction) {
+    const auto bc = build_port_bytecode({{1000, 2000}}, {{443, 443}, {80, 80}}, {{1500, 1500}});
+    ASSERT_TRUE(audit(bc));
+    EXPECT_TRUE(run(bc, 1500, 443));
+    EXPECT_TRUE(run(bc, 1500, 80));
+    EXPECT_FALSE(run(bc, 1500, 81));
+    EXPECT_FALSE(run(bc, 1400, 80));   // any-port clause fails
+    EXPECT_FALSE(run(bc, 999, 1500));  // sport clause fails
+}
+
+TEST(NetlinkBytecode, RandomListsAgreeWithTheFilterSemantics) {
+    std::mt19937 rng(12345);
+    auto port = [&]() -> std::uint16_t {
+        switch (rng() % 6) {
+            case 0: return 0;
+            case 1: return 65535;
+            case 2: return static_cast<std::uint16_t>(rng() % 16);
+            default: return static_cast<std::uint16_t>(rng());
+        }
+    };
+    auto list = [&]() {
+        std::vector<PortRange> l(rng() % 4);
+        for (auto& r : l) {
+            std::uint16_t a = port(), b = port();
+            if (rng() % 8 != 0 && a > b) std::swap(a, b);  // mostly valid, sometimes empty ranges
+            r = {a, b};
+        }
+        return l;
+    };
+    int pushed = 0;
+    for (int i = 0; i < 1500; ++i) {
+        const auto s = list(), d = list(), any = list();
+        const auto bc = build_port_bytecode(s, d, any);
+        if (bc.empty()) continue;  // no push-down is always a correct superset
+        ++pushed;
+        ASSERT_TRUE(audit(bc)) << "case " << i;
+        std::vector<std::uint16_t> probes = {0, 1, 65534, 65535};
+        for (const auto* l : {&s, &d, &any})
+            for (const PortRange& r : *l)
+                for (int delta : {-1, 0, 1}) {
+                    probes.push_back(static_cast<std::uint16_t>(r.lo + delta));
+                    probes.push_back(static_cast<std::uint16_t>(r.hi + delta));
+                }
+        for (int k = 0; k < 8; ++k) probes.push_back(static_cast<std::uint16_t>(rng()));
+        std::sort(probes.begin(), probes.end());
+        probes.erase(std::unique(probes.begin(), probes.end()), probes.end());
+        for (std::uint16_t sp : probes)
+            for (std::uint16_t dp : probes)
+                ASSERT_EQ(run(bc, sp, dp), reference(s, d, any, sp, dp)) << "case " << i << " sport " << sp << " dport " << dp;
+    }
+    EXPECT_GT(pushed, 500);
+}
+
+}  // namespace
+}  // namespace tcpstat::netlink
