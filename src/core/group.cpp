@@ -1,72 +1,25 @@
-// Owns group keys and -g grouping: counting sockets per distinct key tuple, owners counted once each.
-#include "tcpstat/group.hpp"
-
+// Owns -g grouping: counting sockets per distinct key tuple, each owner value counted once per socket.
 #include <algorithm>
-#include <array>
 #include <charconv>
 #include <fmt/format.h>
 #include <functional>
-#include <unordered_map>
 
-#include "tcpstat/error.hpp"
+#include "tcpstat/group.hpp"
 
 namespace tcpstat {
 
 namespace {
 
-struct KeyInfo {
-    GroupKey key;
-    std::string_view name;
-    std::string_view header;
-    FieldType type;
-};
-
-// In enum order, so lookups by key are an index.
-constexpr KeyInfo kKeys[] = {
-    {GroupKey::State, "state", "STATE", FieldType::Text},
-    {GroupKey::Proto, "proto", "PROTO", FieldType::Text},
-    {GroupKey::Family, "family", "FAMILY", FieldType::Text},
-    {GroupKey::Pid, "pid", "PID", FieldType::Number},
-    {GroupKey::Process, "process", "PROCESS", FieldType::Text},
-    {GroupKey::User, "user", "USER", FieldType::Text},
-    {GroupKey::Lport, "lport", "LPORT", FieldType::Number},
-    {GroupKey::Rport, "rport", "RPORT", FieldType::Number},
-    {GroupKey::Laddr, "laddr", "LADDR", FieldType::Text},
-    {GroupKey::Raddr, "raddr", "RADDR", FieldType::Text},
-    {GroupKey::Netns, "netns", "NETNS", FieldType::Number},
-};
-constexpr std::size_t kMaxKeys = std::size(kKeys);
-
-const KeyInfo& key_info(GroupKey k) {
-    auto i = static_cast<std::size_t>(k);
-    return i < kMaxKeys ? kKeys[i] : kKeys[0];
-}
-
-std::string accepted_key_names() {
-    std::string out;
-    for (const auto& k : kKeys) {
-        if (!out.empty()) out += ", ";
-        out += k.name;
-    }
-    return out;
-}
-
-bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
-
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
-    while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
-    return s;
-}
+constexpr std::size_t kMaxKeys = static_cast<std::size_t>(GroupKey::Netns) + 1;
 
 // One key value while counting. Text points into the snapshot or static tables, which outlive
 // the grouping, so building a key never allocates.
 enum class CellKind : std::uint8_t { Null, Number, Text, Uid, Addr, State };
 struct Cell {
-    CellKind kind = CellKind::Null;
-    std::int64_t num = 0;   // Number, Uid, State (enum value, for ordering)
-    std::string_view text;  // Text, State (its name for this protocol)
     IpAddress addr;         // Addr
+    std::string_view text;  // Text, State (its name for this protocol)
+    std::int64_t num = 0;   // Number, Uid, State (enum value, for ordering)
+    CellKind kind = CellKind::Null;
 
     bool operator==(const Cell& o) const {
         if (kind != o.kind) return false;
@@ -82,66 +35,137 @@ struct Cell {
     }
 };
 
-struct Key {
-    std::array<Cell, kMaxKeys> cells{};
-    std::size_t n = 0;
-    bool operator==(const Key& o) const {
-        return n == o.n && std::equal(cells.begin(), cells.begin() + static_cast<std::ptrdiff_t>(n),
-                                      o.cells.begin());
-    }
-};
+Cell number(std::int64_t v) {
+    Cell c;
+    c.kind = CellKind::Number;
+    c.num = v;
+    return c;
+}
+Cell text(std::string_view v) {
+    Cell c;
+    c.kind = CellKind::Text;
+    c.text = v;
+    return c;
+}
 
-std::size_t mix(std::size_t h, std::size_t v) { return h ^ (v + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2)); }
+std::uint64_t mix(std::uint64_t h, std::uint64_t v) {
+    h ^= v + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
+    return h;
+}
 
-struct KeyHash {
-    std::size_t operator()(const Key& k) const {
-        std::size_t h = k.n;
-        for (std::size_t i = 0; i < k.n; ++i) {
-            const Cell& c = k.cells[i];
-            h = mix(h, static_cast<std::size_t>(c.kind));
-            switch (c.kind) {
-                case CellKind::Null: break;
-                case CellKind::Number:
-                case CellKind::Uid: h = mix(h, std::hash<std::int64_t>{}(c.num)); break;
-                case CellKind::Text:
-                case CellKind::State: h = mix(h, std::hash<std::string_view>{}(c.text)); break;
-                case CellKind::Addr:
-                    h = mix(h, std::hash<std::string_view>{}(std::string_view(
-                                   reinterpret_cast<const char*>(c.addr.bytes.data()), c.addr.bytes.size())));
-                    h = mix(h, static_cast<std::size_t>(c.addr.family));
-                    h = mix(h, c.addr.scope_id);
-                    break;
+// Final avalanche so that the low bits used by the probe table depend on every input bit.
+std::uint64_t finish(std::uint64_t h) {
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdULL;
+    h ^= h >> 33;
+    h *= 0xc4ceb9fe1a85ec53ULL;
+    h ^= h >> 33;
+    return h;
+}
+
+std::uint64_t hash_cells(const Cell* cells, std::size_t n) {
+    std::uint64_t h = n;
+    for (std::size_t i = 0; i < n; ++i) {
+        const Cell& c = cells[i];
+        h = mix(h, static_cast<std::uint64_t>(c.kind));
+        switch (c.kind) {
+            case CellKind::Null: break;
+            case CellKind::Number:
+            case CellKind::Uid: h = mix(h, static_cast<std::uint64_t>(c.num)); break;
+            case CellKind::Text:
+            case CellKind::State: h = mix(h, std::hash<std::string_view>{}(c.text)); break;
+            case CellKind::Addr: {
+                std::uint64_t lo = 0, hi = 0;
+                for (int b = 0; b < 8; ++b) lo = (lo << 8) | c.addr.bytes[b];
+                for (int b = 8; b < 16; ++b) hi = (hi << 8) | c.addr.bytes[b];
+                h = mix(mix(mix(h, lo), hi), (std::uint64_t{c.addr.scope_id} << 8) | static_cast<unsigned>(c.addr.family));
+                break;
             }
         }
-        return h;
     }
+    return finish(h);
+}
+
+// Distinct key tuples and their counts, stored flat (group g's cells at [g*n, g*n+n)) behind an
+// open-addressing index: one allocation per growth, not one per group.
+class GroupCounter {
+public:
+    explicit GroupCounter(std::size_t width) : width_(width) {}
+
+    void add(const Cell* key) {
+        if ((counts_.size() + 1) * 2 > slots_.size()) grow();
+        std::uint64_t h = hash_cells(key, width_);
+        std::size_t mask = slots_.size() - 1;
+        for (std::size_t i = h & mask;; i = (i + 1) & mask) {
+            std::uint32_t slot = slots_[i];
+            if (slot == 0) {
+                slots_[i] = static_cast<std::uint32_t>(counts_.size() + 1);
+                cells_.insert(cells_.end(), key, key + width_);
+                hashes_.push_back(h);
+                counts_.push_back(1);
+                return;
+            }
+            std::size_t g = slot - 1;
+            if (hashes_[g] == h && std::equal(key, key + width_, cells_.begin() + static_cast<std::ptrdiff_t>(g * width_))) {
+                ++counts_[g];
+                return;
+            }
+        }
+    }
+
+    std::size_t size() const { return counts_.size(); }
+    const Cell* key(std::size_t g) const { return cells_.data() + g * width_; }
+    std::uint64_t count(std::size_t g) const { return counts_[g]; }
+
+private:
+    void grow() {
+        std::size_t cap = slots_.empty() ? 64 : slots_.size() * 2;
+        slots_.assign(cap, 0);
+        std::size_t mask = cap - 1;
+        for (std::size_t g = 0; g < hashes_.size(); ++g) {
+            std::size_t i = hashes_[g] & mask;
+            while (slots_[i] != 0) i = (i + 1) & mask;
+            slots_[i] = static_cast<std::uint32_t>(g + 1);
+        }
+    }
+
+    std::size_t width_;
+    std::vector<Cell> cells_;
+    std::vector<std::uint64_t> hashes_;
+    std::vector<std::uint64_t> counts_;
+    std::vector<std::uint32_t> slots_;
 };
 
-Cell number(std::int64_t v) { return Cell{CellKind::Number, v, {}, {}}; }
-Cell text(std::string_view v) { return Cell{CellKind::Text, 0, v, {}}; }
-Cell address(const IpAddress& a) { return Cell{CellKind::Addr, 0, {}, a}; }
-
 Cell socket_cell(GroupKey k, const Socket& s, const Snapshot& snap) {
+    Cell c;
     switch (k) {
         case GroupKey::State:
-            return Cell{CellKind::State, static_cast<std::int64_t>(s.state), state_name(s.state, s.protocol), {}};
+            c.kind = CellKind::State;
+            c.num = static_cast<std::int64_t>(s.state);
+            c.text = state_name(s.state, s.protocol);
+            return c;
         case GroupKey::Proto: return text(protocol_name(s.protocol));
         case GroupKey::Family: return text(family_name(s.family));
         case GroupKey::User: {
-            if (!s.uid) return Cell{};
+            if (!s.uid) return c;
             auto it = snap.users.find(*s.uid);
             if (it != snap.users.end()) return text(it->second);
-            return Cell{CellKind::Uid, static_cast<std::int64_t>(*s.uid), {}, {}};
+            c.kind = CellKind::Uid;
+            c.num = *s.uid;
+            return c;
         }
         case GroupKey::Lport: return number(s.local.port);
         case GroupKey::Rport: return number(s.remote.port);
-        case GroupKey::Laddr: return address(s.local.addr);
-        case GroupKey::Raddr: return address(s.remote.addr);
-        case GroupKey::Netns: return s.netns ? number(static_cast<std::int64_t>(*s.netns)) : Cell{};
+        case GroupKey::Laddr:
+        case GroupKey::Raddr:
+            c.kind = CellKind::Addr;
+            c.addr = k == GroupKey::Laddr ? s.local.addr : s.remote.addr;
+            return c;
+        case GroupKey::Netns: return s.netns ? number(static_cast<std::int64_t>(*s.netns)) : c;
         case GroupKey::Pid:
         case GroupKey::Process: break;  // per owner
     }
-    return Cell{};
+    return c;
 }
 
 // The owner-derived part of a key: only the members the user grouped by are filled in, so that
@@ -187,46 +211,21 @@ Value to_value(const Cell& c) {
     return std::monostate{};
 }
 
-}  // namespace
-
-std::string_view group_key_name(GroupKey k) { return key_info(k).name; }
-
-bool group_key_needs_owners(GroupKey k) { return k == GroupKey::Pid || k == GroupKey::Process; }
-
-std::vector<GroupKey> parse_group_keys(std::string_view list) {
-    std::vector<GroupKey> out;
-    while (true) {
-        auto comma = list.find(',');
-        auto item = trim(list.substr(0, comma));
-        if (!item.empty()) {
-            const KeyInfo* found = nullptr;
-            for (const auto& k : kKeys)
-                if (k.name == item) found = &k;
-            if (found == nullptr) {
-                throw UsageError(fmt::format("unknown group key '{}': expected one of {}", item,
-                                             accepted_key_names()));
-            }
-            if (std::find(out.begin(), out.end(), found->key) != out.end()) {
-                throw UsageError(fmt::format("group key '{}' is listed twice", item));
-            }
-            out.push_back(found->key);
-        }
-        if (comma == std::string_view::npos) break;
-        list.remove_prefix(comma + 1);
-    }
-    if (out.empty()) {
-        throw UsageError(fmt::format("empty group key list: expected one of {}", accepted_key_names()));
-    }
-    return out;
+Column column_of(GroupKey k) {
+    Column col;
+    col.name = std::string(group_key_name(k));
+    for (char ch : col.name) col.header += static_cast<char>(ch >= 'a' && ch <= 'z' ? ch - 'a' + 'A' : ch);
+    bool numeric = k == GroupKey::Pid || k == GroupKey::Lport || k == GroupKey::Rport || k == GroupKey::Netns;
+    col.type = numeric ? FieldType::Number : FieldType::Text;
+    return col;
 }
+
+}  // namespace
 
 Table group_sockets(const Snapshot& snap, const std::vector<GroupKey>& keys) {
     Table table;
     table.name = "groups";
-    for (GroupKey k : keys) {
-        const auto& info = key_info(k);
-        table.columns.push_back(Column{std::string(info.name), std::string(info.header), info.type});
-    }
+    for (GroupKey k : keys) table.columns.push_back(column_of(k));
     table.columns.push_back(Column{"count", "COUNT", FieldType::Number});
 
     // Counting uses each distinct key once (at most kMaxKeys); a repeated key only repeats a column.
@@ -241,14 +240,13 @@ Table group_sockets(const Snapshot& snap, const std::vector<GroupKey>& keys) {
     }
     bool by_owner = pid_slot >= 0 || process_slot >= 0;
 
-    std::unordered_map<Key, std::uint64_t, KeyHash> counts;
+    GroupCounter counter(used.size());
     std::vector<OwnerValue> variants;  // reused across sockets
-    Key key;
-    key.n = used.size();
+    std::array<Cell, kMaxKeys> key{};
     for (const Socket& s : snap.sockets) {
-        for (std::size_t i = 0; i < used.size(); ++i) key.cells[i] = socket_cell(used[i], s, snap);
+        for (std::size_t i = 0; i < used.size(); ++i) key[i] = socket_cell(used[i], s, snap);
         if (!by_owner || s.owners.empty()) {
-            ++counts[key];
+            counter.add(key.data());
             continue;
         }
         variants.clear();
@@ -265,34 +263,37 @@ Table group_sockets(const Snapshot& snap, const std::vector<GroupKey>& keys) {
             variants.erase(std::unique(variants.begin(), variants.end()), variants.end());
         }
         for (const OwnerValue& v : variants) {
-            if (pid_slot >= 0) key.cells[static_cast<std::size_t>(pid_slot)] = v.pid ? number(*v.pid) : Cell{};
-            if (process_slot >= 0)
-                key.cells[static_cast<std::size_t>(process_slot)] = v.name ? text(*v.name) : Cell{};
-            ++counts[key];
+            if (pid_slot >= 0) key[static_cast<std::size_t>(pid_slot)] = v.pid ? number(*v.pid) : Cell{};
+            if (process_slot >= 0) key[static_cast<std::size_t>(process_slot)] = v.name ? text(*v.name) : Cell{};
+            counter.add(key.data());
         }
     }
 
-    std::vector<const std::pair<const Key, std::uint64_t>*> order;
-    order.reserve(counts.size());
-    for (const auto& entry : counts) order.push_back(&entry);
-    std::sort(order.begin(), order.end(), [](const auto* a, const auto* b) {
-        if (a->second != b->second) return a->second > b->second;
-        for (std::size_t i = 0; i < a->first.n; ++i) {
-            int c = compare_cells(a->first.cells[i], b->first.cells[i]);
+    std::vector<std::size_t> order(counter.size());
+    for (std::size_t g = 0; g < order.size(); ++g) order[g] = g;
+    std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+        if (counter.count(a) != counter.count(b)) return counter.count(a) > counter.count(b);
+        const Cell* ka = counter.key(a);
+        const Cell* kb = counter.key(b);
+        for (std::size_t i = 0; i < used.size(); ++i) {
+            int c = compare_cells(ka[i], kb[i]);
             if (c != 0) return c < 0;
         }
         return false;
     });
 
+    // Where each requested column's value sits in the counted key.
+    std::vector<std::size_t> source;
+    for (GroupKey k : keys)
+        source.push_back(static_cast<std::size_t>(std::find(used.begin(), used.end(), k) - used.begin()));
+
     table.rows.reserve(order.size());
-    for (const auto* entry : order) {
+    for (std::size_t g : order) {
         std::vector<Value> row;
         row.reserve(keys.size() + 1);
-        for (GroupKey k : keys) {
-            auto pos = static_cast<std::size_t>(std::find(used.begin(), used.end(), k) - used.begin());
-            row.push_back(pos < used.size() ? to_value(entry->first.cells[pos]) : Value{});
-        }
-        row.push_back(static_cast<std::int64_t>(entry->second));
+        const Cell* cells = counter.key(g);
+        for (std::size_t pos : source) row.push_back(pos < used.size() ? to_value(cells[pos]) : Value{});
+        row.push_back(static_cast<std::int64_t>(counter.count(g)));
         table.rows.push_back(std::move(row));
     }
     return table;

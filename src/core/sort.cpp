@@ -30,10 +30,21 @@ void sort_by(Snapshot& snap, bool descending, Make make) {
         return descending ? *kb < *ka : *ka < *kb;
     });
 
-    std::vector<Socket> sorted;
-    sorted.reserve(sockets.size());
-    for (std::size_t i : order) sorted.push_back(std::move(sockets[i]));
-    sockets = std::move(sorted);
+    // Apply the permutation in place, cycle by cycle: no second copy of a 100k-socket vector.
+    // order[i] is the old index of the socket that belongs at i; a placed slot is marked by order[i] == i.
+    for (std::size_t start = 0; start < order.size(); ++start) {
+        if (order[start] == start) continue;
+        Socket held = std::move(sockets[start]);
+        std::size_t at = start;
+        while (order[at] != start) {
+            std::size_t from = order[at];
+            sockets[at] = std::move(sockets[from]);
+            order[at] = at;
+            at = from;
+        }
+        sockets[at] = std::move(held);
+        order[at] = at;
+    }
 }
 
 template <class T>

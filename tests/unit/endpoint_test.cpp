@@ -1,6 +1,7 @@
 // Tests address formatting (RFC 5952), endpoint text, and address parsing with round-trips.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <string>
 
 #include "tcpstat/endpoint.hpp"
@@ -136,4 +137,55 @@ TEST(ParseAddress, RoundTrips) {
     EXPECT_EQ(roundtrip("2001:0db8:0000:0000:0000:0000:0000:0001"), "2001:db8::1");
     EXPECT_EQ(roundtrip("2001:DB8:0:0:1:0:0:1"), "2001:db8::1:0:0:1");
     EXPECT_EQ(roundtrip("0:0:0:0:0:ffff:102:304"), "::ffff:1.2.3.4");
+}
+
+TEST(ParseAddress, RandomRoundTripsAreCanonical) {
+    // Zero-heavy random addresses exercise every compression position; a fixed seed keeps it repeatable.
+    std::uint32_t state = 12345;
+    auto next = [&] {
+        state = state * 1664525u + 1013904223u;
+        return state >> 8;
+    };
+    for (int iter = 0; iter < 20000; ++iter) {
+        std::uint8_t b[16];
+        for (int i = 0; i < 16; i += 2) {
+            bool zero = next() % 3 != 0;
+            auto w = zero ? 0u : next() & 0xFFFFu;
+            b[i] = static_cast<std::uint8_t>(w >> 8);
+            b[i + 1] = static_cast<std::uint8_t>(w);
+        }
+        if (iter % 7 == 0) {  // some IPv4-mapped ones
+            for (int i = 0; i < 10; ++i) b[i] = 0;
+            b[10] = b[11] = 0xFF;
+        }
+        IpAddress a = IpAddress::from_v6_bytes(b);
+        char buf[kMaxAddressText];
+        std::string text(buf, format_address_to(a, buf));
+        EXPECT_EQ(text, format_address(a));
+        auto back = parse_address(text);
+        ASSERT_TRUE(back.has_value()) << text;
+        EXPECT_EQ(*back, a) << text;
+        EXPECT_EQ(text.find(":::"), std::string::npos) << text;
+        EXPECT_LE(std::count(text.begin(), text.end(), ':'), 7) << text;
+        // "::" never stands for a single group (RFC 5952 4.2.2).
+        if (text.find("::") != std::string::npos && !a.is_v4_mapped()) {
+            int groups = 0;
+            for (std::size_t i = 0; i < text.size(); ++i)
+                if (text[i] != ':' && (i == 0 || text[i - 1] == ':')) ++groups;
+            EXPECT_LE(groups, 6) << text;
+        }
+        if (::testing::Test::HasFailure()) break;
+    }
+}
+
+TEST(ParseAddress, RandomV4RoundTrips) {
+    std::uint32_t state = 777;
+    for (int iter = 0; iter < 5000; ++iter) {
+        state = state * 1664525u + 1013904223u;
+        IpAddress a = IpAddress::v4(static_cast<std::uint8_t>(state >> 24), static_cast<std::uint8_t>(state >> 16),
+                                    static_cast<std::uint8_t>(state >> 8), static_cast<std::uint8_t>(state));
+        auto back = parse_address(format_address(a));
+        ASSERT_TRUE(back.has_value()) << format_address(a);
+        EXPECT_EQ(*back, a);
+    }
 }

@@ -147,3 +147,30 @@ TEST(Sort, EveryFieldButOwnersIsSortable) {
     }
     EXPECT_EQ(snap.sockets.size(), 2u);
 }
+
+TEST(Sort, LargeShuffleIsSortedStableAndKeepsEverySocket) {
+    // Exercises the in-place permutation over long cycles.
+    Snapshot snap;
+    std::uint32_t state = 99;
+    for (std::uint16_t tag = 0; tag < 5000; ++tag) {
+        state = state * 1664525u + 1013904223u;
+        snap.sockets.push_back(tagged(tag));
+        snap.sockets.back().tx_queue = (state >> 8) % 100;
+        snap.sockets.back().owners = {{static_cast<Pid>(tag), 3}};
+    }
+    sort_sockets(snap, Field::SendQ);
+    ASSERT_EQ(snap.sockets.size(), 5000u);
+    std::vector<bool> seen(5000, false);
+    for (std::size_t i = 0; i < snap.sockets.size(); ++i) {
+        const Socket& s = snap.sockets[i];
+        ASSERT_EQ(s.owners.size(), 1u);
+        EXPECT_EQ(s.owners[0].pid, s.remote.port);  // each socket moved whole
+        EXPECT_FALSE(seen[s.remote.port]);
+        seen[s.remote.port] = true;
+        if (i > 0) {
+            const Socket& p = snap.sockets[i - 1];
+            ASSERT_LE(*p.tx_queue, *s.tx_queue);
+            if (*p.tx_queue == *s.tx_queue) EXPECT_LT(p.remote.port, s.remote.port);  // stable
+        }
+    }
+}

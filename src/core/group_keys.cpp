@@ -1,0 +1,70 @@
+// Owns the -g key vocabulary: key names, which keys need owners, and parsing of key lists.
+#include <algorithm>
+#include <fmt/format.h>
+
+#include "tcpstat/error.hpp"
+#include "tcpstat/group.hpp"
+
+namespace tcpstat {
+
+namespace {
+
+// In enum order, so a key's name is an index.
+constexpr std::string_view kNames[] = {
+    "state", "proto", "family", "pid", "process", "user", "lport", "rport", "laddr", "raddr", "netns",
+};
+static_assert(std::size(kNames) == static_cast<std::size_t>(GroupKey::Netns) + 1, "every key needs a name");
+
+std::string accepted_key_names() {
+    std::string out;
+    for (auto name : kNames) {
+        if (!out.empty()) out += ", ";
+        out += name;
+    }
+    return out;
+}
+
+bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+
+std::string_view trim(std::string_view s) {
+    while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
+    while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
+    return s;
+}
+
+}  // namespace
+
+std::string_view group_key_name(GroupKey k) {
+    auto i = static_cast<std::size_t>(k);
+    return i < std::size(kNames) ? kNames[i] : std::string_view("unknown");
+}
+
+bool group_key_needs_owners(GroupKey k) { return k == GroupKey::Pid || k == GroupKey::Process; }
+
+std::vector<GroupKey> parse_group_keys(std::string_view list) {
+    std::vector<GroupKey> out;
+    while (true) {
+        auto comma = list.find(',');
+        auto item = trim(list.substr(0, comma));
+        if (!item.empty()) {
+            auto it = std::find(std::begin(kNames), std::end(kNames), item);
+            if (it == std::end(kNames)) {
+                throw UsageError(fmt::format("unknown group key '{}': expected one of {}", item,
+                                             accepted_key_names()));
+            }
+            auto key = static_cast<GroupKey>(it - std::begin(kNames));
+            if (std::find(out.begin(), out.end(), key) != out.end()) {
+                throw UsageError(fmt::format("group key '{}' is listed twice", item));
+            }
+            out.push_back(key);
+        }
+        if (comma == std::string_view::npos) break;
+        list.remove_prefix(comma + 1);
+    }
+    if (out.empty()) {
+        throw UsageError(fmt::format("empty group key list: expected one of {}", accepted_key_names()));
+    }
+    return out;
+}
+
+}  // namespace tcpstat
