@@ -83,18 +83,23 @@ const FieldInfo& field_info(Field f) {
     return i < std::size(kFields) ? kFields[i] : kFields[0];
 }
 
-// Case-insensitive, and '-' stands for '_', so a table header such as RECV-Q is accepted too.
+// Case and the separators '-' and '_' are not significant: RECV-Q, recv_q and recvq all name
+// the same field (docs/formats.md promises this).
 std::optional<Field> field_by_name(std::string_view name) {
+    auto is_sep = [](char c) { return c == '-' || c == '_'; };
     for (const auto& f : kFields) {
-        if (f.name.size() != name.size()) continue;
-        bool same = true;
-        for (std::size_t i = 0; i < name.size() && same; ++i) {
+        std::size_t i = 0, j = 0;
+        while (true) {
+            while (i < name.size() && is_sep(name[i])) ++i;
+            while (j < f.name.size() && is_sep(f.name[j])) ++j;
+            if (i == name.size() || j == f.name.size()) break;
             char c = name[i];
             if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-            if (c == '-') c = '_';
-            same = c == f.name[i];
+            if (c != f.name[j]) break;
+            ++i;
+            ++j;
         }
-        if (same) return f.field;
+        if (i == name.size() && j == f.name.size()) return f.field;
     }
     return std::nullopt;
 }

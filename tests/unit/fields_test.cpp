@@ -76,6 +76,12 @@ TEST(Fields, Defaults) {
 TEST(Fields, ByNameIsTolerantOfCaseAndDashes) {
     EXPECT_EQ(field_by_name("RECV-Q"), Field::RecvQ);
     EXPECT_EQ(field_by_name("Rtt_Us"), Field::Rtt);
+    EXPECT_EQ(field_by_name("recvq"), Field::RecvQ);
+    EXPECT_EQ(field_by_name("LAST-SEND-MS"), Field::LastSendMs);
+    EXPECT_EQ(field_by_name("retrans"), Field::Retrans);
+    EXPECT_EQ(field_by_name("retrans-total"), Field::RetransTotal);
+    EXPECT_FALSE(field_by_name("-"));
+    EXPECT_FALSE(field_by_name("recv_qq"));
     EXPECT_FALSE(field_by_name("rtt"));
     EXPECT_FALSE(field_by_name(""));
     EXPECT_FALSE(field_by_name("pids"));
