@@ -181,6 +181,8 @@ TEST(OwnersWalk, OnlyPidsRestrictsTheWalk) {
     attach_owners(snap, req, "/proc");  // a second run replaces, not appends
     EXPECT_EQ(snap.sockets[0].owners, (std::vector<Owner>{{::getpid(), shared}}));
     EXPECT_TRUE(snap.sockets[1].owners.empty());
+    EXPECT_EQ(snap.process(child.pid()), nullptr);
+    EXPECT_NE(snap.process(::getpid()), nullptr);
     ::close(shared);
 }
 

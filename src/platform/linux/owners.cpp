@@ -111,7 +111,9 @@ void merge_owners(Snapshot& snap, std::vector<WorkerResult>& results) {
 
 void attach_owners(Snapshot& snap, const OwnerRequest& request, const std::string& proc_root_in) {
     std::string proc_root = proc_root_in.empty() ? std::string("/proc") : proc_root_in;
+    // A second run replaces the first one's result rather than adding to it.
     for (Socket& s : snap.sockets) s.owners.clear();
+    snap.processes.clear();
 
     const InodeIndex index(snap.sockets);
     if (index.empty()) {
