@@ -3,6 +3,7 @@
 #pragma once
 
 #include <optional>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -33,6 +34,8 @@ struct FieldSet {
     std::vector<Field> fields;
 };
 std::vector<FieldSet> field_sets();
+// Lets gtest name a parameter instead of dumping its bytes.
+inline void PrintTo(const FieldSet& set, std::ostream* os) { *os << set.name; }
 
 // Renders into a string through the real Output class.
 std::string render_listing(const Snapshot& snap, Format format, const std::vector<Field>& fields,
