@@ -183,7 +183,10 @@ std::size_t escaped_text_width(std::string_view s) {
 bool csv_needs_quotes(std::string_view s) {
     if (s.empty()) return false;
     if (s.front() == ' ' || s.back() == ' ') return true;
-    return s.find_first_of(",\"") != std::string_view::npos;
+    // A plain loop: string_view::find_first_of calls memchr once per byte of s.
+    for (char c : s)
+        if (c == ',' || c == '"') return true;
+    return false;
 }
 
 void write_json_string(std::string_view s, Output& out) {
