@@ -322,7 +322,7 @@ void append_message(Bytes& out, std::uint16_t type, std::uint16_t flags, const B
     const std::size_t at = out.size();
     out.resize(at + NLMSG_ALIGN(h.nlmsg_len), 0);
     std::memcpy(out.data() + at, &h, sizeof h);
-    std::memcpy(out.data() + at + NLMSG_HDRLEN, payload.data(), payload.size());
+    if (!payload.empty()) std::memcpy(out.data() + at + NLMSG_HDRLEN, payload.data(), payload.size());
 }
 
 Bytes diag_payload(const inet_diag_msg& m, const Bytes& info = {}, bool with_info = false) {
@@ -335,7 +335,7 @@ Bytes diag_payload(const inet_diag_msg& m, const Bytes& info = {}, bool with_inf
         const std::size_t at = p.size();
         p.resize(at + NLA_ALIGN(a.nla_len), 0);
         std::memcpy(p.data() + at, &a, sizeof a);
-        std::memcpy(p.data() + at + NLA_HDRLEN, info.data(), info.size());
+        if (!info.empty()) std::memcpy(p.data() + at + NLA_HDRLEN, info.data(), info.size());
     }
     return p;
 }
@@ -620,6 +620,13 @@ TEST(NetlinkParseSynthetic, ErrorMessages) {
         Bytes b;
         append_message(b, NLMSG_DONE, NLM_F_MULTI, Bytes{});  // old kernels: DONE without payload
         EXPECT_EQ(parse(b).status, BufferStatus::Done);
+    }
+    {
+        Bytes b;
+        append_message(b, NLMSG_DONE, NLM_F_MULTI, int_payload(INT32_MIN));  // damaged: still an error
+        const Parsed p = parse(b);
+        EXPECT_EQ(p.status, BufferStatus::Failed);
+        EXPECT_EQ(p.st.error, EPROTO);
     }
     {
         Bytes b;

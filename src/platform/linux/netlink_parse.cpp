@@ -94,6 +94,12 @@ std::optional<TcpInfo> decode_tcp_info(std::span<const std::uint8_t> info) {
     return t;
 }
 
+// The kernel sends negative errnos; a damaged message may hold any int, INT_MIN included.
+int errno_of(int code) {
+    const long v = code < 0 ? -static_cast<long>(code) : code;
+    return v > 4095 ? EPROTO : static_cast<int>(v);
+}
+
 enum class Decoded { Socket, UnknownState, Malformed };
 
 // Walks the attributes after the fixed header; only INET_DIAG_INFO is used, but every attribute
@@ -186,7 +192,7 @@ BufferStatus parse_buffer(std::span<const std::uint8_t> buffer, const ParseConte
                 // The kernel may end a failed dump with DONE carrying the negative error.
                 int code = 0;
                 if (read_at(payload, 0, code) && code < 0) {
-                    stats.error = -code;
+                    stats.error = errno_of(code);
                     return BufferStatus::Failed;
                 }
                 return BufferStatus::Done;
@@ -195,7 +201,7 @@ BufferStatus parse_buffer(std::span<const std::uint8_t> buffer, const ParseConte
                 int code = 0;
                 if (!read_at(payload, 0, code)) return BufferStatus::Malformed;
                 if (code == 0) continue;  // an acknowledgement, not an error
-                stats.error = code < 0 ? -code : code;
+                stats.error = errno_of(code);
                 return BufferStatus::Failed;
             }
             case NLMSG_OVERRUN:
