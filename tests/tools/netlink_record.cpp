@@ -60,7 +60,7 @@ Addr local_of(int fd) {
     return a;
 }
 
-std::string text(const Addr& a, bool remote_unset = false) {
+std::string text(const Addr& a) {
     char buf[INET6_ADDRSTRLEN] = {};
     unsigned port = 0;
     if (a.ss.ss_family == AF_INET) {
@@ -72,7 +72,6 @@ std::string text(const Addr& a, bool remote_unset = false) {
         ::inet_ntop(AF_INET6, &s->sin6_addr, buf, sizeof buf);
         port = ntohs(s->sin6_port);
     }
-    (void)remote_unset;
     return std::string(buf) + " " + std::to_string(port);
 }
 
