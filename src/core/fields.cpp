@@ -32,7 +32,7 @@ constexpr FieldInfo kFields[] = {
     {Field::Inode, "inode", "INODE", N, true, false, false, "socket inode number; absent for TIME_WAIT and SYN_RECV"},
     {Field::RecvQ, "recv_q", "RECV-Q", N, true, false, false, "bytes received but not yet read; LISTEN: pending connections"},
     {Field::SendQ, "send_q", "SEND-Q", N, true, false, false, "bytes sent but not yet acknowledged; LISTEN: backlog size"},
-    {Field::Timer, "timer", "TIMER", T, false, false, false, "pending kernel timer: retransmit, keepalive, timewait, probe"},
+    {Field::Timer, "timer", "TIMER", T, false, false, false, "pending kernel timer: retransmit, keepalive, time_wait, zero_window_probe, other"},
     {Field::TimerMs, "timer_ms", "TIMER-MS", N, true, false, false, "milliseconds until the timer fires"},
     {Field::Retrans, "retrans", "RETRANS", N, true, false, false, "unrecovered retransmits of the current segment"},
     {Field::Rtt, "rtt_us", "RTT-US", N, true, false, true, "smoothed round-trip time in microseconds"},
