@@ -1,0 +1,168 @@
+// Owns the Windows Backend: socket tables from IP Helper (GetExtendedTcpTable/UdpTable), names by pid.
+#ifndef WIN32_LEAN_AND_MEAN
+#define WIN32_LEAN_AND_MEAN
+#endif
+#ifndef NOMINMAX
+#define NOMINMAX
+#endif
+#include <winsock2.h>
+#include <ws2tcpip.h>
+#include <windows.h>
+#include <iphlpapi.h>
+
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "mib_convert.hpp"
+#include "process_names.hpp"
+#include "tcpstat/backend.hpp"
+#include "tcpstat/error.hpp"
+
+namespace tcpstat::win {
+
+namespace {
+
+// mib_convert decodes the tables by byte offset without the SDK; these pin its layout to the real
+// structs so a header that disagrees breaks the build instead of the output.
+static_assert(sizeof(MIB_TCPROW_OWNER_PID) == kTcp4RowSize);
+static_assert(offsetof(MIB_TCPROW_OWNER_PID, dwState) == 0);
+static_assert(offsetof(MIB_TCPROW_OWNER_PID, dwLocalAddr) == 4);
+static_assert(offsetof(MIB_TCPROW_OWNER_PID, dwLocalPort) == 8);
+static_assert(offsetof(MIB_TCPROW_OWNER_PID, dwRemoteAddr) == 12);
+static_assert(offsetof(MIB_TCPROW_OWNER_PID, dwRemotePort) == 16);
+static_assert(offsetof(MIB_TCPROW_OWNER_PID, dwOwningPid) == 20);
+static_assert(offsetof(MIB_TCPTABLE_OWNER_PID, table) == kTableHeaderSize);
+
+static_assert(sizeof(MIB_TCP6ROW_OWNER_PID) == kTcp6RowSize);
+static_assert(offsetof(MIB_TCP6ROW_OWNER_PID, ucLocalAddr) == 0);
+static_assert(offsetof(MIB_TCP6ROW_OWNER_PID, dwLocalScopeId) == 16);
+static_assert(offsetof(MIB_TCP6ROW_OWNER_PID, dwLocalPort) == 20);
+static_assert(offsetof(MIB_TCP6ROW_OWNER_PID, ucRemoteAddr) == 24);
+static_assert(offsetof(MIB_TCP6ROW_OWNER_PID, dwRemoteScopeId) == 40);
+static_assert(offsetof(MIB_TCP6ROW_OWNER_PID, dwRemotePort) == 44);
+static_assert(offsetof(MIB_TCP6ROW_OWNER_PID, dwState) == 48);
+static_assert(offsetof(MIB_TCP6ROW_OWNER_PID, dwOwningPid) == 52);
+static_assert(offsetof(MIB_TCP6TABLE_OWNER_PID, table) == kTableHeaderSize);
+
+static_assert(sizeof(MIB_UDPROW_OWNER_PID) == kUdp4RowSize);
+static_assert(offsetof(MIB_UDPROW_OWNER_PID, dwLocalAddr) == 0);
+static_assert(offsetof(MIB_UDPROW_OWNER_PID, dwLocalPort) == 4);
+static_assert(offsetof(MIB_UDPROW_OWNER_PID, dwOwningPid) == 8);
+static_assert(offsetof(MIB_UDPTABLE_OWNER_PID, table) == kTableHeaderSize);
+
+static_assert(sizeof(MIB_UDP6ROW_OWNER_PID) == kUdp6RowSize);
+static_assert(offsetof(MIB_UDP6ROW_OWNER_PID, ucLocalAddr) == 0);
+static_assert(offsetof(MIB_UDP6ROW_OWNER_PID, dwLocalScopeId) == 16);
+static_assert(offsetof(MIB_UDP6ROW_OWNER_PID, dwLocalPort) == 20);
+static_assert(offsetof(MIB_UDP6ROW_OWNER_PID, dwOwningPid) == 24);
+static_assert(offsetof(MIB_UDP6TABLE_OWNER_PID, table) == kTableHeaderSize);
+
+static_assert(MIB_TCP_STATE_CLOSED == 1 && MIB_TCP_STATE_LISTEN == 2 && MIB_TCP_STATE_ESTAB == 5 &&
+              MIB_TCP_STATE_CLOSE_WAIT == 8 && MIB_TCP_STATE_TIME_WAIT == 11 &&
+              MIB_TCP_STATE_DELETE_TCB == 12);
+
+std::string error_text(DWORD code) {
+    std::string text = "error " + std::to_string(code);
+    wchar_t* msg = nullptr;
+    const DWORD n = FormatMessageW(
+        FORMAT_MESSAGE_ALLOCATE_BUFFER | FORMAT_MESSAGE_FROM_SYSTEM | FORMAT_MESSAGE_IGNORE_INSERTS, nullptr,
+        code, 0, reinterpret_cast<wchar_t*>(&msg), 0, nullptr);
+    if (n > 0 && msg != nullptr) {
+        std::wstring_view w(msg, n);
+        while (!w.empty() && (w.back() == L'\r' || w.back() == L'\n' || w.back() == L' ' || w.back() == L'.'))
+            w.remove_suffix(1);
+        if (!w.empty()) text += ": " + utf8_from_wide(w);
+    }
+    if (msg != nullptr) LocalFree(msg);
+    return text;
+}
+
+FetchOutcome outcome_of(DWORD rc) {
+    if (rc == NO_ERROR) return {FetchStatus::Ok, 0};
+    if (rc == ERROR_INSUFFICIENT_BUFFER) return {FetchStatus::TooSmall, 0};
+    return {FetchStatus::Failed, rc};
+}
+
+TableFetcher fetcher_for(TableKind kind) {
+    const ULONG af = (kind == TableKind::Tcp4 || kind == TableKind::Udp4) ? AF_INET : AF_INET6;
+    const bool tcp = kind == TableKind::Tcp4 || kind == TableKind::Tcp6;
+    return [af, tcp](std::byte* buffer, std::uint32_t& size) {
+        DWORD dsize = size;
+        const DWORD rc = tcp ? GetExtendedTcpTable(buffer, &dsize, FALSE, af, TCP_TABLE_OWNER_PID_ALL, 0)
+                             : GetExtendedUdpTable(buffer, &dsize, FALSE, af, UDP_TABLE_OWNER_PID, 0);
+        size = dsize;
+        return outcome_of(rc);
+    };
+}
+
+class IphlpapiBackend final : public Backend {
+public:
+    Snapshot collect(const CollectRequest& request) override {
+        Snapshot snap;
+        snap.source = "iphlpapi";
+        std::vector<TableKind> kinds;
+        if (request.tcp && request.ipv4) kinds.push_back(TableKind::Tcp4);
+        if (request.tcp && request.ipv6) kinds.push_back(TableKind::Tcp6);
+        if (request.udp && request.ipv4) kinds.push_back(TableKind::Udp4);
+        if (request.udp && request.ipv6) kinds.push_back(TableKind::Udp6);
+
+        std::vector<std::string> failures;
+        for (TableKind kind : kinds) {
+            const std::string name(table_name(kind));
+            GrowResult got = read_growing_table(fetcher_for(kind));
+            if (!got.ok) {
+                std::string why = got.kept_growing
+                                      ? "it kept growing while being read (" + std::to_string(got.tries) + " tries)"
+                                      : error_text(got.error);
+                failures.push_back(name + ": " + why);
+                snap.warnings.push_back("cannot read the " + name + " socket table: " + why);
+                continue;
+            }
+            const DecodeResult d = decode_table(kind, got.buffer, snap.sockets);
+            if (d.truncated)
+                snap.warnings.push_back("the " + name + " socket table was cut short; " + std::to_string(d.rows) +
+                                        " rows were read");
+            if (d.unknown_state > 0)
+                snap.warnings.push_back(std::to_string(d.unknown_state) + " " + name +
+                                        " sockets in a state unknown to tcpstat were left out");
+        }
+        if (!kinds.empty() && failures.size() == kinds.size()) {
+            std::string msg = "cannot read any socket table";
+            for (const auto& f : failures) msg += "; " + f;
+            throw RuntimeError(msg);
+        }
+        return snap;
+    }
+
+    // The tables already carry the owning pid of every socket, so collect() has set the owners;
+    // what is left is naming the processes.
+    void attach_owners(Snapshot& snapshot, const OwnerRequest& request) override {
+        const std::size_t unreadable = fill_process_names(snapshot, request);
+        if (auto w = hidden_owners_warning(unreadable)) snapshot.warnings.push_back(std::move(*w));
+        snapshot.owners_attached = true;
+    }
+
+    // Windows sockets carry no uid (ownership is a per-process token, not per socket), so no user
+    // name can select sockets.
+    std::optional<std::uint32_t> uid_of_user(std::string_view) override { return std::nullopt; }
+};
+
+}  // namespace
+
+}  // namespace tcpstat::win
+
+namespace tcpstat {
+
+std::unique_ptr<Backend> make_system_backend(const CollectRequest& request) {
+    if (request.proc_root) throw UsageError("--proc-root is only available on Linux");
+    switch (request.source) {
+        case SourceKind::Auto: break;
+        case SourceKind::Netlink: throw UsageError("--source netlink is only available on Linux");
+        case SourceKind::Proc: throw UsageError("--source proc is only available on Linux");
+    }
+    return std::make_unique<win::IphlpapiBackend>();
+}
+
+}  // namespace tcpstat

@@ -1,0 +1,275 @@
+// Owns the pure MIB-row -> Socket conversion, table decoding and the bounded table-growth retry.
+#include "mib_convert.hpp"
+
+#include <algorithm>
+#include <bit>
+#include <cstring>
+#include <limits>
+
+namespace tcpstat::win {
+
+namespace {
+
+// Buffers from the API are only DWORD-aligned at best, and test buffers may be any slice, so
+// every field is read with memcpy.
+std::uint32_t read_u32(const std::byte* p) {
+    std::uint32_t v;
+    std::memcpy(&v, p, sizeof v);
+    return v;
+}
+
+std::array<std::uint8_t, 16> read_v6(const std::byte* p) {
+    std::array<std::uint8_t, 16> a;
+    std::memcpy(a.data(), p, a.size());
+    return a;
+}
+
+std::vector<Owner> owners_of(std::uint32_t pid) {
+    if (pid == 0) return {};
+    // Pids on Windows are DWORDs but always multiples of 4 well below 2^31 in practice; a value
+    // that does not fit Pid would be a corrupt row, and a wrapped negative pid would be worse
+    // than none.
+    if (pid > static_cast<std::uint32_t>(std::numeric_limits<Pid>::max())) return {};
+    return {Owner{static_cast<Pid>(pid), -1}};
+}
+
+// The API documents a listener's remote address and port as meaningless (they can be junk), so
+// they are reported as the wildcard, as netstat prints them.
+Endpoint unspecified(Family f) {
+    Endpoint e;
+    e.addr.family = f;
+    return e;
+}
+
+// The model's scope_id is the zone of a link-local address. Windows fills dwLocalScopeId for
+// every address (Wine 8 reports 4096 for ::1), where a zone means nothing and would print as
+// "::1%4096", so it is kept only for link-local and (deprecated) site-local unicast: fe80::/9.
+IpAddress ipv6_from_mib(const std::array<std::uint8_t, 16>& bytes, std::uint32_t scope_id) {
+    const bool zoned = bytes[0] == 0xfe && (bytes[1] & 0x80) == 0x80;
+    return IpAddress::from_v6_bytes(bytes.data(), zoned ? scope_id : 0);
+}
+
+TcpRow4 tcp4_at(const std::byte* p) {
+    return TcpRow4{read_u32(p), read_u32(p + 4), read_u32(p + 8), read_u32(p + 12), read_u32(p + 16),
+                   read_u32(p + 20)};
+}
+
+TcpRow6 tcp6_at(const std::byte* p) {
+    TcpRow6 r;
+    r.local_addr = read_v6(p);
+    r.local_scope_id = read_u32(p + 16);
+    r.local_port = read_u32(p + 20);
+    r.remote_addr = read_v6(p + 24);
+    r.remote_scope_id = read_u32(p + 40);
+    r.remote_port = read_u32(p + 44);
+    r.state = read_u32(p + 48);
+    r.pid = read_u32(p + 52);
+    return r;
+}
+
+UdpRow4 udp4_at(const std::byte* p) { return UdpRow4{read_u32(p), read_u32(p + 4), read_u32(p + 8)}; }
+
+UdpRow6 udp6_at(const std::byte* p) {
+    UdpRow6 r;
+    r.local_addr = read_v6(p);
+    r.local_scope_id = read_u32(p + 16);
+    r.local_port = read_u32(p + 20);
+    r.pid = read_u32(p + 24);
+    return r;
+}
+
+}  // namespace
+
+std::size_t row_size(TableKind kind) {
+    switch (kind) {
+        case TableKind::Tcp4: return kTcp4RowSize;
+        case TableKind::Tcp6: return kTcp6RowSize;
+        case TableKind::Udp4: return kUdp4RowSize;
+        case TableKind::Udp6: return kUdp6RowSize;
+    }
+    return kTcp4RowSize;
+}
+
+std::string_view table_name(TableKind kind) {
+    switch (kind) {
+        case TableKind::Tcp4: return "TCP/IPv4";
+        case TableKind::Tcp6: return "TCP/IPv6";
+        case TableKind::Udp4: return "UDP/IPv4";
+        case TableKind::Udp6: return "UDP/IPv6";
+    }
+    return "?";
+}
+
+std::optional<TcpState> state_from_mib(std::uint32_t mib_state) {
+    switch (mib_state) {
+        case 1: return TcpState::Close;        // MIB_TCP_STATE_CLOSED
+        case 2: return TcpState::Listen;
+        case 3: return TcpState::SynSent;
+        case 4: return TcpState::SynRecv;      // MIB_TCP_STATE_SYN_RCVD
+        case 5: return TcpState::Established;
+        case 6: return TcpState::FinWait1;
+        case 7: return TcpState::FinWait2;
+        case 8: return TcpState::CloseWait;
+        case 9: return TcpState::Closing;
+        case 10: return TcpState::LastAck;
+        case 11: return TcpState::TimeWait;
+        case 12: return TcpState::DeleteTcb;
+        default: return std::nullopt;
+    }
+}
+
+std::uint16_t port_from_mib(std::uint32_t raw) {
+    auto v = static_cast<std::uint16_t>(raw & 0xffffu);
+    if constexpr (std::endian::native == std::endian::little) {
+        v = static_cast<std::uint16_t>((v >> 8) | (v << 8));
+    }
+    return v;
+}
+
+IpAddress ipv4_from_mib(std::uint32_t raw) {
+    std::uint8_t b[4];
+    std::memcpy(b, &raw, sizeof b);
+    return IpAddress::from_v4_bytes(b);
+}
+
+std::optional<Socket> socket_from_row(const TcpRow4& row) {
+    auto state = state_from_mib(row.state);
+    if (!state) return std::nullopt;
+    Socket s;
+    s.protocol = Protocol::Tcp;
+    s.family = Family::Inet;
+    s.local = {ipv4_from_mib(row.local_addr), port_from_mib(row.local_port)};
+    s.remote = {ipv4_from_mib(row.remote_addr), port_from_mib(row.remote_port)};
+    s.state = *state;
+    if (s.state == TcpState::Listen) s.remote = unspecified(Family::Inet);
+    s.owners = owners_of(row.pid);
+    return s;
+}
+
+std::optional<Socket> socket_from_row(const TcpRow6& row) {
+    auto state = state_from_mib(row.state);
+    if (!state) return std::nullopt;
+    Socket s;
+    s.protocol = Protocol::Tcp;
+    s.family = Family::Inet6;
+    s.local = {ipv6_from_mib(row.local_addr, row.local_scope_id),
+               port_from_mib(row.local_port)};
+    s.remote = {ipv6_from_mib(row.remote_addr, row.remote_scope_id),
+                port_from_mib(row.remote_port)};
+    s.state = *state;
+    if (s.state == TcpState::Listen) s.remote = unspecified(Family::Inet6);
+    s.owners = owners_of(row.pid);
+    return s;
+}
+
+Socket socket_from_row(const UdpRow4& row) {
+    Socket s;
+    s.protocol = Protocol::Udp;
+    s.family = Family::Inet;
+    s.local = {ipv4_from_mib(row.local_addr), port_from_mib(row.local_port)};
+    s.remote = unspecified(Family::Inet);
+    // The UDP table has no notion of a connected UDP socket, so every row is unconnected.
+    s.state = TcpState::Close;
+    s.owners = owners_of(row.pid);
+    return s;
+}
+
+Socket socket_from_row(const UdpRow6& row) {
+    Socket s;
+    s.protocol = Protocol::Udp;
+    s.family = Family::Inet6;
+    s.local = {ipv6_from_mib(row.local_addr, row.local_scope_id),
+               port_from_mib(row.local_port)};
+    s.remote = unspecified(Family::Inet6);
+    s.state = TcpState::Close;
+    s.owners = owners_of(row.pid);
+    return s;
+}
+
+DecodeResult decode_table(TableKind kind, std::span<const std::byte> buffer, std::vector<Socket>& out) {
+    DecodeResult result;
+    if (buffer.size() < kTableHeaderSize) {
+        result.truncated = true;
+        return result;
+    }
+    const std::uint32_t claimed = read_u32(buffer.data());
+    const std::size_t rsize = row_size(kind);
+    const std::size_t fit = (buffer.size() - kTableHeaderSize) / rsize;
+    const std::size_t n = std::min<std::size_t>(claimed, fit);
+    result.truncated = claimed > fit;
+    out.reserve(out.size() + n);
+    const std::byte* p = buffer.data() + kTableHeaderSize;
+    for (std::size_t i = 0; i < n; ++i, p += rsize) {
+        switch (kind) {
+            case TableKind::Tcp4:
+                if (auto s = socket_from_row(tcp4_at(p))) {
+                    out.push_back(std::move(*s));
+                    ++result.rows;
+                } else {
+                    ++result.unknown_state;
+                }
+                break;
+            case TableKind::Tcp6:
+                if (auto s = socket_from_row(tcp6_at(p))) {
+                    out.push_back(std::move(*s));
+                    ++result.rows;
+                } else {
+                    ++result.unknown_state;
+                }
+                break;
+            case TableKind::Udp4:
+                out.push_back(socket_from_row(udp4_at(p)));
+                ++result.rows;
+                break;
+            case TableKind::Udp6:
+                out.push_back(socket_from_row(udp6_at(p)));
+                ++result.rows;
+                break;
+        }
+    }
+    return result;
+}
+
+GrowResult read_growing_table(const TableFetcher& fetch, int max_tries) {
+    GrowResult result;
+    std::uint32_t size = 0;  // the first call only asks for the size
+    for (int attempt = 0; attempt < max_tries; ++attempt) {
+        result.tries = attempt + 1;
+        result.buffer.resize(size);
+        std::uint32_t requested = size;
+        FetchOutcome got = fetch(size == 0 ? nullptr : result.buffer.data(), requested);
+        if (got.status == FetchStatus::Ok) {
+            result.ok = true;
+            return result;
+        }
+        if (got.status == FetchStatus::Failed) {
+            result.error = got.error;
+            result.buffer.clear();
+            return result;
+        }
+        // TooSmall: the table is at least `requested` bytes now and may grow again before the
+        // next call. A fetcher that claims TooSmall without asking for more is broken; growing
+        // by the slack anyway keeps the loop bounded and making progress.
+        const std::uint32_t base = std::max(requested, size);
+        size = base > std::numeric_limits<std::uint32_t>::max() - kTableSlack
+                   ? std::numeric_limits<std::uint32_t>::max()
+                   : base + kTableSlack;
+    }
+    result.kept_growing = true;
+    result.buffer.clear();
+    return result;
+}
+
+std::wstring_view image_basename(std::wstring_view path) {
+    const auto cut = path.find_last_of(L"\\/");
+    return cut == std::wstring_view::npos ? path : path.substr(cut + 1);
+}
+
+std::optional<std::string> hidden_owners_warning(std::size_t unreadable_processes) {
+    if (unreadable_processes == 0) return std::nullopt;
+    return "owners of some sockets are hidden: " + std::to_string(unreadable_processes) +
+           (unreadable_processes == 1 ? " process" : " processes") +
+           " could not be read (run as Administrator)";
+}
+
+}  // namespace tcpstat::win

@@ -1,0 +1,123 @@
+// Owns the pure translation of IP Helper (iphlpapi) MIB tables into tcpstat Sockets; no windows.h.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "tcpstat/endpoint.hpp"
+#include "tcpstat/model.hpp"
+#include "tcpstat/tcp_state.hpp"
+
+namespace tcpstat::win {
+
+// Mirrors of the four *_OWNER_PID row structs, field for field and with the same integer types,
+// so this file can be compiled and tested without the Windows SDK. iphlpapi_backend.cpp checks
+// with static_asserts that the byte offsets below match the real structs.
+//   IPv4 addresses are a DWORD whose *memory* bytes are the address in network order.
+//   Ports are a DWORD whose low 16 bits hold the port in network order (high bits: junk).
+struct TcpRow4 {
+    std::uint32_t state = 0;
+    std::uint32_t local_addr = 0;
+    std::uint32_t local_port = 0;
+    std::uint32_t remote_addr = 0;
+    std::uint32_t remote_port = 0;
+    std::uint32_t pid = 0;
+};
+
+struct TcpRow6 {
+    std::array<std::uint8_t, 16> local_addr{};
+    std::uint32_t local_scope_id = 0;
+    std::uint32_t local_port = 0;
+    std::array<std::uint8_t, 16> remote_addr{};
+    std::uint32_t remote_scope_id = 0;
+    std::uint32_t remote_port = 0;
+    std::uint32_t state = 0;
+    std::uint32_t pid = 0;
+};
+
+struct UdpRow4 {
+    std::uint32_t local_addr = 0;
+    std::uint32_t local_port = 0;
+    std::uint32_t pid = 0;
+};
+
+struct UdpRow6 {
+    std::array<std::uint8_t, 16> local_addr{};
+    std::uint32_t local_scope_id = 0;
+    std::uint32_t local_port = 0;
+    std::uint32_t pid = 0;
+};
+
+// Byte layout of each table as GetExtendedTcpTable/GetExtendedUdpTable write it: a DWORD row
+// count, then packed rows (every field is 4-byte aligned, so no padding anywhere).
+enum class TableKind : std::uint8_t { Tcp4, Tcp6, Udp4, Udp6 };
+inline constexpr std::size_t kTableHeaderSize = 4;
+inline constexpr std::size_t kTcp4RowSize = 24;
+inline constexpr std::size_t kTcp6RowSize = 56;
+inline constexpr std::size_t kUdp4RowSize = 12;
+inline constexpr std::size_t kUdp6RowSize = 28;
+std::size_t row_size(TableKind kind);
+std::string_view table_name(TableKind kind);  // "TCP/IPv4", ... for warnings
+
+// MIB_TCP_STATE (1 CLOSED ... 12 DELETE_TCB) into TcpState; nullopt for any other value.
+std::optional<TcpState> state_from_mib(std::uint32_t mib_state);
+// ntohs of the low 16 bits: the high half of the DWORD is documented as uninitialised.
+std::uint16_t port_from_mib(std::uint32_t raw);
+IpAddress ipv4_from_mib(std::uint32_t raw);
+
+// Owners: the table's pid with fd = -1, since Windows has no per-process descriptor numbers for
+// sockets. Pid 0 (the idle process) is what Windows reports for sockets no process holds
+// (TIME_WAIT), so it yields no owner rather than a fake one. IPv6 scope ids are kept for
+// link-local addresses only (the model's meaning of scope_id).
+std::optional<Socket> socket_from_row(const TcpRow4& row);  // nullopt: unknown state
+std::optional<Socket> socket_from_row(const TcpRow6& row);  // nullopt: unknown state
+Socket socket_from_row(const UdpRow4& row);                 // UDP rows are UNCONN (Close)
+Socket socket_from_row(const UdpRow6& row);
+
+// Decodes a table buffer exactly as the API filled it and appends the sockets to out.
+// A buffer too short for its own row count is decoded as far as whole rows go.
+struct DecodeResult {
+    std::size_t rows = 0;           // rows converted
+    std::size_t unknown_state = 0;  // TCP rows skipped for a state outside 1..12
+    bool truncated = false;         // the row count claimed more than the buffer holds
+};
+DecodeResult decode_table(TableKind kind, std::span<const std::byte> buffer, std::vector<Socket>& out);
+
+// The size-query / read dance around GetExtended*Table, kept free of the API so tests can make a
+// table grow between calls. fetch(buffer, size) behaves like the API: with a buffer too small it
+// returns TooSmall and sets size to what is needed now.
+enum class FetchStatus : std::uint8_t { Ok, TooSmall, Failed };
+struct FetchOutcome {
+    FetchStatus status = FetchStatus::Failed;
+    std::uint32_t error = 0;  // the API's code when status == Failed
+};
+using TableFetcher = std::function<FetchOutcome(std::byte* buffer, std::uint32_t& size)>;
+
+struct GrowResult {
+    std::vector<std::byte> buffer;  // the table; empty unless ok
+    bool ok = false;
+    std::uint32_t error = 0;        // the API's code when the last call failed outright
+    bool kept_growing = false;      // still TooSmall after max_tries
+    int tries = 0;
+};
+inline constexpr int kMaxTableTries = 5;
+// Headroom added to every requested size, so a table that grows by a few rows between the size
+// query and the read does not cost another round trip.
+inline constexpr std::uint32_t kTableSlack = 4096;
+GrowResult read_growing_table(const TableFetcher& fetch, int max_tries = kMaxTableTries);
+
+// "C:\Windows\System32\svchost.exe" -> "svchost.exe" (also accepts '/'); the name Windows tools
+// show for a process.
+std::wstring_view image_basename(std::wstring_view path);
+
+// The warning for processes whose names could not be read, or nullopt when count is 0.
+std::optional<std::string> hidden_owners_warning(std::size_t unreadable_processes);
+
+}  // namespace tcpstat::win

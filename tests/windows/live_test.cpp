@@ -1,0 +1,367 @@
+// Owns the live Windows backend test: real Winsock sockets on loopback read back through iphlpapi.
+#ifndef WIN32_LEAN_AND_MEAN
+#define WIN32_LEAN_AND_MEAN
+#endif
+#ifndef NOMINMAX
+#define NOMINMAX
+#endif
+#include <winsock2.h>
+#include <ws2tcpip.h>
+#include <windows.h>
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cctype>
+#include <chrono>
+#include <cstring>
+#include <functional>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "platform/windows/process_names.hpp"
+#include "tcpstat/backend.hpp"
+#include "tcpstat/error.hpp"
+
+namespace tcpstat::win {
+namespace {
+
+// Wine exports wine_get_version from its ntdll; Windows does not.
+std::optional<std::string> wine_version() {
+    HMODULE ntdll = GetModuleHandleW(L"ntdll.dll");
+    if (ntdll == nullptr) return std::nullopt;
+    FARPROC proc = GetProcAddress(ntdll, "wine_get_version");
+    if (proc == nullptr) return std::nullopt;
+    using Fn = const char* (*)();
+    auto fn = reinterpret_cast<Fn>(reinterpret_cast<void (*)()>(proc));
+    return std::string(fn());
+}
+
+int wine_major(const std::string& version) { return std::atoi(version.c_str()); }
+
+std::string lower(std::string s) {
+    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
+    return s;
+}
+
+std::string own_exe_name() {
+    std::vector<wchar_t> buf(32768);
+    const DWORD n = GetModuleFileNameW(nullptr, buf.data(), static_cast<DWORD>(buf.size()));
+    std::wstring_view path(buf.data(), n);
+    const auto cut = path.find_last_of(L"\\/");
+    return utf8_from_wide(cut == std::wstring_view::npos ? path : path.substr(cut + 1));
+}
+
+class WinsockEnvironment : public ::testing::Environment {
+public:
+    void SetUp() override {
+        WSADATA data;
+        ASSERT_EQ(WSAStartup(MAKEWORD(2, 2), &data), 0);
+    }
+    void TearDown() override { WSACleanup(); }
+};
+const auto* const kWinsock = ::testing::AddGlobalTestEnvironment(new WinsockEnvironment);
+
+class Sock {
+public:
+    Sock() = default;
+    explicit Sock(SOCKET s) : s_(s) {}
+    Sock(Sock&& o) noexcept : s_(o.s_) { o.s_ = INVALID_SOCKET; }
+    Sock& operator=(Sock&& o) noexcept {
+        std::swap(s_, o.s_);
+        return *this;
+    }
+    ~Sock() { close(); }
+    void close() {
+        if (s_ != INVALID_SOCKET) closesocket(s_);
+        s_ = INVALID_SOCKET;
+    }
+    SOCKET get() const { return s_; }
+    bool valid() const { return s_ != INVALID_SOCKET; }
+
+private:
+    SOCKET s_ = INVALID_SOCKET;
+};
+
+std::string wsa_error(const char* what) { return std::string(what) + " failed: WSA error " + std::to_string(WSAGetLastError()); }
+
+sockaddr_storage loopback(int family, std::uint16_t port) {
+    sockaddr_storage ss{};
+    if (family == AF_INET) {
+        auto* sin = reinterpret_cast<sockaddr_in*>(&ss);
+        sin->sin_family = AF_INET;
+        sin->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        sin->sin_port = htons(port);
+    } else {
+        auto* sin6 = reinterpret_cast<sockaddr_in6*>(&ss);
+        sin6->sin6_family = AF_INET6;
+        sin6->sin6_addr = in6addr_loopback;
+        sin6->sin6_port = htons(port);
+    }
+    return ss;
+}
+
+int addr_len(int family) { return family == AF_INET ? sizeof(sockaddr_in) : sizeof(sockaddr_in6); }
+
+std::uint16_t local_port(const Sock& s) {
+    sockaddr_storage ss{};
+    int len = sizeof ss;
+    if (getsockname(s.get(), reinterpret_cast<sockaddr*>(&ss), &len) != 0) return 0;
+    return ntohs(ss.ss_family == AF_INET ? reinterpret_cast<sockaddr_in*>(&ss)->sin_port
+                                         : reinterpret_cast<sockaddr_in6*>(&ss)->sin6_port);
+}
+
+// A listener plus two accepted connections on one loopback address; the client of the second
+// connection is closed, which leaves its accepted peer in CLOSE_WAIT.
+struct Scene {
+    int family = AF_INET;
+    Sock listener, client, server, closed_client_peer;
+    std::uint16_t listen_port = 0, client_port = 0, closed_client_port = 0;
+    std::string error;  // why the scene could not be built
+
+    bool build(int fam) {
+        family = fam;
+        listener = Sock(socket(fam, SOCK_STREAM, IPPROTO_TCP));
+        if (!listener.valid()) return fail("socket");
+        sockaddr_storage any = loopback(fam, 0);
+        if (bind(listener.get(), reinterpret_cast<sockaddr*>(&any), addr_len(fam)) != 0) return fail("bind");
+        if (listen(listener.get(), 8) != 0) return fail("listen");
+        listen_port = local_port(listener);
+        if (!connect_pair(client, server, client_port)) return false;
+        Sock doomed;
+        if (!connect_pair(doomed, closed_client_peer, closed_client_port)) return false;
+        doomed.close();
+        return true;
+    }
+
+private:
+    bool fail(const char* what) {
+        error = wsa_error(what);
+        return false;
+    }
+    bool connect_pair(Sock& c, Sock& s, std::uint16_t& c_port) {
+        c = Sock(socket(family, SOCK_STREAM, IPPROTO_TCP));
+        if (!c.valid()) return fail("socket");
+        sockaddr_storage to = loopback(family, listen_port);
+        if (connect(c.get(), reinterpret_cast<sockaddr*>(&to), addr_len(family)) != 0) return fail("connect");
+        s = Sock(accept(listener.get(), nullptr, nullptr));
+        if (!s.valid()) return fail("accept");
+        c_port = local_port(c);
+        return true;
+    }
+};
+
+IpAddress loopback_address(int family) {
+    if (family == AF_INET) return IpAddress::v4(127, 0, 0, 1);
+    std::uint8_t one[16] = {};
+    one[15] = 1;
+    return IpAddress::from_v6_bytes(one);
+}
+
+const Socket* find(const Snapshot& snap, TcpState state, const Endpoint& local, std::optional<Endpoint> remote) {
+    for (const Socket& s : snap.sockets) {
+        if (s.protocol != Protocol::Tcp || s.state != state || s.local != local) continue;
+        if (remote && s.remote != *remote) continue;
+        return &s;
+    }
+    return nullptr;
+}
+
+// Every row, for failure messages: what the table held instead of the expected row.
+std::string describe(const Snapshot& snap) {
+    std::string out = std::to_string(snap.sockets.size()) + " rows from " + snap.source + ":";
+    for (const Socket& s : snap.sockets) {
+        out += "\n  " + std::string(protocol_name(s.protocol)) + " " + std::string(state_name(s.state, s.protocol)) +
+               " " + format_endpoint(s.local) + " " + format_endpoint(s.remote);
+        for (const Owner& o : s.owners) out += " pid=" + std::to_string(o.pid);
+    }
+    for (const std::string& w : snap.warnings) out += "\n  warning: " + w;
+    return out;
+}
+
+// FIN delivery is asynchronous, so the table is read until the expected rows are there.
+Snapshot collect_until(Backend& backend, const CollectRequest& req, const std::function<bool(const Snapshot&)>& done) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    Snapshot snap = backend.collect(req);
+    while (!done(snap) && std::chrono::steady_clock::now() < deadline) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        snap = backend.collect(req);
+    }
+    return snap;
+}
+
+class LiveTcp : public ::testing::TestWithParam<int> {
+protected:
+    void SetUp() override {
+        if (!scene_.build(GetParam())) {
+            if (GetParam() == AF_INET6) GTEST_SKIP() << "no IPv6 loopback here: " << scene_.error;
+            FAIL() << scene_.error;
+        }
+        const IpAddress lo = loopback_address(GetParam());
+        listen_ep_ = {lo, scene_.listen_port};
+        client_ep_ = {lo, scene_.client_port};
+        closed_ep_ = {lo, scene_.closed_client_port};
+        CollectRequest req;
+        req.ipv4 = GetParam() == AF_INET;
+        req.ipv6 = GetParam() == AF_INET6;
+        backend_ = make_system_backend(req);
+        snap_ = collect_until(*backend_, req, [&](const Snapshot& s) {
+            return find(s, TcpState::CloseWait, listen_ep_, closed_ep_) != nullptr;
+        });
+    }
+
+    Scene scene_;
+    Endpoint listen_ep_, client_ep_, closed_ep_;
+    std::unique_ptr<Backend> backend_;
+    Snapshot snap_;
+};
+
+TEST_P(LiveTcp, ListenEstablishedAndCloseWaitRowsAppear) {
+    EXPECT_EQ(snap_.source, "iphlpapi");
+    const Socket* listen = find(snap_, TcpState::Listen, listen_ep_, std::nullopt);
+    ASSERT_NE(listen, nullptr) << "no LISTEN row for port " << listen_ep_.port << "; " << describe(snap_);
+    EXPECT_EQ(listen->remote.port, 0);
+    EXPECT_EQ(listen->family, GetParam() == AF_INET ? Family::Inet : Family::Inet6);
+    EXPECT_NE(find(snap_, TcpState::Established, client_ep_, listen_ep_), nullptr) << "client side";
+    EXPECT_NE(find(snap_, TcpState::Established, listen_ep_, client_ep_), nullptr) << "accepted side";
+    EXPECT_NE(find(snap_, TcpState::CloseWait, listen_ep_, closed_ep_), nullptr)
+        << "peer of the closed client; " << describe(snap_);
+    // The closed client itself is in FIN_WAIT2 (or already gone): never ESTABLISHED any more.
+    EXPECT_EQ(find(snap_, TcpState::Established, closed_ep_, listen_ep_), nullptr);
+}
+
+TEST_P(LiveTcp, OwnerIsThisProcess) {
+    const Socket* listen = find(snap_, TcpState::Listen, listen_ep_, std::nullopt);
+    ASSERT_NE(listen, nullptr);
+    if (listen->owners.empty()) {
+        const auto wine = wine_version();
+        if (wine && wine_major(*wine) < 10)
+            GTEST_SKIP() << "Wine " << *wine << " reports owning pid 0 for every socket (Wine 10 reports the real pid)";
+        FAIL() << "the LISTEN row has no owning pid";
+    }
+    const Pid self = static_cast<Pid>(GetCurrentProcessId());
+    ASSERT_EQ(listen->owners.size(), 1u);
+    EXPECT_EQ(listen->owners[0].pid, self);
+    EXPECT_EQ(listen->owners[0].fd, -1);
+    backend_->attach_owners(snap_, OwnerRequest{});
+    EXPECT_TRUE(snap_.owners_attached);
+    const Process* p = snap_.process(self);
+    ASSERT_NE(p, nullptr);
+    EXPECT_EQ(lower(p->name), lower(own_exe_name()));
+}
+
+INSTANTIATE_TEST_SUITE_P(Families, LiveTcp, ::testing::Values(AF_INET, AF_INET6),
+                         [](const auto& info) { return info.param == AF_INET ? "IPv4" : "IPv6"; });
+
+TEST(LiveUdp, BoundSocketIsUnconn) {
+    Sock s(socket(AF_INET, SOCK_DGRAM, IPPROTO_UDP));
+    ASSERT_TRUE(s.valid()) << wsa_error("socket");
+    sockaddr_storage any = loopback(AF_INET, 0);
+    ASSERT_EQ(bind(s.get(), reinterpret_cast<sockaddr*>(&any), addr_len(AF_INET)), 0) << wsa_error("bind");
+    const Endpoint ep{IpAddress::v4(127, 0, 0, 1), local_port(s)};
+    CollectRequest req;
+    req.tcp = false;
+    req.udp = true;
+    req.ipv6 = false;
+    const Snapshot snap = make_system_backend(req)->collect(req);
+    const auto it = std::find_if(snap.sockets.begin(), snap.sockets.end(), [&](const Socket& x) { return x.local == ep; });
+    ASSERT_NE(it, snap.sockets.end()) << "no UDP row for port " << ep.port << "; " << describe(snap);
+    EXPECT_EQ(it->protocol, Protocol::Udp);
+    EXPECT_EQ(it->state, TcpState::Close);
+    for (const Socket& x : snap.sockets) EXPECT_EQ(x.protocol, Protocol::Udp);
+}
+
+TEST(LiveNames, NamesThisProcessAndSkipsVanishedPids) {
+    const Pid self = static_cast<Pid>(GetCurrentProcessId());
+    Snapshot snap;
+    Socket mine;
+    mine.owners = {{self, -1}};
+    Socket ghost;
+    // Windows pids are multiples of 4; an odd, huge one belongs to no process.
+    ghost.owners = {{0x7ffffff3, -1}};
+    snap.sockets = {mine, ghost, mine};
+    make_system_backend(CollectRequest{})->attach_owners(snap, OwnerRequest{});
+    ASSERT_NE(snap.process(self), nullptr);
+    EXPECT_EQ(lower(snap.process(self)->name), lower(own_exe_name()));
+    EXPECT_EQ(snap.process(0x7ffffff3), nullptr);
+    EXPECT_EQ(snap.processes.size(), 1u);
+    EXPECT_TRUE(snap.warnings.empty()) << snap.warnings.front();
+}
+
+TEST(LiveNames, OnlyRequestedPidsAreNamed) {
+    const Pid self = static_cast<Pid>(GetCurrentProcessId());
+    Snapshot snap;
+    Socket mine;
+    mine.owners = {{self, -1}};
+    snap.sockets = {mine};
+    OwnerRequest req;
+    req.only_pids = {self + 4};
+    make_system_backend(CollectRequest{})->attach_owners(snap, req);
+    EXPECT_TRUE(snap.processes.empty());
+}
+
+TEST(LiveNames, NamesAnotherProcess) {
+    // A suspended copy of this executable: a second process whose name is known in advance.
+    std::vector<wchar_t> path(32768);
+    GetModuleFileNameW(nullptr, path.data(), static_cast<DWORD>(path.size()));
+    std::wstring cmd = L"\"" + std::wstring(path.data()) + L"\" --gtest_list_tests";
+    STARTUPINFOW si{};
+    si.cb = sizeof si;
+    PROCESS_INFORMATION pi{};
+    ASSERT_TRUE(CreateProcessW(path.data(), cmd.data(), nullptr, nullptr, FALSE, CREATE_SUSPENDED, nullptr, nullptr,
+                               &si, &pi))
+        << "CreateProcessW failed: " << GetLastError();
+    const ProcessName pn = process_name(pi.dwProcessId);
+    TerminateProcess(pi.hProcess, 0);
+    WaitForSingleObject(pi.hProcess, 5000);
+    CloseHandle(pi.hThread);
+    CloseHandle(pi.hProcess);
+    EXPECT_NE(pi.dwProcessId, GetCurrentProcessId());
+    ASSERT_EQ(pn.status, NameStatus::Ok);
+    EXPECT_EQ(lower(pn.name), lower(own_exe_name()));
+}
+
+TEST(LiveNames, Utf8FromWide) {
+    EXPECT_EQ(utf8_from_wide(L"svchost.exe"), "svchost.exe");
+    EXPECT_EQ(utf8_from_wide(L"caf\u00e9.exe"), "caf\xc3\xa9.exe");
+    EXPECT_EQ(utf8_from_wide(L"\U0001F600"), "\xf0\x9f\x98\x80");
+    const wchar_t lone[] = {L'a', static_cast<wchar_t>(0xD800), L'b'};
+    EXPECT_EQ(utf8_from_wide(std::wstring_view(lone, 3)), "a\xef\xbf\xbd" "b");
+    EXPECT_EQ(utf8_from_wide(L""), "");
+}
+
+TEST(Backend, LinuxOnlySourcesAreUsageErrors) {
+    CollectRequest proc;
+    proc.source = SourceKind::Proc;
+    try {
+        make_system_backend(proc);
+        FAIL() << "--source proc accepted";
+    } catch (const UsageError& e) {
+        EXPECT_STREQ(e.what(), "--source proc is only available on Linux");
+    }
+    CollectRequest netlink;
+    netlink.source = SourceKind::Netlink;
+    EXPECT_THROW(make_system_backend(netlink), UsageError);
+    CollectRequest root;
+    root.proc_root = "C:\\snapshots\\proc";
+    EXPECT_THROW(make_system_backend(root), UsageError);
+    EXPECT_NE(make_system_backend(CollectRequest{}), nullptr);
+}
+
+TEST(Backend, NoUidsOnWindows) {
+    EXPECT_EQ(make_system_backend(CollectRequest{})->uid_of_user("Administrator"), std::nullopt);
+}
+
+TEST(Backend, NothingRequestedReadsNothing) {
+    CollectRequest req;
+    req.tcp = false;
+    req.udp = false;
+    const Snapshot snap = make_system_backend(req)->collect(req);
+    EXPECT_TRUE(snap.sockets.empty());
+    EXPECT_TRUE(snap.warnings.empty());
+}
+
+}  // namespace
+}  // namespace tcpstat::win

@@ -1,0 +1,468 @@
+// Owns the tests of the pure MIB conversion: hand-built table bytes, as Windows lays them out in memory.
+#include <gtest/gtest.h>
+
+#include <cstring>
+#include <initializer_list>
+#include <vector>
+
+#include "platform/windows/mib_convert.hpp"
+
+namespace tcpstat::win {
+namespace {
+
+// Writes tables byte by byte the way iphlpapi fills them: DWORDs in host order, addresses and
+// ports as network-order bytes. Tests never use the code under test to encode their input.
+class TableBytes {
+public:
+    explicit TableBytes(std::uint32_t count) { u32(count); }
+    TableBytes& u32(std::uint32_t v) {
+        const auto at = bytes_.size();
+        bytes_.resize(at + 4);
+        std::memcpy(bytes_.data() + at, &v, 4);
+        return *this;
+    }
+    TableBytes& raw(std::initializer_list<unsigned> values) {
+        for (unsigned v : values) bytes_.push_back(static_cast<std::byte>(v));
+        return *this;
+    }
+    // A port DWORD: network-order port in the first two bytes, junk after it as Windows allows.
+    TableBytes& port(unsigned p, unsigned junk_hi = 0xAB, unsigned junk_lo = 0xCD) {
+        return raw({(p >> 8) & 0xff, p & 0xff, junk_hi, junk_lo});
+    }
+    TableBytes& v6(std::initializer_list<unsigned> sixteen) {
+        EXPECT_EQ(sixteen.size(), 16u);
+        return raw(sixteen);
+    }
+    std::vector<std::byte>& bytes() { return bytes_; }
+
+private:
+    std::vector<std::byte> bytes_;
+};
+
+std::uint32_t dword_of(std::initializer_list<unsigned> four) {
+    std::uint8_t b[4];
+    std::size_t i = 0;
+    for (unsigned v : four) b[i++] = static_cast<std::uint8_t>(v);
+    std::uint32_t d;
+    std::memcpy(&d, b, 4);
+    return d;
+}
+
+const std::initializer_list<unsigned> kLoopback6 = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
+const std::initializer_list<unsigned> kLinkLocal6 = {0xfe, 0x80, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x12, 0x34};
+
+TEST(MibState, EveryMibNumberMapsToItsTcpState) {
+    EXPECT_EQ(state_from_mib(1), TcpState::Close);
+    EXPECT_EQ(state_from_mib(2), TcpState::Listen);
+    EXPECT_EQ(state_from_mib(3), TcpState::SynSent);
+    EXPECT_EQ(state_from_mib(4), TcpState::SynRecv);
+    EXPECT_EQ(state_from_mib(5), TcpState::Established);
+    EXPECT_EQ(state_from_mib(6), TcpState::FinWait1);
+    EXPECT_EQ(state_from_mib(7), TcpState::FinWait2);
+    EXPECT_EQ(state_from_mib(8), TcpState::CloseWait);
+    EXPECT_EQ(state_from_mib(9), TcpState::Closing);
+    EXPECT_EQ(state_from_mib(10), TcpState::LastAck);
+    EXPECT_EQ(state_from_mib(11), TcpState::TimeWait);
+    EXPECT_EQ(state_from_mib(12), TcpState::DeleteTcb);
+}
+
+TEST(MibState, NumbersOutsideTheMibAreRejected) {
+    EXPECT_EQ(state_from_mib(0), std::nullopt);
+    EXPECT_EQ(state_from_mib(13), std::nullopt);
+    EXPECT_EQ(state_from_mib(0xffffffffu), std::nullopt);
+}
+
+TEST(MibPort, ReadsNetworkOrderAndIgnoresTheHighHalf) {
+    EXPECT_EQ(port_from_mib(dword_of({0x00, 0x50, 0x00, 0x00})), 80);
+    EXPECT_EQ(port_from_mib(dword_of({0x00, 0x01, 0x00, 0x00})), 1);  // not 256
+    EXPECT_EQ(port_from_mib(dword_of({0x1f, 0x90, 0xde, 0xad})), 8080);
+    EXPECT_EQ(port_from_mib(dword_of({0xff, 0xff, 0x12, 0x34})), 65535);
+    EXPECT_EQ(port_from_mib(dword_of({0xc3, 0x50, 0xff, 0xff})), 50000);
+}
+
+TEST(MibAddress, Ipv4BytesAreTakenInMemoryOrder) {
+    const IpAddress a = ipv4_from_mib(dword_of({192, 168, 1, 10}));
+    EXPECT_EQ(a.family, Family::Inet);
+    EXPECT_EQ(a, IpAddress::v4(192, 168, 1, 10));
+}
+
+TEST(MibRow, Tcp4EstablishedRow) {
+    TcpRow4 row;
+    row.state = 5;
+    row.local_addr = dword_of({10, 0, 0, 7});
+    row.local_port = dword_of({0xc3, 0x50, 0x99, 0x99});
+    row.remote_addr = dword_of({93, 184, 216, 34});
+    row.remote_port = dword_of({0x01, 0xbb, 0, 0});
+    row.pid = 4321;
+    const auto s = socket_from_row(row);
+    ASSERT_TRUE(s);
+    EXPECT_EQ(s->protocol, Protocol::Tcp);
+    EXPECT_EQ(s->family, Family::Inet);
+    EXPECT_EQ(s->state, TcpState::Established);
+    EXPECT_EQ(s->local.addr, IpAddress::v4(10, 0, 0, 7));
+    EXPECT_EQ(s->local.port, 50000);
+    EXPECT_EQ(s->remote.addr, IpAddress::v4(93, 184, 216, 34));
+    EXPECT_EQ(s->remote.port, 443);
+    ASSERT_EQ(s->owners.size(), 1u);
+    EXPECT_EQ(s->owners[0], (Owner{4321, -1}));
+    EXPECT_FALSE(s->uid);
+    EXPECT_FALSE(s->inode);
+}
+
+TEST(MibRow, ListenerRemoteJunkIsReportedAsWildcard) {
+    TcpRow4 row;
+    row.state = 2;
+    row.local_addr = dword_of({0, 0, 0, 0});
+    row.local_port = dword_of({0x00, 0x50, 0, 0});
+    row.remote_addr = dword_of({0, 0, 0, 0});
+    row.remote_port = dword_of({0x6b, 0x12, 0, 0});  // Windows leaves arbitrary values here
+    row.pid = 8;
+    const auto s = socket_from_row(row);
+    ASSERT_TRUE(s);
+    EXPECT_EQ(s->state, TcpState::Listen);
+    EXPECT_EQ(s->remote.port, 0);
+    EXPECT_TRUE(s->remote.addr.is_unspecified());
+    EXPECT_EQ(s->remote.addr.family, Family::Inet);
+}
+
+TEST(MibRow, PidZeroMeansNoOwner) {
+    TcpRow4 row;
+    row.state = 11;  // TIME_WAIT sockets belong to no process
+    row.local_port = dword_of({0x00, 0x50, 0, 0});
+    row.pid = 0;
+    const auto s = socket_from_row(row);
+    ASSERT_TRUE(s);
+    EXPECT_EQ(s->state, TcpState::TimeWait);
+    EXPECT_TRUE(s->owners.empty());
+}
+
+TEST(MibRow, Tcp4UnknownStateIsRejected) {
+    TcpRow4 row;
+    row.state = 42;
+    EXPECT_FALSE(socket_from_row(row));
+}
+
+TEST(MibRow, Tcp6KeepsBothScopeIds) {
+    TcpRow6 row;
+    std::copy(kLinkLocal6.begin(), kLinkLocal6.end(), row.local_addr.begin());
+    row.local_scope_id = 7;
+    row.local_port = dword_of({0x00, 0x16, 0, 0});
+    std::copy(kLinkLocal6.begin(), kLinkLocal6.end(), row.remote_addr.begin());
+    row.remote_addr[15] = 0x99;
+    row.remote_scope_id = 7;
+    row.remote_port = dword_of({0xd4, 0x31, 0, 0});
+    row.state = 8;
+    row.pid = 900;
+    const auto s = socket_from_row(row);
+    ASSERT_TRUE(s);
+    EXPECT_EQ(s->family, Family::Inet6);
+    EXPECT_EQ(s->state, TcpState::CloseWait);
+    EXPECT_EQ(s->local.addr.family, Family::Inet6);
+    EXPECT_EQ(s->local.addr.scope_id, 7u);
+    EXPECT_EQ(s->local.addr.bytes[0], 0xfe);
+    EXPECT_EQ(s->local.addr.bytes[15], 0x34);
+    EXPECT_EQ(s->local.port, 22);
+    EXPECT_EQ(s->remote.addr.scope_id, 7u);
+    EXPECT_EQ(s->remote.addr.bytes[15], 0x99);
+    EXPECT_EQ(s->remote.port, 54321);
+    EXPECT_EQ(s->owners, (std::vector<Owner>{{900, -1}}));
+}
+
+TEST(MibRow, ScopeIdsAreKeptOnlyWhereTheyMeanAZone) {
+    TcpRow6 row;
+    std::copy(kLoopback6.begin(), kLoopback6.end(), row.local_addr.begin());
+    row.local_scope_id = 4096;  // what Wine 8 reports for ::1
+    row.local_port = dword_of({0x00, 0x50, 0, 0});
+    row.remote_addr = {0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 5};
+    row.remote_scope_id = 3;
+    row.state = 5;
+    const auto s = socket_from_row(row);
+    ASSERT_TRUE(s);
+    EXPECT_EQ(s->local.addr.scope_id, 0u);
+    EXPECT_EQ(s->remote.addr.scope_id, 0u);
+
+    UdpRow6 site;
+    site.local_addr = {0xfe, 0xc0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
+    site.local_scope_id = 2;
+    EXPECT_EQ(socket_from_row(site).local.addr.scope_id, 2u);
+    UdpRow6 ula;  // fd00::/8 is global in scope: no zone
+    ula.local_addr = {0xfd, 0x00, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
+    ula.local_scope_id = 2;
+    EXPECT_EQ(socket_from_row(ula).local.addr.scope_id, 0u);
+}
+
+TEST(MibRow, UdpRowsAreUnconnected) {
+    UdpRow4 row4{dword_of({127, 0, 0, 53}), dword_of({0x00, 0x35, 1, 2}), 1500};
+    const Socket s4 = socket_from_row(row4);
+    EXPECT_EQ(s4.protocol, Protocol::Udp);
+    EXPECT_EQ(s4.family, Family::Inet);
+    EXPECT_EQ(s4.state, TcpState::Close);
+    EXPECT_EQ(s4.local.addr, IpAddress::v4(127, 0, 0, 53));
+    EXPECT_EQ(s4.local.port, 53);
+    EXPECT_TRUE(s4.remote.addr.is_unspecified());
+    EXPECT_EQ(s4.remote.port, 0);
+    EXPECT_EQ(s4.owners, (std::vector<Owner>{{1500, -1}}));
+
+    UdpRow6 row6;
+    std::copy(kLinkLocal6.begin(), kLinkLocal6.end(), row6.local_addr.begin());
+    row6.local_scope_id = 12;
+    row6.local_port = dword_of({0x14, 0xe9, 0, 0});
+    row6.pid = 0;
+    const Socket s6 = socket_from_row(row6);
+    EXPECT_EQ(s6.protocol, Protocol::Udp);
+    EXPECT_EQ(s6.family, Family::Inet6);
+    EXPECT_EQ(s6.state, TcpState::Close);
+    EXPECT_EQ(s6.local.addr.scope_id, 12u);
+    EXPECT_EQ(s6.local.port, 5353);
+    EXPECT_EQ(s6.remote.addr.family, Family::Inet6);
+    EXPECT_TRUE(s6.owners.empty());
+}
+
+TEST(MibTable, RowSizesMatchTheWindowsStructs) {
+    EXPECT_EQ(row_size(TableKind::Tcp4), 24u);
+    EXPECT_EQ(row_size(TableKind::Tcp6), 56u);
+    EXPECT_EQ(row_size(TableKind::Udp4), 12u);
+    EXPECT_EQ(row_size(TableKind::Udp6), 28u);
+}
+
+TEST(MibTable, DecodesTcp4Rows) {
+    TableBytes t(2);
+    t.u32(2).raw({127, 0, 0, 1}).port(8080).raw({0, 0, 0, 0}).port(0, 0x77, 0x77).u32(100);
+    t.u32(5).raw({127, 0, 0, 1}).port(51000).raw({127, 0, 0, 1}).port(8080).u32(200);
+    std::vector<Socket> out;
+    const DecodeResult r = decode_table(TableKind::Tcp4, t.bytes(), out);
+    EXPECT_EQ(r.rows, 2u);
+    EXPECT_FALSE(r.truncated);
+    EXPECT_EQ(r.unknown_state, 0u);
+    ASSERT_EQ(out.size(), 2u);
+    EXPECT_EQ(out[0].state, TcpState::Listen);
+    EXPECT_EQ(out[0].local.port, 8080);
+    EXPECT_EQ(out[0].owners[0].pid, 100);
+    EXPECT_EQ(out[1].state, TcpState::Established);
+    EXPECT_EQ(out[1].local.port, 51000);
+    EXPECT_EQ(out[1].remote.port, 8080);
+    EXPECT_EQ(out[1].remote.addr, IpAddress::v4(127, 0, 0, 1));
+    EXPECT_EQ(out[1].owners[0].pid, 200);
+}
+
+TEST(MibTable, DecodesTcp6FieldsAtTheirOffsets) {
+    TableBytes t(1);
+    t.v6(kLoopback6).u32(0).port(443);
+    t.v6(kLinkLocal6).u32(3).port(60001);
+    t.u32(6).u32(77);
+    std::vector<Socket> out;
+    const DecodeResult r = decode_table(TableKind::Tcp6, t.bytes(), out);
+    ASSERT_EQ(r.rows, 1u);
+    const Socket& s = out.at(0);
+    EXPECT_EQ(s.state, TcpState::FinWait1);
+    EXPECT_EQ(s.local.addr.bytes[15], 1);
+    EXPECT_EQ(s.local.addr.scope_id, 0u);
+    EXPECT_EQ(s.local.port, 443);
+    EXPECT_EQ(s.remote.addr.bytes[0], 0xfe);
+    EXPECT_EQ(s.remote.addr.scope_id, 3u);
+    EXPECT_EQ(s.remote.port, 60001);
+    EXPECT_EQ(s.owners[0].pid, 77);
+}
+
+TEST(MibTable, DecodesUdpTables) {
+    TableBytes t4(2);
+    t4.raw({0, 0, 0, 0}).port(137).u32(4);
+    t4.raw({192, 168, 0, 2}).port(5353).u32(0);
+    std::vector<Socket> out;
+    EXPECT_EQ(decode_table(TableKind::Udp4, t4.bytes(), out).rows, 2u);
+    TableBytes t6(1);
+    t6.v6(kLinkLocal6).u32(9).port(546).u32(1234);
+    EXPECT_EQ(decode_table(TableKind::Udp6, t6.bytes(), out).rows, 1u);
+    ASSERT_EQ(out.size(), 3u);
+    EXPECT_EQ(out[0].local.port, 137);
+    EXPECT_EQ(out[1].local.addr, IpAddress::v4(192, 168, 0, 2));
+    EXPECT_TRUE(out[1].owners.empty());
+    EXPECT_EQ(out[2].family, Family::Inet6);
+    EXPECT_EQ(out[2].local.addr.scope_id, 9u);
+    EXPECT_EQ(out[2].local.port, 546);
+    for (const Socket& s : out) {
+        EXPECT_EQ(s.protocol, Protocol::Udp);
+        EXPECT_EQ(s.state, TcpState::Close);
+    }
+}
+
+TEST(MibTable, AppendsToExistingSockets) {
+    std::vector<Socket> out(3);
+    TableBytes t(1);
+    t.raw({0, 0, 0, 0}).port(53).u32(10);
+    decode_table(TableKind::Udp4, t.bytes(), out);
+    EXPECT_EQ(out.size(), 4u);
+    EXPECT_EQ(out.back().local.port, 53);
+}
+
+TEST(MibTable, SkipsAndCountsUnknownStates) {
+    TableBytes t(3);
+    t.u32(5).raw({1, 1, 1, 1}).port(1).raw({2, 2, 2, 2}).port(2).u32(1);
+    t.u32(99).raw({1, 1, 1, 1}).port(3).raw({2, 2, 2, 2}).port(4).u32(1);
+    t.u32(0).raw({1, 1, 1, 1}).port(5).raw({2, 2, 2, 2}).port(6).u32(1);
+    std::vector<Socket> out;
+    const DecodeResult r = decode_table(TableKind::Tcp4, t.bytes(), out);
+    EXPECT_EQ(r.rows, 1u);
+    EXPECT_EQ(r.unknown_state, 2u);
+    ASSERT_EQ(out.size(), 1u);
+    EXPECT_EQ(out[0].local.port, 1);
+}
+
+TEST(MibTable, TruncatedBufferKeepsTheWholeRowsOnly) {
+    TableBytes t(3);
+    t.u32(5).raw({1, 1, 1, 1}).port(1).raw({2, 2, 2, 2}).port(2).u32(1);
+    t.u32(5).raw({1, 1, 1, 1}).port(3).raw({2, 2, 2, 2}).port(4).u32(1);
+    t.u32(5).raw({1, 1, 1, 1});  // third row cut after 8 bytes
+    std::vector<Socket> out;
+    const DecodeResult r = decode_table(TableKind::Tcp4, t.bytes(), out);
+    EXPECT_TRUE(r.truncated);
+    EXPECT_EQ(r.rows, 2u);
+    EXPECT_EQ(out.size(), 2u);
+}
+
+TEST(MibTable, AbsurdRowCountDoesNotReadPastTheBuffer) {
+    TableBytes t(0xffffffffu);
+    t.raw({0, 0, 0, 0}).port(53).u32(10);
+    std::vector<Socket> out;
+    const DecodeResult r = decode_table(TableKind::Udp4, t.bytes(), out);
+    EXPECT_TRUE(r.truncated);
+    EXPECT_EQ(r.rows, 1u);
+}
+
+TEST(MibTable, BufferShorterThanTheHeader) {
+    std::vector<std::byte> tiny(3, std::byte{1});
+    std::vector<Socket> out;
+    const DecodeResult r = decode_table(TableKind::Tcp6, tiny, out);
+    EXPECT_TRUE(r.truncated);
+    EXPECT_EQ(r.rows, 0u);
+    EXPECT_TRUE(decode_table(TableKind::Tcp6, {}, out).truncated);
+    EXPECT_TRUE(out.empty());
+}
+
+TEST(MibTable, EmptyTableIsNotTruncated) {
+    TableBytes t(0);
+    std::vector<Socket> out;
+    const DecodeResult r = decode_table(TableKind::Tcp4, t.bytes(), out);
+    EXPECT_FALSE(r.truncated);
+    EXPECT_EQ(r.rows, 0u);
+}
+
+TEST(MibTable, UnalignedBufferDecodes) {
+    TableBytes t(1);
+    t.raw({0, 0, 0, 0}).port(161).u32(3);
+    std::vector<std::byte> shifted(1);
+    shifted.insert(shifted.end(), t.bytes().begin(), t.bytes().end());
+    std::vector<Socket> out;
+    decode_table(TableKind::Udp4, std::span<const std::byte>(shifted).subspan(1), out);
+    ASSERT_EQ(out.size(), 1u);
+    EXPECT_EQ(out[0].local.port, 161);
+}
+
+// A fake GetExtended*Table whose table is `sizes[i]` bytes at its i-th call.
+struct GrowingTable {
+    std::vector<std::uint32_t> sizes;
+    std::vector<std::uint32_t> offered;  // the buffer size passed in at each call
+    std::vector<bool> got_null;
+    std::size_t calls = 0;
+
+    FetchOutcome operator()(std::byte* buffer, std::uint32_t& size) {
+        const std::uint32_t now = sizes[std::min(calls, sizes.size() - 1)];
+        ++calls;
+        offered.push_back(size);
+        got_null.push_back(buffer == nullptr);
+        if (buffer == nullptr || size < now) {
+            size = now;
+            return {FetchStatus::TooSmall, 0};
+        }
+        std::memset(buffer, 0x5a, now);
+        return {FetchStatus::Ok, 0};
+    }
+};
+
+TEST(MibRetry, QueriesTheSizeThenReads) {
+    GrowingTable table{{100}, {}, {}, 0};
+    const GrowResult r = read_growing_table(std::ref(table));
+    EXPECT_TRUE(r.ok);
+    EXPECT_EQ(r.tries, 2);
+    EXPECT_EQ(table.calls, 2u);
+    EXPECT_TRUE(table.got_null[0]);
+    EXPECT_FALSE(table.got_null[1]);
+    EXPECT_GE(table.offered[1], 100u);
+    ASSERT_GE(r.buffer.size(), 100u);
+    EXPECT_EQ(r.buffer[99], std::byte{0x5a});
+}
+
+TEST(MibRetry, SurvivesATableThatGrowsBetweenQueryAndRead) {
+    // Grows past the slack twice, then settles.
+    const std::uint32_t big = 10 * kTableSlack;
+    GrowingTable table{{100, 100 + 2 * kTableSlack, big, big}, {}, {}, 0};
+    const GrowResult r = read_growing_table(std::ref(table));
+    EXPECT_TRUE(r.ok);
+    EXPECT_EQ(r.tries, 4);
+    EXPECT_GE(r.buffer.size(), big);
+}
+
+TEST(MibRetry, SmallGrowthIsAbsorbedByTheSlack) {
+    GrowingTable table{{1000, 1000 + 24 * 10}, {}, {}, 0};
+    const GrowResult r = read_growing_table(std::ref(table));
+    EXPECT_TRUE(r.ok);
+    EXPECT_EQ(r.tries, 2);
+}
+
+TEST(MibRetry, GivesUpAfterBoundedTries) {
+    std::vector<std::uint32_t> ever_bigger;
+    for (std::uint32_t i = 1; i <= 20; ++i) ever_bigger.push_back(i * 4 * kTableSlack);
+    GrowingTable table{ever_bigger, {}, {}, 0};
+    const GrowResult r = read_growing_table(std::ref(table));
+    EXPECT_FALSE(r.ok);
+    EXPECT_TRUE(r.kept_growing);
+    EXPECT_EQ(r.tries, kMaxTableTries);
+    EXPECT_EQ(table.calls, static_cast<std::size_t>(kMaxTableTries));
+    EXPECT_TRUE(r.buffer.empty());
+}
+
+TEST(MibRetry, PassesOnAnApiError) {
+    int calls = 0;
+    const GrowResult r = read_growing_table([&](std::byte*, std::uint32_t& size) {
+        ++calls;
+        if (calls == 1) {
+            size = 64;
+            return FetchOutcome{FetchStatus::TooSmall, 0};
+        }
+        return FetchOutcome{FetchStatus::Failed, 87};
+    });
+    EXPECT_FALSE(r.ok);
+    EXPECT_FALSE(r.kept_growing);
+    EXPECT_EQ(r.error, 87u);
+    EXPECT_EQ(calls, 2);
+}
+
+TEST(MibRetry, AFetcherThatNeverAsksForMoreStillStops) {
+    int calls = 0;
+    const GrowResult r = read_growing_table([&](std::byte*, std::uint32_t&) {
+        ++calls;
+        return FetchOutcome{FetchStatus::TooSmall, 0};
+    });
+    EXPECT_FALSE(r.ok);
+    EXPECT_TRUE(r.kept_growing);
+    EXPECT_EQ(calls, kMaxTableTries);
+}
+
+TEST(MibNames, ImageBasename) {
+    EXPECT_EQ(image_basename(L"C:\\Windows\\System32\\svchost.exe"), L"svchost.exe");
+    EXPECT_EQ(image_basename(L"\\\\?\\D:\\very long\\app.exe"), L"app.exe");
+    EXPECT_EQ(image_basename(L"Z:/work/build-win/tcpstat.exe"), L"tcpstat.exe");
+    EXPECT_EQ(image_basename(L"plain.exe"), L"plain.exe");
+    EXPECT_EQ(image_basename(L""), L"");
+}
+
+TEST(MibNames, HiddenOwnersWarningOnlyWhenSomethingWasHidden) {
+    EXPECT_FALSE(hidden_owners_warning(0));
+    EXPECT_EQ(hidden_owners_warning(1),
+              "owners of some sockets are hidden: 1 process could not be read (run as Administrator)");
+    EXPECT_EQ(hidden_owners_warning(3),
+              "owners of some sockets are hidden: 3 processes could not be read (run as Administrator)");
+}
+
+}  // namespace
+}  // namespace tcpstat::win
