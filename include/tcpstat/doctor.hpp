@@ -1,0 +1,71 @@
+// Owns `tcpstat doctor`'s diagnosis: findings (leaks, port exhaustion, queue overflow, orphans)
+// computed from a Snapshot and the host's KernelFacts, worst first. Pure: no I/O, no printing.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "tcpstat/kernel_facts.hpp"
+#include "tcpstat/model.hpp"
+
+namespace tcpstat {
+
+// Info is context (cumulative counters, settings) and does not make doctor's exit status 1.
+enum class Severity : std::uint8_t { Info, Warning, Critical };
+std::string_view severity_name(Severity s);  // "info", "warning", "critical"
+
+// Declared in the order findings of equal severity are listed.
+enum class FindingKind : std::uint8_t {
+    AcceptQueueFull,
+    CloseWaitLeak,
+    SynRecvPileUp,
+    TimeWaitPressure,
+    TimeWaitBuckets,
+    OrphanPressure,
+    FinWait2PileUp,
+    ListenCounters,
+    SyncookiesOff,
+};
+std::string_view finding_kind_name(FindingKind k);  // "close_wait_leak", ...
+
+struct DoctorSettings {
+    std::uint64_t close_wait = 10;       // CLOSE_WAIT sockets per process and port
+    double time_wait_percent = 50;       // TIME_WAIT per destination, % of the ephemeral range
+    std::uint64_t syn_recv = 100;        // SYN_RECV entries per listening port
+    std::uint64_t fin_wait2 = 100;       // FIN_WAIT2 sockets per remote peer
+    double orphan_percent = 50;          // orphaned sockets, % of tcp_max_orphans
+    // Whether the snapshot is the whole host (no filter): only then are host-wide counters
+    // (ListenOverflows, the kernel's orphan count, syncookies) reported, since they cannot be
+    // attributed to the sockets a filter selected.
+    bool whole_host = true;
+};
+
+struct Finding {
+    FindingKind kind = FindingKind::CloseWaitLeak;
+    Severity severity = Severity::Warning;
+    std::optional<Pid> pid;
+    std::optional<std::string> process;  // attacker-controlled: escape when printing
+    std::optional<std::uint16_t> port;   // the port the finding is about (local or the peer's)
+    std::optional<std::string> peer;     // "10.0.0.9:5432" when it is about one remote endpoint
+    std::uint64_t count = 0;             // sockets (or counter value) behind the finding
+    std::string message;                 // one sentence: who, how many, where
+    std::vector<std::string> evidence;   // supporting facts, one line each
+    std::string advice;                  // what to do
+};
+
+// Every finding, worst first: by severity, then kind (the enum order), then count descending.
+// Only TCP sockets are looked at.
+std::vector<Finding> diagnose(const Snapshot& snap, const KernelFacts& facts, const DoctorSettings& settings);
+
+// "3 h", "12 min", "45 s", "800 ms": the coarsest unit, rounded down.
+std::string format_duration_ms(std::uint64_t ms);
+
+// Threshold flag values: a positive whole number, or a percentage in (0, 100]. Throw UsageError
+// naming the flag, the value and what is accepted.
+std::uint64_t parse_doctor_count(std::string_view flag, std::string_view text);
+double parse_doctor_percent(std::string_view flag, std::string_view text);
+
+}  // namespace tcpstat

@@ -1,0 +1,120 @@
+// Owns `tcpstat doctor`: gathers sockets with owners and TCP internals plus the kernel's limits,
+// diagnoses, prints findings (text, json, jsonl) and exits 1 when any warning or worse is found.
+#include <fmt/format.h>
+
+#include "app/commands.hpp"
+#include "app/pipeline.hpp"
+#include "render/escape.hpp"
+#include "tcpstat/doctor.hpp"
+
+namespace tcpstat::app {
+namespace {
+
+std::string_view severity_label(Severity s, bool color) {
+    switch (s) {
+        case Severity::Critical: return color ? "\x1b[1;31mCRITICAL\x1b[0m" : "CRITICAL";
+        case Severity::Warning: return color ? "\x1b[33mWARNING\x1b[0m" : "WARNING";
+        case Severity::Info: return "NOTE";
+    }
+    return "NOTE";
+}
+
+// Messages carry process names, which are attacker-controlled: everything goes through escaping.
+void write_text(const std::vector<Finding>& findings, std::size_t sockets, const Snapshot& snap, bool color,
+                Output& out) {
+    std::size_t crit = 0, warn = 0, notes = 0;
+    for (const Finding& f : findings) {
+        (f.severity == Severity::Critical ? crit : f.severity == Severity::Warning ? warn : notes) += 1;
+        out.write(severity_label(f.severity, color));
+        out.write(fmt::format(" {}: ", finding_kind_name(f.kind)));
+        write_escaped_text(f.message, out);
+        out.put('\n');
+        for (const std::string& e : f.evidence) {
+            out.write("  - ");
+            write_escaped_text(e, out);
+            out.put('\n');
+        }
+        out.write("  what to do: ");
+        write_escaped_text(f.advice, out);
+        out.write("\n\n");
+    }
+    std::string verdict;
+    if (crit + warn == 0) verdict = "no problems found";
+    else verdict = fmt::format("{} critical, {} warning{}", crit, warn, warn == 1 ? "" : "s");
+    if (notes > 0) verdict += fmt::format(", {} note{}", notes, notes == 1 ? "" : "s");
+    out.write(fmt::format("tcpstat doctor: {} among {} TCP socket{} (", verdict, sockets, sockets == 1 ? "" : "s"));
+    write_escaped_text(snap.source, out);
+    out.write(")\n");
+}
+
+template <typename T>
+void write_json_optional(const std::optional<T>& v, Output& out) {
+    if (!v) out.write("null");
+    else if constexpr (std::is_same_v<T, std::string>) write_json_string(*v, out);
+    else out.write(fmt::format("{}", *v));
+}
+
+void write_json_finding(const Finding& f, Output& out) {
+    out.write(fmt::format("{{\"kind\":\"{}\",\"severity\":\"{}\",\"pid\":", finding_kind_name(f.kind),
+                          severity_name(f.severity)));
+    write_json_optional(f.pid, out);
+    out.write(",\"process\":");
+    write_json_optional(f.process, out);
+    out.write(",\"port\":");
+    write_json_optional(f.port, out);
+    out.write(",\"peer\":");
+    write_json_optional(f.peer, out);
+    out.write(fmt::format(",\"count\":{},\"message\":", f.count));
+    write_json_string(f.message, out);
+    out.write(",\"evidence\":[");
+    for (std::size_t i = 0; i < f.evidence.size(); ++i) {
+        if (i) out.put(',');
+        write_json_string(f.evidence[i], out);
+    }
+    out.write("],\"advice\":");
+    write_json_string(f.advice, out);
+    out.put('}');
+}
+
+}  // namespace
+
+int run_doctor(Options& options, Output& out) {
+    auto backend = make_system_backend(options.request);
+    Snapshot snap = gather(options, *backend);
+    const KernelFacts facts = backend->kernel_facts();
+    const std::vector<Finding> findings = diagnose(snap, facts, options.doctor);
+    std::size_t tcp = 0;
+    for (const Socket& s : snap.sockets) tcp += s.protocol == Protocol::Tcp;
+
+    switch (options.render.format) {
+        case Format::Json:
+            out.write("{\"findings\":[");
+            for (std::size_t i = 0; i < findings.size(); ++i) {
+                if (i) out.put(',');
+                write_json_finding(findings[i], out);
+            }
+            out.write(fmt::format("],\"sockets\":{},\"source\":", tcp));
+            write_json_string(snap.source, out);
+            out.write("}\n");
+            break;
+        case Format::Jsonl:
+            for (const Finding& f : findings) {
+                write_json_finding(f, out);
+                out.put('\n');
+            }
+            break;
+        default:
+            write_text(findings, tcp, snap, use_color(options.color, out), out);
+            break;
+    }
+    out.flush();
+    print_warnings(snap);
+    if (!facts.ephemeral_count() && !facts.max_orphans && !facts.max_tw_buckets)
+        std::fprintf(stderr, "tcpstat: warning: the kernel's TCP limits are not readable here: "
+                             "TIME_WAIT, orphan and bucket limits were not checked\n");
+    for (const Finding& f : findings)
+        if (f.severity != Severity::Info) return 1;
+    return 0;
+}
+
+}  // namespace tcpstat::app

@@ -1,0 +1,104 @@
+// Owns doctor's entry point and shared vocabulary: names, ordering, durations, threshold flags.
+#include "tcpstat/doctor.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "doctor_checks.hpp"
+#include "tcpstat/error.hpp"
+
+namespace tcpstat {
+
+std::string_view severity_name(Severity s) {
+    switch (s) {
+        case Severity::Info: return "info";
+        case Severity::Warning: return "warning";
+        case Severity::Critical: return "critical";
+    }
+    return "info";
+}
+
+std::string_view finding_kind_name(FindingKind k) {
+    switch (k) {
+        case FindingKind::AcceptQueueFull: return "accept_queue_full";
+        case FindingKind::CloseWaitLeak: return "close_wait_leak";
+        case FindingKind::SynRecvPileUp: return "syn_recv_pile_up";
+        case FindingKind::TimeWaitPressure: return "time_wait_pressure";
+        case FindingKind::TimeWaitBuckets: return "time_wait_buckets";
+        case FindingKind::OrphanPressure: return "orphan_pressure";
+        case FindingKind::FinWait2PileUp: return "fin_wait2_pile_up";
+        case FindingKind::ListenCounters: return "listen_counters";
+        case FindingKind::SyncookiesOff: return "syncookies_off";
+    }
+    return "unknown";
+}
+
+std::vector<Finding> diagnose(const Snapshot& snap, const KernelFacts& facts, const DoctorSettings& set) {
+    std::vector<Finding> out;
+    doctor_detail::check_listeners(snap, facts, set, out);
+    doctor_detail::check_close_wait(snap, set, out);
+    doctor_detail::check_time_wait(snap, facts, set, out);
+    doctor_detail::check_closing(snap, facts, set, out);
+    if (set.whole_host) doctor_detail::check_host_counters(facts, set, out);
+    std::stable_sort(out.begin(), out.end(), [](const Finding& a, const Finding& b) {
+        if (a.severity != b.severity) return a.severity > b.severity;
+        if (a.kind != b.kind) return a.kind < b.kind;
+        return a.count > b.count;
+    });
+    return out;
+}
+
+std::string format_duration_ms(std::uint64_t ms) {
+    constexpr std::uint64_t kSec = 1000, kMin = 60 * kSec, kHour = 60 * kMin, kDay = 24 * kHour;
+    if (ms >= kDay) return fmt::format("{} d", ms / kDay);
+    if (ms >= kHour) return fmt::format("{} h", ms / kHour);
+    if (ms >= kMin) return fmt::format("{} min", ms / kMin);
+    if (ms >= kSec) return fmt::format("{} s", ms / kSec);
+    return fmt::format("{} ms", ms);
+}
+
+std::uint64_t parse_doctor_count(std::string_view flag, std::string_view text) {
+    std::uint64_t v = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+    if (text.empty() || ec != std::errc() || end != text.data() + text.size() || v == 0)
+        throw UsageError(fmt::format("invalid {} '{}': expected a whole number of sockets, 1 or more, e.g. {} 10",
+                                     flag, text, flag));
+    return v;
+}
+
+double parse_doctor_percent(std::string_view flag, std::string_view text) {
+    std::string_view digits = text;
+    if (!digits.empty() && digits.back() == '%') digits.remove_suffix(1);
+    double v = 0;
+    auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), v, std::chars_format::fixed);
+    if (digits.empty() || ec != std::errc() || end != digits.data() + digits.size() || !std::isfinite(v) ||
+        v <= 0 || v > 100)
+        throw UsageError(fmt::format("invalid {} '{}': expected a percentage above 0 and at most 100, e.g. {} 50 or 0.5",
+                                     flag, text, flag));
+    return v;
+}
+
+namespace doctor_detail {
+
+std::string describe_pid(const Snapshot& snap, Pid pid) {
+    const Process* p = snap.process(pid);
+    return p ? fmt::format("pid {} ({})", pid, p->name) : fmt::format("pid {}", pid);
+}
+
+void set_owner(Finding& f, const Snapshot& snap, Pid pid) {
+    f.pid = pid;
+    if (const Process* p = snap.process(pid)) f.process = p->name;
+}
+
+std::string percent_text(double pct) {
+    if (pct > 0 && pct < 0.1) return "<0.1";
+    double tenths = std::floor(pct * 10 + 0.5) / 10;
+    if (tenths == std::floor(tenths)) return fmt::format("{:.0f}", tenths);
+    return fmt::format("{:.1f}", tenths);
+}
+
+}  // namespace doctor_detail
+}  // namespace tcpstat

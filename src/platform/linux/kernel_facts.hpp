@@ -1,0 +1,28 @@
+// Owns reading KernelFacts from a /proc tree: sysctls, TcpExt counters, sockstat's orphan count.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+
+#include "tcpstat/kernel_facts.hpp"
+
+namespace tcpstat::procfs {
+
+// Reads every fact it can under root ("/proc" or a recorded tree); a missing or malformed file
+// leaves its fact empty, never an error.
+KernelFacts read_kernel_facts(const std::string& root);
+
+// Pure parsers, exposed for tests. A named counter from /proc/net/netstat (header line of
+// names, then a line of values, per "Prefix:"); nullopt when absent or malformed.
+std::optional<std::uint64_t> netstat_counter(std::string_view text, std::string_view prefix, std::string_view name);
+// "TCP: inuse 5 orphan 2 tw 0 alloc 9 mem 1" -> orphan.
+std::optional<std::uint64_t> sockstat_orphans(std::string_view text);
+// One unsigned number with optional surrounding whitespace ("60\n").
+std::optional<std::uint64_t> parse_sysctl_number(std::string_view text);
+// "32768\t60999\n" -> {32768, 60999}; nullopt unless two ports in order.
+std::optional<std::pair<std::uint16_t, std::uint16_t>> parse_port_range_sysctl(std::string_view text);
+
+}  // namespace tcpstat::procfs
