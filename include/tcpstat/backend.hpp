@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "tcpstat/endpoint.hpp"
+#include "tcpstat/kernel_facts.hpp"
 #include "tcpstat/model.hpp"
 #include "tcpstat/tcp_state.hpp"
 
@@ -48,6 +49,9 @@ public:
     virtual void attach_owners(Snapshot& snapshot, const OwnerRequest& request) = 0;
     // Resolves a user name to its uid (for --user NAME); nullopt when no such user.
     virtual std::optional<std::uint32_t> uid_of_user(std::string_view name) = 0;
+    // The host's TCP limits and counters for `tcpstat doctor`; a backend that cannot read them
+    // returns an empty struct and doctor skips the checks that need them.
+    virtual KernelFacts kernel_facts() { return {}; }
 };
 
 // Defined once per OS (CMake picks the file). Throws UsageError for a source the OS lacks.

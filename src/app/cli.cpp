@@ -25,6 +25,7 @@ Examples:
   tcpstat summary                             counts per state, every state by its name
   tcpstat check -s close_wait --per process --warn 50 --crit 200
   tcpstat explain close_wait                  what the state means and what to do
+  tcpstat doctor                              leaks, port exhaustion, full queues: who, where, what to do
 
 Exit status: 0 some socket matched, 1 none matched, 2 usage or runtime error
 (check: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN).
@@ -151,6 +152,28 @@ Examples:
   tcpstat explain close_wait      why CLOSE_WAIT piles up, and how to find the culprit
 )");
 
+    CLI::App* doctor = app.add_subcommand("doctor", "diagnose: CLOSE_WAIT leaks, TIME_WAIT port exhaustion, full accept "
+                                                    "queues, SYN_RECV and FIN_WAIT2 pile-ups, orphans");
+    doctor->fallthrough();
+    auto threshold = [&](const char* name, std::string& into, const char* type, const char* help) {
+        doctor->add_option(name, into, help)->type_name(type)->group("Thresholds");
+    };
+    threshold("--close-wait", raw.close_wait, "N", "CLOSE_WAIT sockets per process and port (default 10)");
+    threshold("--time-wait-percent", raw.time_wait_percent, "P",
+              "TIME_WAIT per destination as % of the ephemeral port range, and of tcp_max_tw_buckets (default 50)");
+    threshold("--syn-recv", raw.syn_recv, "N", "SYN_RECV entries per listening port (default 100)");
+    threshold("--fin-wait2", raw.fin_wait2, "N", "FIN_WAIT2 sockets per remote peer (default 100)");
+    threshold("--orphan-percent", raw.orphan_percent, "P", "orphaned sockets as % of tcp_max_orphans (default 50)");
+    doctor->footer(R"(
+Examples:
+  tcpstat doctor                          every finding on this host, worst first
+  tcpstat doctor --port 6800              only what involves port 6800
+  tcpstat doctor -f json                  findings as data: kind, severity, pid, process, port, count
+  tcpstat doctor --close-wait 50          report CLOSE_WAIT leaks from 50 sockets per process and port
+
+Exit status: 0 healthy (notes only), 1 a warning or critical finding, 2 usage or runtime error.
+)");
+
     if (bare_pid_flag(argc, argv)) {
         std::fprintf(stderr,
                      "tcpstat: -p/--pid needs a PID: owners (pid and process) are shown by default, "
@@ -188,6 +211,7 @@ Examples:
     if (summary->parsed()) raw.command = Command::Summary;
     if (check->parsed()) raw.command = Command::Check;
     if (explain->parsed()) raw.command = Command::Explain;
+    if (doctor->parsed()) raw.command = Command::Doctor;
     return raw;
 }
 

@@ -15,5 +15,6 @@ int run_list(Options& options, Output& out);
 int run_summary(Options& options, Output& out);
 int run_check(Options& options, Output& out);
 int run_explain(const Options& options, Output& out);
+int run_doctor(Options& options, Output& out);
 
 }  // namespace tcpstat::app

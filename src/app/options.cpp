@@ -67,6 +67,27 @@ bool has_owner_field(const std::vector<Field>& fields) {
                        [](Field f) { return field_info(f).needs_owners; });
 }
 
+// Thresholds, what doctor can print, and the TCP internals (idle time) it weighs.
+void apply_doctor_flags(const RawFlags& raw, Options& o) {
+    DoctorSettings& d = o.doctor;
+    if (!raw.close_wait.empty()) d.close_wait = parse_doctor_count("--close-wait", raw.close_wait);
+    if (!raw.syn_recv.empty()) d.syn_recv = parse_doctor_count("--syn-recv", raw.syn_recv);
+    if (!raw.fin_wait2.empty()) d.fin_wait2 = parse_doctor_count("--fin-wait2", raw.fin_wait2);
+    if (!raw.time_wait_percent.empty())
+        d.time_wait_percent = parse_doctor_percent("--time-wait-percent", raw.time_wait_percent);
+    if (!raw.orphan_percent.empty()) d.orphan_percent = parse_doctor_percent("--orphan-percent", raw.orphan_percent);
+    const Filter& f = o.filter;
+    if (!f.tcp) throw UsageError("doctor diagnoses TCP sockets: -u/--udp does not apply (drop it)");
+    const Format format = o.render.format;
+    if (format != Format::Table && format != Format::Json && format != Format::Jsonl)
+        throw UsageError(fmt::format("doctor prints -f table, json or jsonl, not '{}'", format_name(format)));
+    if (!o.group_by.empty() || o.count || o.sort_key || o.fields_given)
+        throw UsageError("doctor takes filters, thresholds and -f only; --group-by, --count, --sort and --fields belong to listings");
+    d.whole_host = f.states.is_all() && !f.listening && f.ipv4 && f.ipv6 && f.ports.empty() && f.sports.empty() &&
+                   f.dports.empty() && f.src.empty() && f.dst.empty() && f.uids.empty() && f.pids.empty() &&
+                   f.process_names.empty() && o.user_names.empty();
+    o.request.extended = true;
+}
 
 }  // namespace
 
@@ -96,6 +117,8 @@ bool Options::needs_owners() const {
             return has_owner_field(render.fields);
         case Command::Check:
             return check.per == "pid" || check.per == "process";
+        case Command::Doctor:
+            return true;  // findings name the process
         case Command::Summary:
         case Command::Explain:
             return false;
@@ -206,6 +229,7 @@ Options to_options(const RawFlags& raw) {
         parse_check_per(raw.per);  // validated here so a typo fails before any I/O
         o.check = {raw.warn, raw.crit, raw.per};
     }
+    if (o.command == Command::Doctor) apply_doctor_flags(raw, o);
     if (o.command == Command::Explain && !raw.explain_state.empty()) {
         auto mask = parse_state_word(raw.explain_state);
         std::optional<TcpState> single;

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "tcpstat/backend.hpp"
+#include "tcpstat/doctor.hpp"
 #include "tcpstat/fields.hpp"
 #include "tcpstat/filter.hpp"
 #include "tcpstat/group.hpp"
@@ -13,7 +14,7 @@
 
 namespace tcpstat::app {
 
-enum class Command { List, Summary, Check, Explain };
+enum class Command { List, Summary, Check, Explain, Doctor };
 enum class ColorMode { Auto, Always, Never };
 
 // Stage one: exactly what the user typed, no interpretation. Lists may come as repeated options
@@ -28,6 +29,8 @@ struct RawFlags {
     std::string explain_state;
     // check
     std::string warn, crit, per = "none";
+    // doctor thresholds; empty: the default
+    std::string close_wait, time_wait_percent, syn_recv, fin_wait2, orphan_percent;
 };
 
 struct CheckOptions {
@@ -50,6 +53,7 @@ struct Options {
     bool extended = false;
     std::optional<TcpState> explain_state;
     CheckOptions check;
+    DoctorSettings doctor;
 
     // Whether anything downstream needs the (expensive) owner walk.
     bool needs_owners() const;

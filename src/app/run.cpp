@@ -22,6 +22,7 @@ int dispatch(Options& options, Output& out) {
         case Command::Summary: return run_summary(options, out);
         case Command::Check: return run_check(options, out);
         case Command::Explain: return run_explain(options, out);
+        case Command::Doctor: return run_doctor(options, out);
     }
     return 2;
 }

@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "kernel_facts.hpp"
 #include "netlink.hpp"
 #include "owners.hpp"
 #include "procfs.hpp"
@@ -50,6 +51,8 @@ public:
     std::optional<std::uint32_t> uid_of_user(std::string_view name) override {
         return procfs::UserNames::uid_of(name);
     }
+
+    KernelFacts kernel_facts() override { return procfs::read_kernel_facts(proc_root_); }
 
 private:
     std::string proc_root_;
