@@ -24,6 +24,8 @@ Examples:
   tcpstat -f jsonl | jq .                     one JSON object per socket
   tcpstat summary                             counts per state, every state by its name
   tcpstat check -s close_wait --per process --warn 50 --crit 200
+  tcpstat -g state --watch 2                  redraw the counts every 2 s, with a CHANGE column
+  tcpstat summary -f prometheus --output /var/lib/prometheus/node-exporter/tcpstat.prom
   tcpstat explain close_wait                  what the state means and what to do
   tcpstat doctor                              leaks, port exhaustion, full queues: who, where, what to do
 
@@ -80,6 +82,17 @@ void add_filters(CLI::App& app, RawFlags& raw) {
     app.add_flag("-n,--numeric")->description("accepted for netstat/ss habits; output is always numeric")->group("");
 }
 
+void add_monitoring(CLI::App& app, RawFlags& raw) {
+    // No -o: ss and netstat users type -o for timers, which must not silently become a file name.
+    app.add_option("--output", raw.output,
+                   "write to FILE instead of stdout, replacing it atomically (for node_exporter's textfile collector)")
+        ->type_name("FILE")->group("Monitoring");
+    app.add_option("--watch", raw.watch, "repeat a listing, grouping or summary every SECONDS (e.g. 2 or 0.5) until Ctrl-C")
+        ->type_name("SECONDS")->group("Monitoring");
+    app.add_option("--iterations", raw.iterations, "with --watch: stop after N samples")
+        ->type_name("N")->group("Monitoring");
+}
+
 void add_source(CLI::App& app, RawFlags& raw) {
     app.add_option("--source", raw.source, "where to read sockets: auto (netlink, else /proc), netlink, proc")
         ->type_name("SRC")->group("Source");
@@ -118,6 +131,7 @@ std::optional<RawFlags> parse_command_line(int argc, char** argv, int& exit_code
     app.require_subcommand(0, 1);
     add_filters(app, raw);
     add_output(app, raw, true);
+    add_monitoring(app, raw);
     add_source(app, raw);
 
     CLI::App* summary = app.add_subcommand("summary", "count sockets per state and protocol, every state by its name");

@@ -67,6 +67,59 @@ bool has_owner_field(const std::vector<Field>& fields) {
                        [](Field f) { return field_info(f).needs_owners; });
 }
 
+// "2", "0.5": plain decimal seconds, so that 1e3, inf, nan, hex and signs are refused.
+std::optional<double> parse_seconds(std::string_view text) {
+    const auto dot = text.find('.');
+    const std::string_view whole = text.substr(0, dot);
+    const std::string_view frac = dot == std::string_view::npos ? std::string_view{} : text.substr(dot + 1);
+    auto digits = [](std::string_view d) {
+        return std::all_of(d.begin(), d.end(), [](char c) { return c >= '0' && c <= '9'; });
+    };
+    if (whole.empty() || !digits(whole) || !digits(frac) || (dot != std::string_view::npos && frac.empty()))
+        return std::nullopt;
+    if (whole.size() > 6) return std::nullopt;
+    double v = 0;
+    for (char c : whole) v = v * 10 + (c - '0');
+    double scale = 0.1;
+    for (char c : frac.substr(0, 9)) {
+        v += (c - '0') * scale;
+        scale /= 10;
+    }
+    return v;
+}
+
+// --output, --watch, --iterations: where the result goes and how often it is repeated.
+void apply_monitoring_flags(const RawFlags& raw, Options& o) {
+    o.output_path = raw.output;
+    if (!raw.watch.empty()) {
+        constexpr double kMaxSeconds = 86400;
+        auto s = parse_seconds(raw.watch);
+        if (!s || *s <= 0 || *s > kMaxSeconds)
+            throw UsageError(fmt::format("invalid --watch '{}': expected seconds between samples, a number > 0 "
+                                         "and at most 86400 such as 2 or 0.5",
+                                         raw.watch));
+        o.watch_seconds = *s;
+    }
+    if (!raw.iterations.empty()) {
+        long n = 0;
+        auto [end, ec] = std::from_chars(raw.iterations.data(), raw.iterations.data() + raw.iterations.size(), n);
+        if (ec != std::errc() || end != raw.iterations.data() + raw.iterations.size() || n <= 0)
+            throw UsageError(fmt::format("invalid --iterations '{}': expected a whole number of samples >= 1, "
+                                         "such as 10",
+                                         raw.iterations));
+        if (!o.watch_seconds)
+            throw UsageError("--iterations bounds --watch: give --watch SECONDS too, e.g. --watch 2 --iterations 10");
+        o.iterations = n;
+    }
+    if (!o.watch_seconds) return;
+    if (o.command != Command::List && o.command != Command::Summary)
+        throw UsageError("--watch repeats listings, groupings and summary; for check, let the monitoring "
+                         "system schedule it");
+    if (o.render.format == Format::Json)
+        throw UsageError("--watch cannot repeat -f json (documents would run together): use -f jsonl, "
+                         "one object per row with a time field");
+}
+
 // Thresholds, what doctor can print, and the TCP internals (idle time) it weighs.
 void apply_doctor_flags(const RawFlags& raw, Options& o) {
     DoctorSettings& d = o.doctor;
@@ -230,6 +283,7 @@ Options to_options(const RawFlags& raw) {
         o.check = {raw.warn, raw.crit, raw.per};
     }
     if (o.command == Command::Doctor) apply_doctor_flags(raw, o);
+    apply_monitoring_flags(raw, o);
     if (o.command == Command::Explain && !raw.explain_state.empty()) {
         auto mask = parse_state_word(raw.explain_state);
         std::optional<TcpState> single;

@@ -29,6 +29,8 @@ struct RawFlags {
     std::string explain_state;
     // check
     std::string warn, crit, per = "none";
+    // monitoring: --output, --watch, --iterations
+    std::string output, watch, iterations;
     // doctor thresholds; empty: the default
     std::string close_wait, time_wait_percent, syn_recv, fin_wait2, orphan_percent;
 };
@@ -53,6 +55,9 @@ struct Options {
     bool extended = false;
     std::optional<TcpState> explain_state;
     CheckOptions check;
+    std::string output_path;              // --output: replace this file atomically
+    std::optional<double> watch_seconds;  // --watch: repeat every this many seconds
+    std::optional<long> iterations;       // --iterations: stop after this many samples
     DoctorSettings doctor;
 
     // Whether anything downstream needs the (expensive) owner walk.

@@ -8,6 +8,8 @@
 
 #include "app/cli.hpp"
 #include "app/commands.hpp"
+#include "app/output_file.hpp"
+#include "app/watch.hpp"
 #include "tcpstat/error.hpp"
 #include "tcpstat/output.hpp"
 
@@ -44,6 +46,9 @@ int main(int argc, char** argv) {
     std::FILE* where = raw->command == Command::Check ? stdout : stderr;
     try {
         Options options = to_options(*raw);
+        if (options.watch_seconds) return run_watch(options);
+        if (!options.output_path.empty())
+            return write_atomically(options.output_path, [&](Output& file) { return dispatch(options, file); });
         Output out(1);
         code = dispatch(options, out);
         out.flush();

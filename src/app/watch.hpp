@@ -1,0 +1,20 @@
+// Owns --watch: repeated samples of a listing, grouping or summary until --iterations or a signal.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "app/options.hpp"
+
+namespace tcpstat::app {
+
+// Runs the sampling loop, writing to stdout (redrawn in place on a terminal with -f table,
+// appended with a "# <UTC time>" line per block otherwise, a "time" field with -f jsonl) or to
+// --output (replaced atomically each sample). SIGINT/SIGTERM end it with 0; otherwise the exit
+// code is that of the last sample, as for a single run.
+int run_watch(Options& options);
+
+// Each JSON Lines object of `jsonl` with "time":"<stamp>" as its first member.
+std::string add_time_field(std::string_view jsonl, std::string_view stamp);
+
+}  // namespace tcpstat::app
