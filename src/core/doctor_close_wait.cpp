@@ -38,7 +38,6 @@ void emit(const Snapshot& snap, const DoctorSettings& set, std::optional<Pid> pi
             if (!pid || o.pid != *pid) co_owners.insert(o.pid);
     }
 
-    std::string who = pid ? describe_pid(snap, *pid) : std::string("a process whose owner is not visible");
     std::string where_text;
     switch (where) {
         case Where::LocalPort:
@@ -54,7 +53,8 @@ void emit(const Snapshot& snap, const DoctorSettings& set, std::optional<Pid> pi
             where_text = fmt::format("across {} local ports", lports.size());
             break;
     }
-    f.message = fmt::format("{} holds {} CLOSE_WAIT sockets {}", who, f.count, where_text);
+    f.message = pid ? fmt::format("{} holds {} CLOSE_WAIT sockets {}", describe_pid(snap, *pid), f.count, where_text)
+                    : fmt::format("{} CLOSE_WAIT sockets {}, owner not visible", f.count, where_text);
     if (idle_max) f.message += fmt::format(", idle up to {}", format_duration_ms(*idle_max));
 
     f.evidence.push_back(fmt::format("{} connections from {} peer address{}; the peers closed, this side never did",
@@ -68,7 +68,7 @@ void emit(const Snapshot& snap, const DoctorSettings& set, std::optional<Pid> pi
         for (Pid p : co_owners) list += (list.empty() ? "" : ", ") + describe_pid(snap, p);
         f.evidence.push_back(fmt::format("also held by {} (inherited across fork: every holder must close)", list));
     }
-    if (!pid) f.evidence.push_back("the owning process is hidden: run as root to see it");
+    if (!pid) f.evidence.push_back("no owning process found: run as root to see processes of other users");
     f.evidence.push_back(fmt::format("threshold {} CLOSE_WAIT per process and port (--close-wait)", set.close_wait));
     f.advice =
         "the program does not close a socket after the peer closes it; fix the code so every path "
