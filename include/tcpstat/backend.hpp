@@ -30,6 +30,10 @@ struct CollectRequest {
     bool extended = false;           // fetch TCP internals when the source can
     SourceKind source = SourceKind::Auto;
     std::optional<std::string> proc_root;  // read a recorded tree instead of /proc
+    // Other network namespaces instead of the caller's own: one (an `ip netns` name, a path to a
+    // namespace file, or a pid), or every namespace on the host. Sockets then carry Socket::netns.
+    std::optional<std::string> netns;
+    bool all_netns = false;
 };
 
 // Which owners to look up: by default every pid; with --pid only those.

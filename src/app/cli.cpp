@@ -28,6 +28,7 @@ Examples:
   tcpstat summary -f prometheus --output /var/lib/prometheus/node-exporter/tcpstat.prom
   tcpstat explain close_wait                  what the state means and what to do
   tcpstat doctor                              leaks, port exhaustion, full queues: who, where, what to do
+  tcpstat --all-netns -s close_wait -g netns,process   the same question across every container
 
 Exit status: 0 some socket matched, 1 none matched, 2 usage or runtime error
 (check: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN).
@@ -98,6 +99,13 @@ void add_source(CLI::App& app, RawFlags& raw) {
         ->type_name("SRC")->group("Source");
     app.add_option("--proc-root", raw.proc_root, "read a recorded /proc tree instead of /proc (implies --source proc)")
         ->type_name("DIR")->group("Source");
+    app.add_option_function<std::string>(
+           "--netns", [&raw](const std::string& spec) { raw.netns = spec; },
+           "read one other network namespace: an `ip netns` name, a namespace file path, or a pid (needs root)")
+        ->type_name("NAME|PATH|PID")->group("Source");
+    app.add_flag("--all-netns", raw.all_netns,
+                 "read every network namespace on the host (containers), with a NETNS column (needs root)")
+        ->group("Source");
 }
 
 void add_output(CLI::App& app, RawFlags& raw, bool listing) {

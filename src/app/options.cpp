@@ -142,6 +142,23 @@ void apply_doctor_flags(const RawFlags& raw, Options& o) {
     o.request.extended = true;
 }
 
+// --netns, --all-netns: which namespaces; the NETNS column joins the default listing.
+void apply_netns_flags(const RawFlags& raw, Options& o) {
+    if (!raw.netns && !raw.all_netns) return;
+    if (raw.netns && raw.all_netns)
+        throw UsageError("--netns and --all-netns cannot be combined: --netns reads one namespace, --all-netns every one");
+    if (raw.netns && raw.netns->empty())
+        throw UsageError("empty --netns: expected an `ip netns` name, a path to a network namespace file, or a pid");
+    if (!raw.proc_root.empty())
+        throw UsageError(fmt::format("{} reads live namespaces and cannot be combined with --proc-root, which reads a "
+                                     "recorded /proc tree",
+                                     raw.all_netns ? "--all-netns" : "--netns"));
+    o.request.netns = raw.netns;
+    o.request.all_netns = raw.all_netns;
+    if (!o.fields_given && std::find(o.render.fields.begin(), o.render.fields.end(), Field::Netns) == o.render.fields.end())
+        o.render.fields.push_back(Field::Netns);
+}
+
 }  // namespace
 
 std::vector<Field> default_fields_for(Format f, bool extended) {
@@ -262,6 +279,7 @@ Options to_options(const RawFlags& raw) {
         r.source = SourceKind::Proc;
         r.proc_root = raw.proc_root;
     }
+    apply_netns_flags(raw, o);
     r.tcp = f.tcp;
     r.udp = f.udp;
     r.ipv4 = f.ipv4;

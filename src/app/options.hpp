@@ -26,6 +26,8 @@ struct RawFlags {
     bool count = false, no_header = false, extended = false;
     std::string group_by, fields, sort, format = "table", color = "auto", source = "auto";
     std::string proc_root;
+    std::optional<std::string> netns;  // --netns, as typed (absent: not given)
+    bool all_netns = false;
     std::string explain_state;
     // check
     std::string warn, crit, per = "none";

@@ -46,7 +46,7 @@ constexpr FieldInfo kFields[] = {
     {Field::LastSendMs, "last_send_ms", "LAST-SEND-MS", N, true, false, true, "milliseconds since data was last sent"},
     {Field::LastRecvMs, "last_recv_ms", "LAST-RECV-MS", N, true, false, true, "milliseconds since data was last received"},
     {Field::IdleMs, "idle_ms", "IDLE-MS", N, true, false, true, "milliseconds since anything was sent or received"},
-    {Field::Netns, "netns", "NETNS", N, true, false, false, "network namespace inode"},
+    {Field::Netns, "netns", "NETNS", N, true, false, false, "network namespace (--netns, --all-netns): its name, else its inode"},
 };
 
 constexpr bool in_enum_order() {

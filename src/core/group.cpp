@@ -161,7 +161,11 @@ Cell socket_cell(GroupKey k, const Socket& s, const Snapshot& snap) {
             c.kind = CellKind::Addr;
             c.addr = k == GroupKey::Laddr ? s.local.addr : s.remote.addr;
             return c;
-        case GroupKey::Netns: return s.netns ? number(static_cast<std::int64_t>(*s.netns)) : c;
+        case GroupKey::Netns: {
+            if (!s.netns) return c;
+            auto it = snap.netns_names.find(*s.netns);
+            return it != snap.netns_names.end() ? text(it->second) : number(static_cast<std::int64_t>(*s.netns));
+        }
         case GroupKey::Pid:
         case GroupKey::Process: break;  // per owner
     }
@@ -215,7 +219,7 @@ Column column_of(GroupKey k) {
     Column col;
     col.name = std::string(group_key_name(k));
     for (char ch : col.name) col.header += static_cast<char>(ch >= 'a' && ch <= 'z' ? ch - 'a' + 'A' : ch);
-    bool numeric = k == GroupKey::Pid || k == GroupKey::Lport || k == GroupKey::Rport || k == GroupKey::Netns;
+    bool numeric = k == GroupKey::Pid || k == GroupKey::Lport || k == GroupKey::Rport;  // netns: mostly names
     col.type = numeric ? FieldType::Number : FieldType::Text;
     return col;
 }

@@ -119,6 +119,12 @@ Cell CellSource::user(const Socket& s) {
     return Cell::string(std::string_view(buf_, f.size()));
 }
 
+Cell CellSource::netns(const Socket& s) {
+    if (!s.netns) return Cell::null();
+    auto it = snap_.netns_names.find(*s.netns);
+    return it != snap_.netns_names.end() ? Cell::string(it->second) : Cell::unsigned_number(*s.netns);
+}
+
 Cell CellSource::get(const Socket& s, Field f) {
     switch (f) {
     case Field::Proto: return Cell::string(protocol_name(s.protocol));
@@ -152,7 +158,7 @@ Cell CellSource::get(const Socket& s, Field f) {
     case Field::LastSendMs: return info_number(s, &TcpInfo::last_send_ms);
     case Field::LastRecvMs: return info_number(s, &TcpInfo::last_recv_ms);
     case Field::IdleMs: return s.tcp_info ? optional_number(s.tcp_info->idle_ms()) : Cell::null();
-    case Field::Netns: return optional_number(s.netns);
+    case Field::Netns: return netns(s);
     }
     return Cell::null();
 }

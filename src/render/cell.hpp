@@ -63,6 +63,7 @@ private:
     Cell process_names(const Socket& s);
     Cell owner_list(const Socket& s);
     Cell user(const Socket& s);
+    Cell netns(const Socket& s);  // its name when known, else the inode
 
     const Snapshot& snap_;
     OwnerStyle style_;

@@ -6,6 +6,7 @@
 
 #include "kernel_facts.hpp"
 #include "netlink.hpp"
+#include "netns.hpp"
 #include "owners.hpp"
 #include "procfs.hpp"
 #include "tcpstat/backend.hpp"
@@ -21,6 +22,7 @@ public:
         : proc_root_(r.proc_root.value_or("/proc")) {}
 
     Snapshot collect(const CollectRequest& request) override {
+        if (request.netns || request.all_netns) return netns::read_tables(request);
         switch (request.source) {
             case SourceKind::Proc:
                 return procfs::read_tables(request, proc_root_);

@@ -20,4 +20,13 @@ public:
 // fails mid-way after retries.
 Snapshot read_tables(const CollectRequest& request);
 
+// The same dumps on `socket_fd`, a socket from open_diag_socket() that the caller keeps and
+// closes. A netlink socket answers for the network namespace it was created in, so one opened
+// by a thread inside another namespace dumps that namespace from any thread.
+Snapshot read_tables(const CollectRequest& request, int socket_fd);
+
+// Opens a NETLINK_SOCK_DIAG socket in the calling thread's network namespace (close-on-exec,
+// with a receive timeout). Throws Unavailable when netlink is refused, RuntimeError else.
+int open_diag_socket();
+
 }  // namespace tcpstat::netlink

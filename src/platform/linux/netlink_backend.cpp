@@ -51,23 +51,25 @@ void add_warnings(Snapshot& snap, const std::string& table, const ParseStats& st
 }
 
 void dump_table(const DumpSpec& spec, const std::vector<std::uint8_t>& bytecode, std::vector<std::uint8_t>& rx,
-                Snapshot& snap) {
+                Snapshot& snap, int socket_fd) {
     const std::string what = table_name(spec.protocol, spec.family);
     TableConsumer consumer(spec.protocol, snap.sockets);
     try {
-        run_dump(build_request(spec, bytecode, 0), consumer, rx, what);
+        run_dump(build_request(spec, bytecode, 0), consumer, rx, what, socket_fd);
     } catch (const DumpFailed& e) {
         // A kernel whose bytecode auditor rejects our program: the unfiltered dump is a
         // superset, and the core filter still runs, so the answer stays the same.
         if (e.error() != EINVAL || bytecode.empty()) throw;
-        run_dump(build_request(spec, {}, 0), consumer, rx, what);
+        run_dump(build_request(spec, {}, 0), consumer, rx, what, socket_fd);
     }
     add_warnings(snap, what, consumer.stats());
 }
 
 }  // namespace
 
-Snapshot read_tables(const CollectRequest& request) {
+Snapshot read_tables(const CollectRequest& request) { return read_tables(request, -1); }
+
+Snapshot read_tables(const CollectRequest& request, int socket_fd) {
     Snapshot snap;
     snap.source = "netlink";
     const std::vector<std::uint8_t> bytecode =
@@ -81,7 +83,7 @@ Snapshot read_tables(const CollectRequest& request) {
         for (Family family : {Family::Inet, Family::Inet6}) {
             if (!(family == Family::Inet ? request.ipv4 : request.ipv6)) continue;
             const DumpSpec spec{proto, family, states, request.extended && proto == Protocol::Tcp};
-            dump_table(spec, bytecode, rx, snap);
+            dump_table(spec, bytecode, rx, snap, socket_fd);
         }
     }
 

@@ -37,32 +37,22 @@ bool means_refused(int e) { return e == EPERM || e == EACCES; }
 
 class Fd {
 public:
-    explicit Fd(int fd) : fd_(fd) {}
+    // owned = false borrows a caller's socket: it is used, never closed.
+    explicit Fd(int fd, bool owned = true) : fd_(fd), owned_(owned) {}
     Fd(const Fd&) = delete;
     Fd& operator=(const Fd&) = delete;
-    Fd(Fd&& o) noexcept : fd_(o.fd_) { o.fd_ = -1; }
+    Fd(Fd&& o) noexcept : fd_(o.fd_), owned_(o.owned_) { o.fd_ = -1; }
     ~Fd() {
-        if (fd_ >= 0) ::close(fd_);
+        if (owned_ && fd_ >= 0) ::close(fd_);
     }
     int get() const { return fd_; }
 
 private:
     int fd_;
+    bool owned_;
 };
 
-Fd open_socket() {
-    int fd = ::socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
-    if (fd < 0) {
-        const int e = errno;
-        if (e == EAFNOSUPPORT || e == EPROTONOSUPPORT || means_refused(e))
-            throw Unavailable("netlink sock_diag socket refused: " + errno_text(e));
-        throw RuntimeError("cannot open a netlink sock_diag socket: " + errno_text(e));
-    }
-    timeval tv{};
-    tv.tv_sec = kReceiveTimeoutSeconds;
-    ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);  // best effort
-    return Fd(fd);
-}
+Fd open_socket() { return Fd(open_diag_socket()); }
 
 std::uint32_t next_seq() {
     // Distinct per dump so a stray answer to an earlier request can never be mistaken for ours.
@@ -123,8 +113,10 @@ ssize_t receive(const Fd& fd, std::vector<std::uint8_t>& rx, std::string_view wh
 enum class Attempt { Complete, Retry };
 
 Attempt attempt(std::vector<std::uint8_t>& request, DumpConsumer& consumer,
-                std::vector<std::uint8_t>& rx, std::string_view what) {
-    Fd fd = open_socket();
+                std::vector<std::uint8_t>& rx, std::string_view what, int socket_fd) {
+    // A reused socket may still hold the tail of an abandoned attempt: its messages carry the
+    // old sequence number, which parse_buffer ignores.
+    Fd fd = socket_fd >= 0 ? Fd(socket_fd, false) : open_socket();
     const std::uint32_t seq = next_seq();
     std::memcpy(request.data() + offsetof(nlmsghdr, nlmsg_seq), &seq, sizeof seq);
     send_request(fd, request, what);
@@ -153,12 +145,26 @@ Attempt attempt(std::vector<std::uint8_t>& request, DumpConsumer& consumer,
 
 }  // namespace
 
+int open_diag_socket() {
+    int fd = ::socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
+    if (fd < 0) {
+        const int e = errno;
+        if (e == EAFNOSUPPORT || e == EPROTONOSUPPORT || means_refused(e))
+            throw Unavailable("netlink sock_diag socket refused: " + errno_text(e));
+        throw RuntimeError("cannot open a netlink sock_diag socket: " + errno_text(e));
+    }
+    timeval tv{};
+    tv.tv_sec = kReceiveTimeoutSeconds;
+    ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);  // best effort
+    return fd;
+}
+
 void run_dump(std::vector<std::uint8_t> request, DumpConsumer& consumer, std::vector<std::uint8_t>& rx,
-              std::string_view what) {
+              std::string_view what, int socket_fd) {
     if (request.size() < sizeof(nlmsghdr)) throw RuntimeError("netlink request too short");
     if (rx.size() < kMinReceiveBuffer) rx.resize(kMinReceiveBuffer);
     for (int i = 0; i <= kDumpRetries; ++i) {
-        if (attempt(request, consumer, rx, what) == Attempt::Complete) return;
+        if (attempt(request, consumer, rx, what, socket_fd) == Attempt::Complete) return;
     }
     consumer.restart();  // never leave a partial list behind
     throw RuntimeError("netlink dump of " + std::string(what) + " kept being interrupted (the table changed " +

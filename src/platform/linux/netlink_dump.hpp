@@ -38,13 +38,15 @@ public:
 };
 
 // Sends `request` (a complete dump request; its sequence number is replaced per attempt) on a
-// fresh socket and feeds every received buffer to `consumer` until the dump completes. An
-// interrupted dump or ENOBUFS restarts it, up to kDumpRetries times. `rx` is the receive buffer
+// fresh socket (or on `socket_fd` when >= 0: a caller-owned socket, e.g. one opened inside
+// another network namespace, reused by every attempt) and feeds every received buffer to
+// `consumer` until the dump completes. An interrupted dump or ENOBUFS restarts it, up to
+// kDumpRetries times. `rx` is the receive buffer
 // (reused across dumps; grown to at least kMinReceiveBuffer). `what` names the table in errors.
 // Throws Unavailable when netlink is refused, DumpFailed for a kernel error, RuntimeError else.
 inline constexpr int kDumpRetries = 3;
 inline constexpr std::size_t kMinReceiveBuffer = std::size_t{1} << 20;
 void run_dump(std::vector<std::uint8_t> request, DumpConsumer& consumer,
-              std::vector<std::uint8_t>& rx, std::string_view what);
+              std::vector<std::uint8_t>& rx, std::string_view what, int socket_fd = -1);
 
 }  // namespace tcpstat::netlink
