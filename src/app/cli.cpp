@@ -177,7 +177,7 @@ Examples:
     CLI::App* doctor = app.add_subcommand("doctor", "diagnose: CLOSE_WAIT leaks, TIME_WAIT port exhaustion, full accept "
                                                     "queues, SYN_RECV and FIN_WAIT2 pile-ups, orphans");
     doctor->fallthrough();
-    auto threshold = [&](const char* name, std::string& into, const char* type, const char* help) {
+    auto threshold = [&](const char* name, std::optional<std::string>& into, const char* type, const char* help) {
         doctor->add_option(name, into, help)->type_name(type)->group("Thresholds");
     };
     threshold("--close-wait", raw.close_wait, "N", "CLOSE_WAIT sockets per process and port (default 10)");

@@ -123,12 +123,12 @@ void apply_monitoring_flags(const RawFlags& raw, Options& o) {
 // Thresholds, what doctor can print, and the TCP internals (idle time) it weighs.
 void apply_doctor_flags(const RawFlags& raw, Options& o) {
     DoctorSettings& d = o.doctor;
-    if (!raw.close_wait.empty()) d.close_wait = parse_doctor_count("--close-wait", raw.close_wait);
-    if (!raw.syn_recv.empty()) d.syn_recv = parse_doctor_count("--syn-recv", raw.syn_recv);
-    if (!raw.fin_wait2.empty()) d.fin_wait2 = parse_doctor_count("--fin-wait2", raw.fin_wait2);
-    if (!raw.time_wait_percent.empty())
-        d.time_wait_percent = parse_doctor_percent("--time-wait-percent", raw.time_wait_percent);
-    if (!raw.orphan_percent.empty()) d.orphan_percent = parse_doctor_percent("--orphan-percent", raw.orphan_percent);
+    if (raw.close_wait) d.close_wait = parse_doctor_count("--close-wait", *raw.close_wait);
+    if (raw.syn_recv) d.syn_recv = parse_doctor_count("--syn-recv", *raw.syn_recv);
+    if (raw.fin_wait2) d.fin_wait2 = parse_doctor_count("--fin-wait2", *raw.fin_wait2);
+    if (raw.time_wait_percent)
+        d.time_wait_percent = parse_doctor_percent("--time-wait-percent", *raw.time_wait_percent);
+    if (raw.orphan_percent) d.orphan_percent = parse_doctor_percent("--orphan-percent", *raw.orphan_percent);
     const Filter& f = o.filter;
     if (!f.tcp) throw UsageError("doctor diagnoses TCP sockets: -u/--udp does not apply (drop it)");
     const Format format = o.render.format;

@@ -33,8 +33,8 @@ struct RawFlags {
     std::string warn, crit, per = "none";
     // monitoring: --output, --watch, --iterations
     std::string output, watch, iterations;
-    // doctor thresholds; empty: the default
-    std::string close_wait, time_wait_percent, syn_recv, fin_wait2, orphan_percent;
+    // doctor thresholds; absent: the default
+    std::optional<std::string> close_wait, time_wait_percent, syn_recv, fin_wait2, orphan_percent;
 };
 
 struct CheckOptions {

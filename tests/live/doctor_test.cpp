@@ -1,0 +1,252 @@
+// Tests `tcpstat doctor` against incidents reproduced on loopback (a CLOSE_WAIT leak, a TIME_WAIT
+// burst, a full accept queue, orphaned FIN_WAIT2 clients), a healthy baseline, a recorded /proc
+// tree, hostile process names and bad thresholds.
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "live/scenarios.hpp"
+#include "live/support.hpp"
+
+using namespace tcpstat::testing;
+using nlohmann::json;
+
+namespace {
+
+json findings_of(const RunResult& r) {
+    json doc = json::parse(r.out);
+    return doc.at("findings");
+}
+
+const json* first_of_kind(const json& findings, const std::string& kind) {
+    for (const json& f : findings)
+        if (f.at("kind") == kind) return &f;
+    return nullptr;
+}
+
+// Opens a connection without waiting for the handshake: to a full accept queue a blocking
+// connect() would retry its SYN for seconds.
+void connect_nonblocking(std::uint16_t port) {
+    int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (fd < 0) _exit(97);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_port = htons(port);
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    (void)connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
+}
+
+}  // namespace
+
+TEST(Doctor, CloseWaitLeakIsNamedFirstWithPidNamePortAndExactCount) {
+    for (bool v6 : {false, true}) {
+        LeakyServer srv(v6, 15, "leaky-doc");
+        const std::string port = std::to_string(srv.port);
+        auto r = run_tcpstat({"doctor", "--port", port, "-f", "json"});
+        ASSERT_EQ(r.exit_code, 1) << r.err << r.out;
+        json fs = findings_of(r);
+        ASSERT_FALSE(fs.empty()) << r.out;
+        const json& f = fs[0];
+        EXPECT_EQ(f["kind"], "close_wait_leak") << r.out;
+        EXPECT_EQ(f["severity"], "warning");
+        EXPECT_EQ(f["pid"], srv.child->pid());
+        EXPECT_EQ(f["process"], "leaky-doc");
+        EXPECT_EQ(f["port"], srv.port);
+        EXPECT_EQ(f["count"], 15);
+        // The default source is netlink here, which reports idle time.
+        EXPECT_NE(f["message"].get<std::string>().find("idle up to"), std::string::npos) << f;
+
+        auto t = run_tcpstat({"doctor", "--port", port});
+        ASSERT_EQ(t.exit_code, 1) << t.err;
+        auto first = lines_of(t.out).at(0);
+        EXPECT_EQ(first.rfind("WARNING close_wait_leak: pid " + std::to_string(srv.child->pid()) +
+                                  " (leaky-doc) holds 15 CLOSE_WAIT sockets on :" + port,
+                              0),
+                  0u)
+            << t.out;
+    }
+}
+
+TEST(Doctor, CloseWaitThresholdFlagHidesASmallLeak) {
+    LeakyServer srv(false, 15, "leaky-doc");
+    auto r = run_tcpstat({"doctor", "--port", std::to_string(srv.port), "--close-wait", "16", "-f", "json"});
+    ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
+    EXPECT_TRUE(findings_of(r).empty()) << r.out;
+}
+
+TEST(Doctor, OrphanedFinWait2ClientsPointAtTheLeakyPeer) {
+    LeakyServer srv(false, 15, "leaky-doc");
+    auto r = run_tcpstat({"doctor", "--port", std::to_string(srv.port), "--fin-wait2", "10", "-f", "json"});
+    ASSERT_EQ(r.exit_code, 1) << r.err;
+    const json fs = findings_of(r);
+    const json* f = first_of_kind(fs, "fin_wait2_pile_up");
+    ASSERT_NE(f, nullptr) << r.out;
+    EXPECT_EQ((*f)["count"], 15);
+    EXPECT_EQ((*f)["peer"], "127.0.0.1:" + std::to_string(srv.port));
+    EXPECT_TRUE((*f)["pid"].is_null()) << "orphans have no process";
+    std::string evidence = (*f)["evidence"].dump();
+    EXPECT_NE(evidence.find("15 orphaned"), std::string::npos) << evidence;
+    EXPECT_NE(evidence.find("tcp_fin_timeout"), std::string::npos) << evidence;
+    EXPECT_NE(evidence.find("pid " + std::to_string(srv.child->pid()) + " (leaky-doc)"), std::string::npos)
+        << evidence;
+}
+
+TEST(Doctor, TimeWaitBurstToOnePeerIsMeasuredAgainstTheEphemeralRange) {
+    // 200 short connections, client closing first: 200 TIME_WAIT toward one listener.
+    constexpr int kConnections = 200;
+    int l = listen_tcp(false, 256);
+    const std::uint16_t port = local_port(l);
+    std::vector<int> clients, servers;
+    for (int i = 0; i < kConnections; ++i) {
+        clients.push_back(connect_tcp(false, port));
+        servers.push_back(accept_one(l));
+    }
+    for (int c : clients) close(c);
+    usleep(100 * 1000);  // the FINs reach the servers: they go CLOSE_WAIT, the clients FIN_WAIT2
+    for (int s : servers) close(s);
+    close(l);
+
+    std::ifstream range_file("/proc/sys/net/ipv4/ip_local_port_range");
+    unsigned lo = 0, hi = 0;
+    ASSERT_TRUE(range_file >> lo >> hi);
+    const double pct = 100.0 * kConnections / (hi - lo + 1);
+    // Half the real share: meaningful with 200 sockets instead of tens of thousands.
+    const std::string threshold = std::to_string(pct / 2);
+
+    RunResult r;
+    const json* f = nullptr;
+    json fs;
+    ASSERT_TRUE(eventually([&] {
+        r = run_tcpstat({"doctor", "--port", std::to_string(port), "--time-wait-percent", threshold, "-f", "json"});
+        if (r.exit_code != 1) return false;
+        fs = findings_of(r);
+        f = first_of_kind(fs, "time_wait_pressure");
+        return f && (*f)["count"] == kConnections;
+    })) << r.err << r.out;
+    EXPECT_EQ((*f)["port"], port);
+    EXPECT_EQ((*f)["peer"], "127.0.0.1:" + std::to_string(port));
+    EXPECT_TRUE((*f)["pid"].is_null());
+    EXPECT_NE((*f)["message"].get<std::string>().find(std::to_string(hi - lo + 1) + " ephemeral ports"),
+              std::string::npos)
+        << *f;
+    // A threshold above the real share: nothing to report.
+    auto quiet = run_tcpstat({"doctor", "--port", std::to_string(port), "--time-wait-percent",
+                              std::to_string(pct * 2), "-f", "json"});
+    EXPECT_EQ(quiet.exit_code, 0) << quiet.out;
+}
+
+TEST(Doctor, FullAcceptQueueNamesPortAndPid) {
+    Child child(
+        [] {
+            int l = listen_tcp(false, 1);  // never accepts
+            for (int i = 0; i < 4; ++i) connect_nonblocking(local_port(l));
+            usleep(200 * 1000);
+            return std::to_string(local_port(l));
+        },
+        "backlogged");
+    const std::string port = child.ready_line();
+    RunResult r;
+    const json* f = nullptr;
+    json fs;
+    ASSERT_TRUE(eventually([&] {
+        r = run_tcpstat({"doctor", "--port", port, "-f", "json"});
+        if (r.exit_code != 1) return false;
+        fs = findings_of(r);
+        f = first_of_kind(fs, "accept_queue_full");
+        return f != nullptr;
+    })) << r.err << r.out;
+    EXPECT_EQ(fs[0]["kind"], "accept_queue_full") << "critical findings come first";
+    EXPECT_EQ((*f)["severity"], "critical");
+    EXPECT_EQ((*f)["port"], std::stoi(port));
+    EXPECT_EQ((*f)["pid"], child.pid());
+    EXPECT_EQ((*f)["process"], "backlogged");
+    EXPECT_GE((*f)["count"], 1);
+    EXPECT_NE((*f)["message"].get<std::string>().find("backlog 1"), std::string::npos) << *f;
+}
+
+TEST(Doctor, HealthyPortExitsZero) {
+    EstablishedPair pair(false);
+    auto r = run_tcpstat({"doctor", "--port", std::to_string(pair.port)});
+    EXPECT_EQ(r.exit_code, 0) << r.err << r.out;
+    EXPECT_NE(r.out.find("no problems found among 3 TCP sockets"), std::string::npos) << r.out;
+    auto j = run_tcpstat({"doctor", "--port", std::to_string(pair.port), "-f", "json"});
+    EXPECT_EQ(j.exit_code, 0) << j.err;
+    json doc = json::parse(j.out);
+    EXPECT_TRUE(doc["findings"].empty());
+    EXPECT_EQ(doc["sockets"], 3);
+    auto l = run_tcpstat({"doctor", "--port", std::to_string(pair.port), "-f", "jsonl"});
+    EXPECT_EQ(l.exit_code, 0);
+    EXPECT_EQ(l.out, "");
+}
+
+TEST(Doctor, RecordedTreeGivesKernelFactsAndSockets) {
+    const std::string root = std::string(TCPSTAT_FIXTURES_DIR) + "/proc-kernel/full";
+    auto r = run_tcpstat({"doctor", "--proc-root", root, "--time-wait-percent", "1", "-f", "json"});
+    ASSERT_EQ(r.exit_code, 1) << r.err;
+    json fs = findings_of(r);
+    ASSERT_EQ(fs.size(), 3u) << r.out;
+    EXPECT_EQ(fs[0]["kind"], "close_wait_leak");
+    EXPECT_EQ(fs[0]["count"], 12);
+    EXPECT_EQ(fs[0]["port"], 6800);
+    EXPECT_TRUE(fs[0]["pid"].is_null());
+    EXPECT_EQ(fs[1]["kind"], "time_wait_pressure");
+    EXPECT_EQ(fs[1]["count"], 300);
+    EXPECT_EQ(fs[1]["peer"], "10.0.0.7:5432");
+    EXPECT_EQ(fs[2]["kind"], "listen_counters");
+    EXPECT_EQ(fs[2]["severity"], "info");
+    EXPECT_NE(fs[2]["message"].get<std::string>().find("1234"), std::string::npos);
+    // A filtered run leaves out the host-wide counters and whatever the filter excludes.
+    auto narrowed = run_tcpstat({"doctor", "--proc-root", root, "--port", "6800", "-f", "json"});
+    ASSERT_EQ(narrowed.exit_code, 1) << narrowed.err;
+    json nf = findings_of(narrowed);
+    ASSERT_EQ(nf.size(), 1u) << narrowed.out;
+    EXPECT_EQ(nf[0]["kind"], "close_wait_leak");
+    // Notes alone (cumulative counters) leave the host healthy.
+    auto notes = run_tcpstat({"doctor", "--proc-root", root, "--close-wait", "100", "-f", "json"});
+    EXPECT_EQ(notes.exit_code, 0) << notes.out;
+    ASSERT_EQ(findings_of(notes).size(), 1u) << notes.out;
+    EXPECT_EQ(findings_of(notes)[0]["kind"], "listen_counters");
+    auto text = run_tcpstat({"doctor", "--proc-root", root, "--close-wait", "100"});
+    EXPECT_EQ(text.exit_code, 0);
+    EXPECT_NE(text.out.find("no problems found, 1 note among 313 TCP sockets"), std::string::npos) << text.out;
+}
+
+TEST(Doctor, HostileProcessNameIsEscaped) {
+    const std::string evil = "ev\x1b[31m\nil";
+    LeakyServer srv(false, 10, evil);
+    auto t = run_tcpstat({"doctor", "--port", std::to_string(srv.port)});
+    ASSERT_EQ(t.exit_code, 1) << t.err;
+    EXPECT_EQ(t.out.find('\x1b'), std::string::npos) << t.out;
+    EXPECT_NE(t.out.find("(ev\\x1b[31m\\nil) holds 10 CLOSE_WAIT"), std::string::npos) << t.out;
+    auto j = run_tcpstat({"doctor", "--port", std::to_string(srv.port), "-f", "json"});
+    json fs = findings_of(j);
+    ASSERT_FALSE(fs.empty());
+    EXPECT_EQ(fs[0]["process"], evil);
+}
+
+TEST(Doctor, BadThresholdsAndFormatsExitTwoWithOneLine) {
+    const std::vector<std::vector<std::string>> bad = {
+        {"doctor", "--close-wait", "ten"},        {"doctor", "--close-wait", "0"},
+        {"doctor", "--time-wait-percent", "101"}, {"doctor", "--orphan-percent", "-5"},
+        {"doctor", "--syn-recv", "1.5"},          {"doctor", "--fin-wait2", ""},
+        {"doctor", "-f", "csv"},                  {"doctor", "-u"},
+        {"doctor", "-g", "pid"},                  {"doctor", "--close-wait"},
+    };
+    for (const auto& args : bad) {
+        auto r = run_tcpstat(args);
+        std::string joined;
+        for (const auto& a : args) joined += a + " ";
+        EXPECT_EQ(r.exit_code, 2) << joined << r.out;
+        EXPECT_EQ(lines_of(r.err).size(), 1u) << joined << r.err;
+        EXPECT_EQ(r.out, "") << joined;
+    }
+}
