@@ -11,7 +11,8 @@ _tcpstat_commands="summary check explain doctor"
 _tcpstat_opts_filter="-s --state -t --tcp -u --udp -4 --ipv4 -6 --ipv6 -l --listening -p --pid -c --process --user --port --sport --dport --src --dst"
 _tcpstat_opts_output="-f --format -H --no-header --color"
 _tcpstat_opts_listing="-g --group-by --count --fields --sort -e --extended"
-_tcpstat_opts_source="--source --proc-root"
+_tcpstat_opts_source="--source --proc-root --netns --all-netns"
+_tcpstat_opts_monitor="--output --watch --iterations"
 _tcpstat_opts_check="--warn --crit --per"
 _tcpstat_opts_doctor="--close-wait --time-wait-percent --syn-recv --fin-wait2 --orphan-percent"
 
@@ -21,7 +22,7 @@ _tcpstat_takes_value() {
         -s | --state | -p | --pid | -c | --process | --user | --port | --sport | --dport | --src | --dst | \
             -f | --format | --color | -g | --group-by | --fields | --sort | --source | --proc-root | \
             --warn | --crit | --per | --close-wait | --time-wait-percent | --syn-recv | --fin-wait2 | \
-            --orphan-percent) return 0 ;;
+            --orphan-percent | --netns | --output | --watch | --iterations) return 0 ;;
     esac
     return 1
 }
@@ -104,6 +105,15 @@ _tcpstat() {
         -c | --process) _tcpstat_list "$(_tcpstat_process_names)" "$cur"; return ;;
         --user) COMPREPLY=($(compgen -u -- "$cur")); return ;;
         --proc-root) COMPREPLY=($(compgen -d -- "$cur")); return ;;
+        --output) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        --netns)
+            # `ip netns` names; a path or a pid is typed by hand.
+            local names="" f
+            for f in /run/netns/*; do
+                [[ -e $f ]] && names+=" ${f##*/}"
+            done
+            COMPREPLY=($(compgen -W "$names" -- "$cur"))
+            return ;;
     esac
     if _tcpstat_takes_value "$prev"; then
         # Ports, addresses, thresholds: nothing sensible to offer.
@@ -113,8 +123,8 @@ _tcpstat() {
 
     local opts
     case "$command" in
-        "") opts="-h --help -V --version $_tcpstat_opts_filter $_tcpstat_opts_output $_tcpstat_opts_listing $_tcpstat_opts_source" ;;
-        summary) opts="-h --help $_tcpstat_opts_filter $_tcpstat_opts_output $_tcpstat_opts_source" ;;
+        "") opts="-h --help -V --version $_tcpstat_opts_filter $_tcpstat_opts_output $_tcpstat_opts_listing $_tcpstat_opts_source $_tcpstat_opts_monitor" ;;
+        summary) opts="-h --help $_tcpstat_opts_filter $_tcpstat_opts_output $_tcpstat_opts_source $_tcpstat_opts_monitor" ;;
         check) opts="-h --help $_tcpstat_opts_filter $_tcpstat_opts_check $_tcpstat_opts_source" ;;
         doctor) opts="-h --help $_tcpstat_opts_filter -f --format $_tcpstat_opts_doctor $_tcpstat_opts_source" ;;
         explain) opts="-h --help" ;;

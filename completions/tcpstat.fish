@@ -19,6 +19,13 @@ function __tcpstat_pids
     end
 end
 
+# `ip netns` names (a glob in `for` may match nothing without an error).
+function __tcpstat_netns
+    for f in /run/netns/*
+        string replace -r '.*/' '' -- $f
+    end
+end
+
 set -l main "not __fish_seen_subcommand_from $__tcpstat_commands"
 set -l filters "not __fish_seen_subcommand_from explain"
 
@@ -48,6 +55,14 @@ complete -c tcpstat -n $filters -l src -x -d 'local address or prefix'
 complete -c tcpstat -n $filters -l dst -x -d 'remote address or prefix'
 complete -c tcpstat -n $filters -l source -x -a 'auto netlink proc' -d 'where to read sockets'
 complete -c tcpstat -n $filters -l proc-root -x -a '(__fish_complete_directories)' -d 'read a recorded /proc tree'
+complete -c tcpstat -n $filters -l netns -x -a '(__tcpstat_netns)' -d 'read one other network namespace'
+complete -c tcpstat -n $filters -l all-netns -d 'read every network namespace on the host'
+
+# Monitoring: the listing and summary.
+set -l repeated "not __fish_seen_subcommand_from check explain doctor"
+complete -c tcpstat -n $repeated -l output -r -F -d 'write to FILE, replaced atomically'
+complete -c tcpstat -n $repeated -l watch -x -d 'repeat every SECONDS'
+complete -c tcpstat -n $repeated -l iterations -x -d 'with --watch: stop after N samples'
 
 # Output: the listing and summary; doctor has its own -f.
 set -l listed "not __fish_seen_subcommand_from check explain doctor"
