@@ -85,8 +85,13 @@ void add_filters(CLI::App& app, RawFlags& raw) {
 
 void add_monitoring(CLI::App& app, RawFlags& raw) {
     // No -o: ss and netstat users type -o for timers, which must not silently become a file name.
-    app.add_option("--output", raw.output,
-                   "write to FILE instead of stdout, replacing it atomically (for node_exporter's textfile collector)")
+    app.add_option_function<std::string>(
+           "--output",
+           [&raw](const std::string& path) {
+               raw.output = path;
+               raw.output_given = true;
+           },
+           "write to FILE instead of stdout, replacing it atomically (for node_exporter's textfile collector)")
         ->type_name("FILE")->group("Monitoring");
     app.add_option("--watch", raw.watch, "repeat a listing, grouping or summary every SECONDS (e.g. 2 or 0.5) until Ctrl-C")
         ->type_name("SECONDS")->group("Monitoring");

@@ -90,6 +90,8 @@ std::optional<double> parse_seconds(std::string_view text) {
 
 // --output, --watch, --iterations: where the result goes and how often it is repeated.
 void apply_monitoring_flags(const RawFlags& raw, Options& o) {
+    if (raw.output_given && raw.output.empty())
+        throw UsageError("empty --output: expected a file path such as /var/lib/prometheus/node-exporter/tcpstat.prom");
     o.output_path = raw.output;
     if (!raw.watch.empty()) {
         constexpr double kMaxSeconds = 86400;

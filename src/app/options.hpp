@@ -33,6 +33,7 @@ struct RawFlags {
     std::string warn, crit, per = "none";
     // monitoring: --output, --watch, --iterations
     std::string output, watch, iterations;
+    bool output_given = false;  // tells `--output ""` apart from no --output
     // doctor thresholds; absent: the default
     std::optional<std::string> close_wait, time_wait_percent, syn_recv, fin_wait2, orphan_percent;
 };

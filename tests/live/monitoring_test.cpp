@@ -1,0 +1,325 @@
+// Tests the Prometheus path end to end: promtool accepts the exposition, --output replaces files
+// atomically, and a real node_exporter's textfile collector serves what tcpstat wrote.
+#include <gtest/gtest.h>
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <optional>
+#include <sstream>
+#include <thread>
+
+#include "live/scenarios.hpp"
+#include "live/support.hpp"
+
+using namespace tcpstat::testing;
+namespace fs = std::filesystem;
+
+namespace {
+
+bool have(const char* tool) { return std::system((std::string("command -v ") + tool + " >/dev/null 2>&1").c_str()) == 0; }
+
+// A fresh directory under the temp dir, removed with everything in it.
+struct TempDir {
+    fs::path path;
+    TempDir() {
+        std::string tmpl = (fs::temp_directory_path() / "tcpstat-mon-XXXXXX").string();
+        if (!mkdtemp(tmpl.data())) ADD_FAILURE() << "mkdtemp failed";
+        path = tmpl;
+    }
+    ~TempDir() {
+        std::error_code ec;
+        fs::remove_all(path, ec);
+    }
+    std::vector<std::string> entries() const {
+        std::vector<std::string> names;
+        for (const auto& e : fs::directory_iterator(path)) names.push_back(e.path().filename().string());
+        std::sort(names.begin(), names.end());
+        return names;
+    }
+};
+
+std::string slurp(const fs::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
+void spit(const fs::path& p, const std::string& text) {
+    std::ofstream out(p, std::ios::binary);
+    out << text;
+}
+
+// promtool's verdict on an exposition: empty when accepted, its complaint otherwise.
+std::optional<std::string> promtool_rejects(const std::string& exposition, const TempDir& dir) {
+    const fs::path in = dir.path / "promtool-in.prom", out = dir.path / "promtool-out.txt";
+    spit(in, exposition);
+    std::string cmd = "promtool check metrics < '" + in.string() + "' > '" + out.string() + "' 2>&1";
+    int status = std::system(cmd.c_str());
+    std::string said = slurp(out);
+    fs::remove(in);
+    fs::remove(out);
+    if (status == 0) return std::nullopt;
+    return "promtool exit status " + std::to_string(status) + ": " + said;
+}
+
+std::uint16_t free_loopback_port() {
+    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof a;
+    if (bind(fd, reinterpret_cast<sockaddr*>(&a), len) != 0) ADD_FAILURE() << "bind";
+    getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
+    close(fd);
+    return ntohs(a.sin_port);
+}
+
+// A tiny HTTP/1.0 GET on loopback; the body, or nullopt when nothing answered in time.
+std::optional<std::string> http_get(std::uint16_t port, const std::string& path, int timeout_ms = 3000) {
+    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    a.sin_port = htons(port);
+    if (connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) {
+        close(fd);
+        return std::nullopt;
+    }
+    std::string req = "GET " + path + " HTTP/1.0\r\nHost: 127.0.0.1\r\nAccept: text/plain\r\n\r\n";
+    if (send(fd, req.data(), req.size(), MSG_NOSIGNAL) != static_cast<ssize_t>(req.size())) {
+        close(fd);
+        return std::nullopt;
+    }
+    std::string resp;
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+    char buf[16384];
+    while (true) {
+        auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+        pollfd pf{fd, POLLIN, 0};
+        if (left.count() <= 0 || poll(&pf, 1, static_cast<int>(left.count())) <= 0) break;
+        ssize_t n = read(fd, buf, sizeof buf);
+        if (n <= 0) break;
+        resp.append(buf, static_cast<std::size_t>(n));
+    }
+    close(fd);
+    if (resp.rfind("HTTP/1.", 0) != 0 || resp.find(" 200 ") == std::string::npos) return std::nullopt;
+    auto body = resp.find("\r\n\r\n");
+    return body == std::string::npos ? std::string() : resp.substr(body + 4);
+}
+
+// A node_exporter with only the textfile collector, on loopback; always killed on the way out.
+class NodeExporter {
+public:
+    NodeExporter(const fs::path& textfile_dir, std::uint16_t port) : port_(port) {
+        std::vector<std::string> args = {"prometheus-node-exporter",
+                                         "--web.listen-address=127.0.0.1:" + std::to_string(port),
+                                         "--collector.disable-defaults",
+                                         "--collector.textfile",
+                                         "--collector.textfile.directory=" + textfile_dir.string()};
+        std::vector<char*> argv;
+        for (auto& a : args) argv.push_back(a.data());
+        argv.push_back(nullptr);
+        pid_t parent = getpid();
+        pid_ = fork();
+        if (pid_ == 0) {
+            prctl(PR_SET_PDEATHSIG, SIGKILL);
+            if (getppid() != parent) _exit(0);
+            int devnull = open("/dev/null", O_RDWR);
+            dup2(devnull, 0);
+            dup2(devnull, 1);
+            dup2(devnull, 2);
+            execvp(argv[0], argv.data());
+            _exit(127);
+        }
+    }
+    ~NodeExporter() {
+        if (pid_ > 0) {
+            kill(pid_, SIGKILL);
+            waitpid(pid_, nullptr, 0);
+        }
+    }
+    NodeExporter(const NodeExporter&) = delete;
+    NodeExporter& operator=(const NodeExporter&) = delete;
+
+    // Waits (bounded) until /metrics answers.
+    bool ready() {
+        return eventually([&] { return http_get(port_, "/metrics", 500).has_value(); }, 15000);
+    }
+    std::optional<std::string> scrape() { return http_get(port_, "/metrics"); }
+
+private:
+    pid_t pid_ = -1;
+    std::uint16_t port_;
+};
+
+std::vector<std::string> samples(const std::string& exposition) {
+    std::vector<std::string> out;
+    for (const auto& l : lines_of(exposition))
+        if (!l.empty() && l[0] != '#') out.push_back(l);
+    return out;
+}
+
+}  // namespace
+
+TEST(Promtool, AcceptsGroupsSummaryAndHostileNames) {
+    if (!have("promtool")) GTEST_SKIP() << "promtool (Debian package prometheus) is not installed; scripts/deps.sh installs it";
+    TempDir dir;
+    LeakyServer leak(false, 3, "mon-promtool");
+    const std::string port = std::to_string(leak.port);
+
+    auto groups = run_tcpstat({"-g", "state,process", "-f", "prometheus"});
+    ASSERT_EQ(groups.exit_code, 0) << groups.err;
+    EXPECT_EQ(promtool_rejects(groups.out, dir), std::nullopt) << groups.out;
+    EXPECT_NE(groups.out.find("tcpstat_sockets{state=\"close_wait\",process=\"mon-promtool\"} "), std::string::npos)
+        << groups.out;
+
+    auto summary = run_tcpstat({"summary", "-f", "prometheus", "-t", "-u"});
+    ASSERT_EQ(summary.exit_code, 0) << summary.err;
+    EXPECT_EQ(promtool_rejects(summary.out, dir), std::nullopt) << summary.out;
+    EXPECT_NE(summary.out.find("tcpstat_sockets{proto=\"tcp\",family=\"ipv4\",state=\"close_wait\"} "),
+              std::string::npos)
+        << summary.out;
+
+    // A process name with a quote, a backslash, a newline and ESC must not break the exposition.
+    const std::string evil = "mon\"q\\b\nn\x1b";
+    EstablishedPair pair(false, evil);
+    auto hostile = run_tcpstat({"-g", "state,process", "--port", std::to_string(pair.port), "-f", "prometheus"});
+    ASSERT_EQ(hostile.exit_code, 0) << hostile.err;
+    EXPECT_EQ(promtool_rejects(hostile.out, dir), std::nullopt) << hostile.out;
+    auto rows = samples(hostile.out);
+    ASSERT_EQ(rows.size(), 2u) << hostile.out;  // LISTEN x1 and ESTABLISHED x2, same process
+    for (const auto& r : rows) {
+        EXPECT_EQ(r.rfind("tcpstat_sockets{state=\"", 0), 0u) << r;
+        EXPECT_NE(r.find(",process=\"mon\\\"q"), std::string::npos) << r;
+        EXPECT_EQ(r.find('\x1b'), std::string::npos) << r;
+    }
+
+    // Remote ports are labels only when asked: the default groups carry no per-connection label.
+    EXPECT_EQ(groups.out.find("rport="), std::string::npos);
+    auto by_rport = run_tcpstat({"-g", "state,rport", "-s", "close_wait", "--sport", port, "-f", "prometheus"});
+    ASSERT_EQ(by_rport.exit_code, 0) << by_rport.err;
+    EXPECT_EQ(samples(by_rport.out).size(), 3u) << by_rport.out;
+    EXPECT_EQ(promtool_rejects(by_rport.out, dir), std::nullopt) << by_rport.out;
+}
+
+TEST(OutputFile, ReplacesTheFileAtomicallyWithMode0644) {
+    TempDir dir;
+    LeakyServer leak(false, 2, "mon-output");
+    const fs::path target = dir.path / "tcpstat.prom";
+    spit(target, "old contents\n");
+    chmod(target.c_str(), 0600);
+    struct stat before{};
+    stat(target.c_str(), &before);
+
+    auto r = run_tcpstat({"-s", "close_wait", "--sport", std::to_string(leak.port), "-g", "state,process", "-f",
+                          "prometheus", "--output", target.string()});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(r.out, "") << "with --output nothing goes to stdout";
+    const std::string text = slurp(target);
+    EXPECT_NE(text.find("tcpstat_sockets{state=\"close_wait\",process=\"mon-output\"} 2\n"), std::string::npos) << text;
+    struct stat after{};
+    stat(target.c_str(), &after);
+    EXPECT_EQ(after.st_mode & 0777, 0644u);
+    EXPECT_NE(after.st_ino, before.st_ino) << "replaced by rename, not rewritten in place";
+    EXPECT_EQ(dir.entries(), std::vector<std::string>{"tcpstat.prom"}) << "no temporary file left behind";
+
+    // The exit code is the command's: no match is 1, and the file still holds a valid, empty result.
+    auto none = run_tcpstat({"-s", "close_wait", "--sport", "1", "-g", "state", "-f", "prometheus", "--output",
+                             target.string()});
+    EXPECT_EQ(none.exit_code, 1) << none.err;
+    EXPECT_EQ(samples(slurp(target)).size(), 0u);
+
+    // check writes its plugin line there and keeps its status as exit code.
+    const fs::path check_out = dir.path / "check.txt";
+    auto chk = run_tcpstat({"check", "-s", "close_wait", "--sport", std::to_string(leak.port), "--warn", "1",
+                            "--crit", "5", "--output", check_out.string()});
+    EXPECT_EQ(chk.exit_code, 1) << chk.out << chk.err;
+    EXPECT_EQ(slurp(check_out).rfind("TCPSTAT WARNING - 2 close_wait sockets", 0), 0u) << slurp(check_out);
+}
+
+TEST(OutputFile, ErrorsNameThePathAndLeaveTheOldFile) {
+    TempDir dir;
+    // A missing directory.
+    const std::string missing = (dir.path / "no-such-dir" / "x.prom").string();
+    auto r = run_tcpstat({"-g", "state", "--output", missing});
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_EQ(lines_of(r.err).size(), 1u) << r.err;
+    EXPECT_NE(r.err.find(missing), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("No such file or directory"), std::string::npos) << r.err;
+
+    // A target that cannot be replaced (a non-empty directory): no temporary file survives.
+    const fs::path busy = dir.path / "busy";
+    fs::create_directory(busy);
+    spit(busy / "keep", "x");
+    auto d = run_tcpstat({"-g", "state", "--output", busy.string()});
+    EXPECT_EQ(d.exit_code, 2);
+    EXPECT_NE(d.err.find(busy.string()), std::string::npos) << d.err;
+    EXPECT_EQ(dir.entries(), std::vector<std::string>{"busy"});
+
+    // A write that fails half-way (file size limit): the old file is intact, the temp file gone.
+    const fs::path target = dir.path / "t.prom";
+    spit(target, "previous\n");
+    EstablishedPair pair(false, "mon-fsize");
+    auto big = run_tcpstat({"--output", target.string(), "-f", "csv"}, {}, 60, [] {
+        signal(SIGXFSZ, SIG_IGN);  // write(2) then fails with EFBIG instead of killing
+        rlimit lim{16, 16};
+        setrlimit(RLIMIT_FSIZE, &lim);
+    });
+    EXPECT_EQ(big.exit_code, 2) << big.err;
+    EXPECT_NE(big.err.find(target.string()), std::string::npos) << big.err;
+    EXPECT_NE(big.err.find("File too large"), std::string::npos) << big.err;
+    EXPECT_EQ(slurp(target), "previous\n");
+    EXPECT_EQ(dir.entries(), (std::vector<std::string>{"busy", "t.prom"}));
+
+    auto empty = run_tcpstat({"-g", "state", "--output", ""});
+    EXPECT_EQ(empty.exit_code, 2);
+    EXPECT_NE(empty.err.find("--output"), std::string::npos) << empty.err;
+}
+
+TEST(NodeExporter, TextfileCollectorServesTheLeakCount) {
+    if (!have("prometheus-node-exporter"))
+        GTEST_SKIP() << "prometheus-node-exporter is not installed; scripts/deps.sh installs it";
+    TempDir dir;
+    const std::uint16_t port = free_loopback_port();
+    NodeExporter exporter(dir.path, port);
+    ASSERT_TRUE(exporter.ready()) << "node_exporter did not answer on 127.0.0.1:" << port;
+
+    LeakyServer leak(false, 7, "mon-nodeexp");
+    auto r = run_tcpstat({"-s", "close_wait", "--sport", std::to_string(leak.port), "-g", "state,process", "-f",
+                          "prometheus", "--output", (dir.path / "tcpstat.prom").string()});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+
+    auto body = exporter.scrape();
+    ASSERT_TRUE(body.has_value());
+    // The collector sorts labels by name and reports its own parse errors.
+    EXPECT_NE(body->find("tcpstat_sockets{process=\"mon-nodeexp\",state=\"close_wait\"} 7\n"), std::string::npos)
+        << *body;
+    EXPECT_NE(body->find("node_textfile_scrape_error 0"), std::string::npos) << *body;
+
+    // A second write replaces the first: the next scrape sees the new count and nothing stale.
+    LeakyServer more(false, 2, "mon-nodeexp2");
+    auto r2 = run_tcpstat({"-s", "close_wait", "--sport", std::to_string(more.port), "-g", "state,process", "-f",
+                           "prometheus", "--output", (dir.path / "tcpstat.prom").string()});
+    ASSERT_EQ(r2.exit_code, 0) << r2.err;
+    auto body2 = exporter.scrape();
+    ASSERT_TRUE(body2.has_value());
+    EXPECT_NE(body2->find("tcpstat_sockets{process=\"mon-nodeexp2\",state=\"close_wait\"} 2\n"), std::string::npos)
+        << *body2;
+    EXPECT_EQ(body2->find("mon-nodeexp\""), std::string::npos) << *body2;
+}

@@ -1,0 +1,244 @@
+// Tests --watch on the real binary: timestamped blocks when piped, jsonl time fields, a count that
+// rises between samples, prompt exit 0 on SIGINT/SIGTERM, and the redraw on a pseudo-terminal.
+#include <gtest/gtest.h>
+
+#include <fcntl.h>
+#include <poll.h>
+#include <pty.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <nlohmann/json.hpp>
+#include <regex>
+
+#include "live/scenarios.hpp"
+#include "live/support.hpp"
+
+using namespace tcpstat::testing;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+const std::regex kStampLine(R"(# \d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z)");
+const std::regex kStamp(R"(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z)");
+
+// The binary running in the background with its stdout on a pipe (or a pseudo-terminal), read
+// incrementally; killed on the way out whatever happens.
+class Running {
+public:
+    Running(const std::vector<std::string>& args, bool pty) {
+        std::vector<std::string> store{TCPSTAT_BINARY};
+        store.insert(store.end(), args.begin(), args.end());
+        std::vector<char*> argv;
+        for (auto& a : store) argv.push_back(a.data());
+        argv.push_back(nullptr);
+        pid_t parent = getpid();
+        if (pty) {
+            winsize ws{};
+            ws.ws_row = 40;
+            ws.ws_col = 120;
+            pid_ = forkpty(&fd_, nullptr, nullptr, &ws);
+        } else {
+            int p[2];
+            if (pipe2(p, O_CLOEXEC) != 0) std::abort();
+            pid_ = fork();
+            if (pid_ == 0) dup2(p[1], 1);
+            if (pid_ > 0) {
+                close(p[1]);
+                fd_ = p[0];
+            }
+        }
+        if (pid_ < 0) std::abort();
+        if (pid_ == 0) {
+            prctl(PR_SET_PDEATHSIG, SIGKILL);
+            if (getppid() != parent) _exit(0);
+            execv(argv[0], argv.data());
+            _exit(127);
+        }
+    }
+    ~Running() {
+        if (pid_ > 0) {
+            kill(pid_, SIGKILL);
+            waitpid(pid_, nullptr, 0);
+        }
+        if (fd_ >= 0) close(fd_);
+    }
+    Running(const Running&) = delete;
+    Running& operator=(const Running&) = delete;
+
+    // Reads until pred(all output so far) holds or the time is up; returns pred's last value.
+    bool read_until(const std::function<bool(const std::string&)>& pred, int timeout_ms) {
+        auto deadline = Clock::now() + std::chrono::milliseconds(timeout_ms);
+        while (!pred(out_)) {
+            auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
+            if (left <= 0 || fd_ < 0) return pred(out_);
+            pollfd pf{fd_, POLLIN, 0};
+            if (poll(&pf, 1, static_cast<int>(left)) <= 0) continue;
+            char buf[8192];
+            ssize_t n = read(fd_, buf, sizeof buf);
+            if (n <= 0) {  // EOF (or EIO on a pty whose child exited)
+                close(fd_);
+                fd_ = -1;
+                continue;
+            }
+            out_.append(buf, static_cast<std::size_t>(n));
+        }
+        return true;
+    }
+    // Exit code (128+N for signal N), or -1 when it did not end in time.
+    int wait_exit(int timeout_ms) {
+        read_until([](const std::string&) { return false; }, 0);
+        auto deadline = Clock::now() + std::chrono::milliseconds(timeout_ms);
+        while (Clock::now() < deadline) {
+            // Keep draining so a full pipe cannot hold the child up.
+            read_until([](const std::string&) { return false; }, 20);
+            int status = 0;
+            if (waitpid(pid_, &status, WNOHANG) == pid_) {
+                pid_ = -1;
+                read_until([](const std::string&) { return false; }, 200);
+                return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+            }
+        }
+        return -1;
+    }
+    void signal(int sig) { kill(pid_, sig); }
+    const std::string& out() const { return out_; }
+
+private:
+    pid_t pid_ = -1;
+    int fd_ = -1;
+    std::string out_;
+};
+
+std::size_t count_of(const std::string& hay, const std::string& needle) {
+    std::size_t n = 0;
+    for (auto p = hay.find(needle); p != std::string::npos; p = hay.find(needle, p + 1)) ++n;
+    return n;
+}
+
+// The largest "count" among jsonl rows of process `name`, and whether every row had a time.
+struct JsonlSeen {
+    std::int64_t max_count = -1, first_count = -1;
+    bool all_timed = true;
+};
+JsonlSeen scan_jsonl(const std::string& text, const std::string& name) {
+    JsonlSeen seen;
+    for (const auto& line : lines_of(text)) {
+        auto j = nlohmann::json::parse(line, nullptr, false);
+        if (j.is_discarded()) continue;  // a line still being written
+        if (!j.contains("time") || !std::regex_match(j["time"].get<std::string>(), kStamp)) seen.all_timed = false;
+        if (j.value("process", "") != name) continue;
+        auto c = j["count"].get<std::int64_t>();
+        if (seen.first_count < 0) seen.first_count = c;
+        seen.max_count = std::max(seen.max_count, c);
+    }
+    return seen;
+}
+
+}  // namespace
+
+TEST(Watch, PipedBlocksCarryUtcTimestamps) {
+    LeakyServer leak(false, 2, "watch-blocks");
+    auto start = Clock::now();
+    auto r = run_tcpstat({"--watch", "0.2", "--iterations", "3", "-g", "state", "--sport", std::to_string(leak.port)});
+    auto took = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start).count();
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    auto ls = lines_of(r.out);
+    std::vector<std::size_t> stamps;
+    for (std::size_t i = 0; i < ls.size(); ++i)
+        if (std::regex_match(ls[i], kStampLine)) stamps.push_back(i);
+    ASSERT_EQ(stamps.size(), 3u) << r.out;
+    EXPECT_EQ(stamps[0], 0u) << r.out;
+    for (std::size_t s : stamps) {
+        ASSERT_LT(s + 3, ls.size() + 1) << r.out;
+        EXPECT_EQ(ls[s + 1].rfind("STATE", 0), 0u) << r.out;
+    }
+    EXPECT_EQ(count_of(r.out, "CLOSE_WAIT"), 3u) << r.out;
+    EXPECT_EQ(r.out.find('\x1b'), std::string::npos) << "no terminal control when piped";
+    EXPECT_GE(took, 380) << "two sleeps of 0.2 s between three samples";
+    EXPECT_LT(took, 20000);
+
+    // No match in the last sample: exit 1, as for a single run.
+    auto none = run_tcpstat({"--watch", "0.1", "--iterations", "2", "-g", "state", "--sport", "1"});
+    EXPECT_EQ(none.exit_code, 1) << none.err;
+    EXPECT_EQ(count_of(none.out, "# "), 2u) << none.out;
+}
+
+TEST(Watch, JsonlCountRisesBetweenSamplesThenSigintExitsZero) {
+    const std::string name = "watch-grow";
+    LeakyServer first(false, 2, name);
+    Running w({"--watch", "0.2", "--iterations", "200", "-s", "close_wait", "-c", name, "-g", "process", "-f",
+               "jsonl"},
+              false);
+    ASSERT_TRUE(w.read_until([&](const std::string& o) { return scan_jsonl(o, name).max_count == 2; }, 15000))
+        << w.out();
+    LeakyServer second(false, 3, name);  // more leaks by the same process name, while watched
+    ASSERT_TRUE(w.read_until([&](const std::string& o) { return scan_jsonl(o, name).max_count == 5; }, 15000))
+        << w.out();
+    JsonlSeen seen = scan_jsonl(w.out(), name);
+    EXPECT_EQ(seen.first_count, 2);
+    EXPECT_TRUE(seen.all_timed) << w.out();
+    EXPECT_EQ(w.out().find("# "), std::string::npos) << "jsonl stays one JSON object per line";
+    w.signal(SIGINT);
+    EXPECT_EQ(w.wait_exit(3000), 0) << w.out();
+}
+
+TEST(Watch, SignalsEndAnUnboundedWatchPromptlyWithZero) {
+    for (int sig : {SIGINT, SIGTERM}) {
+        EstablishedPair pair(false, "watch-sig");
+        // A long interval: only a sleep that wakes on the signal ends this in time.
+        Running w({"--watch", "60", "-g", "state", "--port", std::to_string(pair.port)}, false);
+        ASSERT_TRUE(w.read_until([](const std::string& o) { return o.find("ESTABLISHED") != std::string::npos; }, 15000))
+            << w.out();
+        auto sent = Clock::now();
+        w.signal(sig);
+        EXPECT_EQ(w.wait_exit(3000), 0) << "signal " << sig << "\n" << w.out();
+        EXPECT_LT(std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - sent).count(), 2000);
+    }
+}
+
+TEST(Watch, TerminalRedrawWithChangeColumnRestoresTheCursor) {
+    LeakyServer leak(false, 4, "watch-tty");
+    const std::string port = std::to_string(leak.port);
+    Running w({"--watch", "0.2", "--iterations", "2", "-g", "state", "--sport", port, "--color", "never"}, true);
+    EXPECT_EQ(w.wait_exit(15000), 0) << w.out();
+    const std::string& o = w.out();
+    EXPECT_EQ(o.rfind("\x1b[?25l", 0), 0u) << "cursor hidden first";
+    EXPECT_EQ(count_of(o, "\x1b[H\x1b[2J"), 2u) << o;
+    EXPECT_NE(o.find("every 0.2s"), std::string::npos) << o;
+    EXPECT_NE(o.find("sample 2/2"), std::string::npos) << o;
+    EXPECT_NE(o.find("CHANGE"), std::string::npos) << o;
+    EXPECT_TRUE(std::regex_search(o, std::regex(R"(CLOSE_WAIT +4 +0)"))) << o;  // second frame: unchanged
+    EXPECT_GE(o.size(), 6u);
+    EXPECT_NE(o.rfind("\x1b[?25h"), std::string::npos) << "cursor shown again";
+    EXPECT_GT(o.rfind("\x1b[?25h"), o.rfind("\x1b[H\x1b[2J"));
+
+    // Ctrl-C on the terminal: exit 0 and the cursor comes back.
+    Running u({"--watch", "60", "-g", "state", "--sport", port}, true);
+    ASSERT_TRUE(u.read_until([](const std::string& out) { return out.find("CLOSE_WAIT") != std::string::npos; }, 15000))
+        << u.out();
+    u.signal(SIGINT);
+    EXPECT_EQ(u.wait_exit(3000), 0) << u.out();
+    EXPECT_NE(u.out().find("\x1b[?25h"), std::string::npos) << u.out();
+}
+
+TEST(Watch, BadValuesExitTwoNamingTheAcceptedForm) {
+    for (const std::vector<std::string>& args :
+         {std::vector<std::string>{"--watch", "abc"}, {"--watch", "0"}, {"--watch", "-1"}, {"--watch", "1e3"},
+          {"--watch", "nan"}, {"--watch", "0.5", "--iterations", "0"}, {"--watch", "1", "--iterations", "x"},
+          {"--iterations", "3"}, {"--watch", "1", "-f", "json"}}) {
+        auto r = run_tcpstat(args, {}, 10);
+        std::string shown;
+        for (const auto& a : args) shown += a + " ";
+        EXPECT_EQ(r.exit_code, 2) << shown << r.err;
+        EXPECT_EQ(lines_of(r.err).size(), 1u) << shown << r.err;
+        EXPECT_EQ(r.out, "") << shown;
+        EXPECT_TRUE(r.err.find("expected") != std::string::npos || r.err.find("--watch") != std::string::npos)
+            << shown << r.err;
+    }
+    auto c = run_tcpstat({"check", "--watch", "1", "--warn", "1"}, {}, 10);
+    EXPECT_EQ(c.exit_code, 3) << c.out;  // check's usage errors are UNKNOWN
+}
