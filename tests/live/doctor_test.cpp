@@ -47,7 +47,7 @@ void connect_nonblocking(std::uint16_t port) {
 
 }  // namespace
 
-TEST(Doctor, CloseWaitLeakIsNamedFirstWithPidNamePortAndExactCount) {
+TEST(DoctorLive, CloseWaitLeakIsNamedFirstWithPidNamePortAndExactCount) {
     for (bool v6 : {false, true}) {
         LeakyServer srv(v6, 15, "leaky-doc");
         const std::string port = std::to_string(srv.port);
@@ -76,14 +76,14 @@ TEST(Doctor, CloseWaitLeakIsNamedFirstWithPidNamePortAndExactCount) {
     }
 }
 
-TEST(Doctor, CloseWaitThresholdFlagHidesASmallLeak) {
+TEST(DoctorLive, CloseWaitThresholdFlagHidesASmallLeak) {
     LeakyServer srv(false, 15, "leaky-doc");
     auto r = run_tcpstat({"doctor", "--port", std::to_string(srv.port), "--close-wait", "16", "-f", "json"});
     ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
     EXPECT_TRUE(findings_of(r).empty()) << r.out;
 }
 
-TEST(Doctor, OrphanedFinWait2ClientsPointAtTheLeakyPeer) {
+TEST(DoctorLive, OrphanedFinWait2ClientsPointAtTheLeakyPeer) {
     LeakyServer srv(false, 15, "leaky-doc");
     auto r = run_tcpstat({"doctor", "--port", std::to_string(srv.port), "--fin-wait2", "10", "-f", "json"});
     ASSERT_EQ(r.exit_code, 1) << r.err;
@@ -100,7 +100,7 @@ TEST(Doctor, OrphanedFinWait2ClientsPointAtTheLeakyPeer) {
         << evidence;
 }
 
-TEST(Doctor, TimeWaitBurstToOnePeerIsMeasuredAgainstTheEphemeralRange) {
+TEST(DoctorLive, TimeWaitBurstToOnePeerIsMeasuredAgainstTheEphemeralRange) {
     // 200 short connections, client closing first: 200 TIME_WAIT toward one listener.
     constexpr int kConnections = 200;
     int l = listen_tcp(false, 256);
@@ -144,7 +144,7 @@ TEST(Doctor, TimeWaitBurstToOnePeerIsMeasuredAgainstTheEphemeralRange) {
     EXPECT_EQ(quiet.exit_code, 0) << quiet.out;
 }
 
-TEST(Doctor, FullAcceptQueueNamesPortAndPid) {
+TEST(DoctorLive, FullAcceptQueueNamesPortAndPid) {
     Child child(
         [] {
             int l = listen_tcp(false, 1);  // never accepts
@@ -173,22 +173,23 @@ TEST(Doctor, FullAcceptQueueNamesPortAndPid) {
     EXPECT_NE((*f)["message"].get<std::string>().find("backlog 1"), std::string::npos) << *f;
 }
 
-TEST(Doctor, HealthyPortExitsZero) {
+TEST(DoctorLive, HealthyPortExitsZero) {
     EstablishedPair pair(false);
     auto r = run_tcpstat({"doctor", "--port", std::to_string(pair.port)});
     EXPECT_EQ(r.exit_code, 0) << r.err << r.out;
-    EXPECT_NE(r.out.find("no problems found among 3 TCP sockets"), std::string::npos) << r.out;
+    // Another test's socket may share the port number (SO_REUSEADDR, TIME_WAIT): at least 3.
+    EXPECT_EQ(r.out.rfind("tcpstat doctor: no problems found among ", 0), 0u) << r.out;
     auto j = run_tcpstat({"doctor", "--port", std::to_string(pair.port), "-f", "json"});
     EXPECT_EQ(j.exit_code, 0) << j.err;
     json doc = json::parse(j.out);
     EXPECT_TRUE(doc["findings"].empty());
-    EXPECT_EQ(doc["sockets"], 3);
+    EXPECT_GE(doc["sockets"], 3);
     auto l = run_tcpstat({"doctor", "--port", std::to_string(pair.port), "-f", "jsonl"});
     EXPECT_EQ(l.exit_code, 0);
     EXPECT_EQ(l.out, "");
 }
 
-TEST(Doctor, RecordedTreeGivesKernelFactsAndSockets) {
+TEST(DoctorLive, RecordedTreeGivesKernelFactsAndSockets) {
     const std::string root = std::string(TCPSTAT_FIXTURES_DIR) + "/proc-kernel/full";
     auto r = run_tcpstat({"doctor", "--proc-root", root, "--time-wait-percent", "1", "-f", "json"});
     ASSERT_EQ(r.exit_code, 1) << r.err;
@@ -220,7 +221,7 @@ TEST(Doctor, RecordedTreeGivesKernelFactsAndSockets) {
     EXPECT_NE(text.out.find("no problems found, 1 note among 313 TCP sockets"), std::string::npos) << text.out;
 }
 
-TEST(Doctor, HostileProcessNameIsEscaped) {
+TEST(DoctorLive, HostileProcessNameIsEscaped) {
     const std::string evil = "ev\x1b[31m\nil";
     LeakyServer srv(false, 10, evil);
     auto t = run_tcpstat({"doctor", "--port", std::to_string(srv.port)});
@@ -233,7 +234,7 @@ TEST(Doctor, HostileProcessNameIsEscaped) {
     EXPECT_EQ(fs[0]["process"], evil);
 }
 
-TEST(Doctor, BadThresholdsAndFormatsExitTwoWithOneLine) {
+TEST(DoctorLive, BadThresholdsAndFormatsExitTwoWithOneLine) {
     const std::vector<std::vector<std::string>> bad = {
         {"doctor", "--close-wait", "ten"},        {"doctor", "--close-wait", "0"},
         {"doctor", "--time-wait-percent", "101"}, {"doctor", "--orphan-percent", "-5"},
