@@ -4,10 +4,14 @@
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <gtest/gtest.h>
+#include <net/if.h>
 #include <netinet/in.h>
+#include <sched.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <cstring>
 #include <fstream>
 #include <string>
 #include <vector>
@@ -101,23 +105,49 @@ TEST(DoctorLive, OrphanedFinWait2ClientsPointAtTheLeakyPeer) {
 }
 
 TEST(DoctorLive, TimeWaitBurstToOnePeerIsMeasuredAgainstTheEphemeralRange) {
-    // 200 short connections, client closing first: 200 TIME_WAIT toward one listener.
+    // 200 short connections, client closing first: 200 TIME_WAIT toward one listener. They are
+    // made in a network namespace of their own where possible (root), so their ports (held for
+    // 60 s) never turn up in other tests' --port filters.
     constexpr int kConnections = 200;
-    int l = listen_tcp(false, 256);
-    const std::uint16_t port = local_port(l);
-    std::vector<int> clients, servers;
-    for (int i = 0; i < kConnections; ++i) {
-        clients.push_back(connect_tcp(false, port));
-        servers.push_back(accept_one(l));
-    }
-    for (int c : clients) close(c);
-    usleep(100 * 1000);  // the FINs reach the servers: they go CLOSE_WAIT, the clients FIN_WAIT2
-    for (int s : servers) close(s);
-    close(l);
-
-    std::ifstream range_file("/proc/sys/net/ipv4/ip_local_port_range");
-    unsigned lo = 0, hi = 0;
-    ASSERT_TRUE(range_file >> lo >> hi);
+    Child burst(
+        [] {
+            std::string where = "shared";
+            if (unshare(CLONE_NEWNET) == 0) {
+                int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+                ifreq ifr{};
+                std::strncpy(ifr.ifr_name, "lo", IFNAMSIZ - 1);
+                if (fd < 0 || ioctl(fd, SIOCGIFFLAGS, &ifr) != 0) _exit(96);
+                ifr.ifr_flags = static_cast<short>(ifr.ifr_flags | IFF_UP);
+                if (ioctl(fd, SIOCSIFFLAGS, &ifr) != 0) _exit(96);
+                close(fd);
+                where = "own";
+            }
+            int l = listen_tcp(false, 256);
+            std::vector<int> clients, servers;
+            for (int i = 0; i < kConnections; ++i) {
+                clients.push_back(connect_tcp(false, local_port(l)));
+                servers.push_back(accept_one(l));
+            }
+            for (int c : clients) close(c);
+            usleep(100 * 1000);  // the FINs arrive: servers CLOSE_WAIT, clients FIN_WAIT2
+            for (int s : servers) close(s);
+            std::ifstream range_file("/proc/sys/net/ipv4/ip_local_port_range");
+            unsigned lo = 0, hi = 0;
+            range_file >> lo >> hi;
+            return std::to_string(local_port(l)) + " " + std::to_string(lo) + " " + std::to_string(hi) + " " + where;
+        },
+        "tw-burst");
+    auto parts = split(burst.ready_line(), ' ');
+    ASSERT_EQ(parts.size(), 4u) << burst.ready_line();
+    const auto port = static_cast<std::uint16_t>(std::stoi(parts[0]));
+    const unsigned lo = std::stoul(parts[1]), hi = std::stoul(parts[2]);
+    ASSERT_GT(hi, lo);
+    const std::string ns = "/proc/" + std::to_string(burst.pid()) + "/ns/net";
+    auto enter = [&] {
+        if (parts[3] != "own") return;
+        int fd = open(ns.c_str(), O_RDONLY | O_CLOEXEC);
+        if (fd < 0 || setns(fd, CLONE_NEWNET) != 0) _exit(95);
+    };
     const double pct = 100.0 * kConnections / (hi - lo + 1);
     // Half the real share: meaningful with 200 sockets instead of tens of thousands.
     const std::string threshold = std::to_string(pct / 2);
@@ -126,7 +156,8 @@ TEST(DoctorLive, TimeWaitBurstToOnePeerIsMeasuredAgainstTheEphemeralRange) {
     const json* f = nullptr;
     json fs;
     ASSERT_TRUE(eventually([&] {
-        r = run_tcpstat({"doctor", "--port", std::to_string(port), "--time-wait-percent", threshold, "-f", "json"});
+        r = run_tcpstat({"doctor", "--port", std::to_string(port), "--time-wait-percent", threshold, "-f", "json"}, {},
+                        60, enter);
         if (r.exit_code != 1) return false;
         fs = findings_of(r);
         f = first_of_kind(fs, "time_wait_pressure");
@@ -140,7 +171,8 @@ TEST(DoctorLive, TimeWaitBurstToOnePeerIsMeasuredAgainstTheEphemeralRange) {
         << *f;
     // A threshold above the real share: nothing to report.
     auto quiet = run_tcpstat({"doctor", "--port", std::to_string(port), "--time-wait-percent",
-                              std::to_string(pct * 2), "-f", "json"});
+                              std::to_string(pct * 2), "-f", "json"},
+                             {}, 60, enter);
     EXPECT_EQ(quiet.exit_code, 0) << quiet.out;
 }
 
