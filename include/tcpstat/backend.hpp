@@ -28,6 +28,9 @@ struct CollectRequest {
     std::vector<PortRange> dports;
     std::vector<PortRange> any_ports;  // --port: either side
     bool extended = false;           // fetch TCP internals when the source can
+    // Fill Snapshot::users (uid -> name). The first lookup initialises NSS, which can dlopen
+    // modules and cost milliseconds, so callers that show no user name turn this off.
+    bool user_names = true;
     SourceKind source = SourceKind::Auto;
     std::optional<std::string> proc_root;  // read a recorded tree instead of /proc
     // Other network namespaces instead of the caller's own: one (an `ip netns` name, a path to a
@@ -40,6 +43,7 @@ struct CollectRequest {
 struct OwnerRequest {
     std::vector<Pid> only_pids;    // empty: all processes
     bool want_cmdline = false;
+    bool user_names = true;        // fill Process::user (see CollectRequest::user_names)
 };
 
 class Backend {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -47,6 +48,46 @@ struct TcpInfo {
     std::optional<std::uint32_t> idle_ms() const;
 };
 
+// An optional value kept on the heap, used like std::optional. 100k sockets with an inline
+// std::optional<TcpInfo> would carry ~100 bytes each that only -e ever fills; touching that memory
+// (page faults) cost more than the kernel dump itself.
+template <class T>
+class HeapOptional {
+public:
+    HeapOptional() = default;
+    HeapOptional(std::nullopt_t) {}
+    HeapOptional(const T& v) : p_(std::make_unique<T>(v)) {}
+    HeapOptional(T&& v) : p_(std::make_unique<T>(std::move(v))) {}
+    HeapOptional(const HeapOptional& o) : p_(o.p_ ? std::make_unique<T>(*o.p_) : nullptr) {}
+    HeapOptional(HeapOptional&&) noexcept = default;
+    HeapOptional& operator=(const HeapOptional& o) {
+        if (this != &o) p_ = o.p_ ? std::make_unique<T>(*o.p_) : nullptr;
+        return *this;
+    }
+    HeapOptional& operator=(HeapOptional&&) noexcept = default;
+    HeapOptional& operator=(std::nullopt_t) {
+        p_.reset();
+        return *this;
+    }
+    HeapOptional& operator=(const T& v) { return *this = HeapOptional(v); }
+    HeapOptional& operator=(T&& v) { return *this = HeapOptional(std::move(v)); }
+    HeapOptional& operator=(std::optional<T>&& v) {
+        if (v) return *this = std::move(*v);
+        return *this = std::nullopt;
+    }
+
+    bool has_value() const { return p_ != nullptr; }
+    explicit operator bool() const { return has_value(); }
+    T& operator*() { return *p_; }
+    const T& operator*() const { return *p_; }
+    T* operator->() { return p_.get(); }
+    const T* operator->() const { return p_.get(); }
+    void reset() { p_.reset(); }
+
+private:
+    std::unique_ptr<T> p_;
+};
+
 struct Socket {
     Protocol protocol = Protocol::Tcp;
     Family family = Family::Inet;
@@ -61,7 +102,7 @@ struct Socket {
     std::optional<std::uint32_t> retransmits;  // unrecovered retransmits of the current segment
     std::vector<Owner> owners;                 // empty: no owner known (or none exists)
     std::optional<std::uint64_t> netns;        // network namespace inode, when known
-    std::optional<TcpInfo> tcp_info;
+    HeapOptional<TcpInfo> tcp_info;            // out of line: see HeapOptional
 };
 
 struct Process {

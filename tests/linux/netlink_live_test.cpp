@@ -389,6 +389,32 @@ TEST_F(NetlinkLive, QueuesOfIdleSockets) {
     EXPECT_EQ(c4->tx_queue, 0u);  // acknowledged at once on loopback
 }
 
+// TCP of both families comes from one dump; it must read as the two per-family dumps would:
+// the same sockets, IPv4 first, each family in kernel order.
+TEST_F(NetlinkLive, BothFamiliesMatchTheTwoPerFamilyDumps) {
+    auto tcp_keys = [](const Snapshot& snap) {
+        std::vector<std::tuple<Family, Endpoint, Endpoint, TcpState>> out;
+        for (const Socket& s : snap.sockets)
+            if (s.protocol == Protocol::Tcp && s.state != TcpState::TimeWait)
+                out.emplace_back(s.family, s.local, s.remote, s.state);
+        return out;
+    };
+    CollectRequest both;
+    CollectRequest v4 = both, v6 = both;
+    v4.ipv6 = false;
+    v6.ipv4 = false;
+    std::vector<std::tuple<Family, Endpoint, Endpoint, TcpState>> one, two;
+    for (int i = 0; i < 3; ++i) {  // another test's sockets may come or go in between
+        one = tcp_keys(read_tables(both));
+        two = tcp_keys(read_tables(v4));
+        const auto six = tcp_keys(read_tables(v6));
+        two.insert(two.end(), six.begin(), six.end());
+        if (one == two) break;
+    }
+    EXPECT_EQ(one, two);
+    ASSERT_NE(by_inode(read_tables(both), w().l6.get()), nullptr);
+}
+
 TEST_F(NetlinkLive, NothingAskedNothingRead) {
     CollectRequest r;
     r.states = StateMask::of(TcpState::DeleteTcb);  // no Linux socket can be in it

@@ -400,6 +400,22 @@ TEST(NetlinkParseSynthetic, DecodesEveryBaseField) {
     EXPECT_FALSE(s.tcp_info);
 }
 
+TEST(NetlinkParseSynthetic, LegacyAnswersOnlyForALegacyDump) {
+    Bytes b;
+    append_message(b, TCPDIAG_GETSOCK, NLM_F_MULTI, diag_payload(v4_msg(1)));
+    append_message(b, SOCK_DIAG_BY_FAMILY, NLM_F_MULTI, diag_payload(v4_msg(8)));
+    const Parsed plain = parse(b);
+    EXPECT_EQ(plain.out.size(), 1u);
+    EXPECT_EQ(plain.st.foreign, 1u);
+
+    Parsed legacy;
+    legacy.status = parse_buffer(b, ParseContext{Protocol::Tcp, kSeq, 0, true}, legacy.out, legacy.st);
+    ASSERT_EQ(legacy.out.size(), 2u);
+    EXPECT_EQ(legacy.out[0].state, TcpState::Established);
+    EXPECT_EQ(legacy.out[1].state, TcpState::CloseWait);
+    EXPECT_EQ(legacy.st.foreign, 0u);
+}
+
 TEST(NetlinkParseSynthetic, TimersInodeAndUdp) {
     Bytes b;
     const std::pair<std::uint8_t, std::optional<TimerKind>> timers[] = {

@@ -63,6 +63,35 @@ TEST(NetlinkRequest, LayoutWithoutBytecode) {
     EXPECT_EQ(r.idiag_ext, 1u << (INET_DIAG_INFO - 1));
 }
 
+TEST(NetlinkRequest, BothFamiliesIsOneLegacyTcpRequest) {
+    DumpSpec spec{Protocol::Tcp, Family::Inet, 0x100, true};
+    spec.both_families = true;
+    const auto bc = build_port_bytecode({{80, 80}}, {}, {});
+    ASSERT_FALSE(bc.empty());
+    const auto msg = build_request(spec, bc, 9);
+    const std::size_t at = NLMSG_HDRLEN + NLMSG_ALIGN(sizeof(inet_diag_req));
+    ASSERT_EQ(msg.size(), at + NLA_HDRLEN + bc.size());
+    nlmsghdr h;
+    std::memcpy(&h, msg.data(), sizeof h);
+    EXPECT_EQ(h.nlmsg_len, msg.size());
+    EXPECT_EQ(h.nlmsg_type, TCPDIAG_GETSOCK);
+    EXPECT_EQ(h.nlmsg_flags, NLM_F_REQUEST | NLM_F_DUMP);
+    inet_diag_req r;
+    std::memcpy(&r, msg.data() + NLMSG_HDRLEN, sizeof r);
+    EXPECT_EQ(r.idiag_states, 0x100u);
+    EXPECT_EQ(r.idiag_ext, 1u << (INET_DIAG_INFO - 1));
+    nlattr a;
+    std::memcpy(&a, msg.data() + at, sizeof a);
+    EXPECT_EQ(a.nla_type, INET_DIAG_REQ_BYTECODE);
+    EXPECT_TRUE(std::equal(bc.begin(), bc.end(), msg.begin() + at + NLA_HDRLEN));
+
+    // UDP has no legacy request type: the flag is ignored.
+    DumpSpec udp{Protocol::Udp, Family::Inet6, 0x82, false};
+    udp.both_families = true;
+    std::memcpy(&h, build_request(udp, {}, 1).data(), sizeof h);
+    EXPECT_EQ(h.nlmsg_type, SOCK_DIAG_BY_FAMILY);
+}
+
 TEST(NetlinkRequest, UdpNeverAsksForTcpInfo) {
     const auto msg = build_request(DumpSpec{Protocol::Udp, Family::Inet, 0x82, true}, {}, 1);
     inet_diag_req_v2 r;

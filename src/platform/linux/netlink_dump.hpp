@@ -45,7 +45,9 @@ public:
 // (reused across dumps; grown to at least kMinReceiveBuffer). `what` names the table in errors.
 // Throws Unavailable when netlink is refused, DumpFailed for a kernel error, RuntimeError else.
 inline constexpr int kDumpRetries = 3;
-inline constexpr std::size_t kMinReceiveBuffer = std::size_t{1} << 20;
+// The kernel fills one dump datagram up to ~32 KiB (netlink caps max_recvmsg_len there), so
+// 64 KiB never truncates; a larger buffer is zero-filled by resize() and only costs page faults.
+inline constexpr std::size_t kMinReceiveBuffer = std::size_t{64} << 10;
 void run_dump(std::vector<std::uint8_t> request, DumpConsumer& consumer,
               std::vector<std::uint8_t>& rx, std::string_view what, int socket_fd = -1);
 

@@ -185,6 +185,15 @@ BufferStatus parse_buffer(std::span<const std::uint8_t> buffer, const ParseConte
         }
         if (h.nlmsg_flags & NLM_F_DUMP_INTR) return BufferStatus::Interrupted;
 
+        if (h.nlmsg_type == SOCK_DIAG_BY_FAMILY || (ctx.legacy_tcp && h.nlmsg_type == TCPDIAG_GETSOCK)) {
+            switch (decode_socket(payload, ctx, out, stats)) {
+                case Decoded::Socket: ++stats.sockets; break;
+                case Decoded::UnknownState: break;
+                case Decoded::Malformed: ++stats.malformed; break;
+            }
+            continue;
+        }
+
         switch (h.nlmsg_type) {
             case NLMSG_NOOP:
                 continue;
@@ -207,13 +216,6 @@ BufferStatus parse_buffer(std::span<const std::uint8_t> buffer, const ParseConte
             case NLMSG_OVERRUN:
                 stats.error = ENOBUFS;
                 return BufferStatus::Failed;
-            case SOCK_DIAG_BY_FAMILY:
-                switch (decode_socket(payload, ctx, out, stats)) {
-                    case Decoded::Socket: ++stats.sockets; break;
-                    case Decoded::UnknownState: break;
-                    case Decoded::Malformed: ++stats.malformed; break;
-                }
-                continue;
             default:
                 ++stats.foreign;
                 continue;

@@ -24,6 +24,7 @@ struct ParseContext {
     Protocol protocol = Protocol::Tcp;  // the table that was asked for
     std::uint32_t seq = 0;              // messages with another sequence number are ignored
     std::uint32_t portid = 0;           // our netlink port id; 0 skips the check
+    bool legacy_tcp = false;            // a TCPDIAG_GETSOCK dump: its answers carry that type
 };
 
 // Accumulates over all the buffers of one dump.

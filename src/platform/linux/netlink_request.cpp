@@ -149,30 +149,42 @@ std::vector<std::uint8_t> build_port_bytecode(const std::vector<PortRange>& spor
 
 std::vector<std::uint8_t> build_request(const DumpSpec& spec, std::span<const std::uint8_t> bytecode,
                                         std::uint32_t seq) {
+    const bool legacy = spec.both_families && spec.protocol == Protocol::Tcp;
+    const std::size_t req_len = legacy ? sizeof(inet_diag_req) : sizeof(inet_diag_req_v2);
     const std::size_t attr_len = bytecode.empty() ? 0 : NLA_HDRLEN + bytecode.size();
-    const std::size_t total = NLMSG_HDRLEN + NLMSG_ALIGN(sizeof(inet_diag_req_v2)) + NLA_ALIGN(attr_len);
+    const std::size_t total = NLMSG_HDRLEN + NLMSG_ALIGN(req_len) + NLA_ALIGN(attr_len);
     std::vector<std::uint8_t> msg(total, 0);
 
     nlmsghdr hdr{};
     hdr.nlmsg_len = static_cast<std::uint32_t>(total);
-    hdr.nlmsg_type = SOCK_DIAG_BY_FAMILY;
+    hdr.nlmsg_type = legacy ? TCPDIAG_GETSOCK : SOCK_DIAG_BY_FAMILY;
     hdr.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
     hdr.nlmsg_seq = seq;
     hdr.nlmsg_pid = 0;
     std::memcpy(msg.data(), &hdr, sizeof hdr);
 
-    inet_diag_req_v2 req{};
-    req.sdiag_family = spec.family == Family::Inet ? AF_INET : AF_INET6;
-    req.sdiag_protocol = spec.protocol == Protocol::Tcp ? IPPROTO_TCP : IPPROTO_UDP;
-    if (spec.want_info && spec.protocol == Protocol::Tcp) req.idiag_ext = 1u << (INET_DIAG_INFO - 1);
-    req.idiag_states = spec.states;
-    std::memcpy(msg.data() + NLMSG_HDRLEN, &req, sizeof req);
+    const std::uint8_t ext = spec.want_info && spec.protocol == Protocol::Tcp ? 1u << (INET_DIAG_INFO - 1) : 0;
+    if (legacy) {
+        // The kernel dumps every family for this request type (it sets AF_UNSPEC itself).
+        inet_diag_req req{};
+        req.idiag_family = AF_INET;
+        req.idiag_ext = ext;
+        req.idiag_states = spec.states;
+        std::memcpy(msg.data() + NLMSG_HDRLEN, &req, sizeof req);
+    } else {
+        inet_diag_req_v2 req{};
+        req.sdiag_family = spec.family == Family::Inet ? AF_INET : AF_INET6;
+        req.sdiag_protocol = spec.protocol == Protocol::Tcp ? IPPROTO_TCP : IPPROTO_UDP;
+        req.idiag_ext = ext;
+        req.idiag_states = spec.states;
+        std::memcpy(msg.data() + NLMSG_HDRLEN, &req, sizeof req);
+    }
 
     if (!bytecode.empty()) {
         nlattr attr{};
         attr.nla_len = static_cast<std::uint16_t>(attr_len);
         attr.nla_type = INET_DIAG_REQ_BYTECODE;
-        std::uint8_t* at = msg.data() + NLMSG_HDRLEN + NLMSG_ALIGN(sizeof(inet_diag_req_v2));
+        std::uint8_t* at = msg.data() + NLMSG_HDRLEN + NLMSG_ALIGN(req_len);
         std::memcpy(at, &attr, sizeof attr);
         std::memcpy(at + NLA_HDRLEN, bytecode.data(), bytecode.size());
     }

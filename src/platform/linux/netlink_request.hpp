@@ -17,6 +17,10 @@ struct DumpSpec {
     Family family = Family::Inet;
     std::uint32_t states = 0;  // idiag_states, already translated by kernel_state_mask
     bool want_info = false;    // ask for INET_DIAG_INFO (struct tcp_info); TCP only
+    // TCP only: one legacy TCPDIAG_GETSOCK dump answers for IPv4 and IPv6 together (`family` is
+    // then ignored). The kernel walks its socket hash once instead of once per family, which
+    // takes about a third off the kernel time of an all-families dump.
+    bool both_families = false;
 };
 
 // The idiag_states value to send for `wanted`, always a superset of what the core filter keeps;
@@ -31,7 +35,8 @@ std::vector<std::uint8_t> build_port_bytecode(const std::vector<PortRange>& spor
                                               const std::vector<PortRange>& dports,
                                               const std::vector<PortRange>& any_ports);
 
-// The complete SOCK_DIAG_BY_FAMILY dump request (nlmsghdr + inet_diag_req_v2 + optional bytecode).
+// The complete dump request: nlmsghdr + inet_diag_req_v2 (SOCK_DIAG_BY_FAMILY), or for
+// both_families nlmsghdr + inet_diag_req (TCPDIAG_GETSOCK), then the optional bytecode.
 std::vector<std::uint8_t> build_request(const DumpSpec& spec, std::span<const std::uint8_t> bytecode,
                                         std::uint32_t seq);
 

@@ -161,7 +161,7 @@ void attach_owners(Snapshot& snap, const OwnerRequest& request, const std::strin
     for (auto& r : results) {
         hidden += r.hidden;
         for (auto& [pid, proc] : r.processes) {
-            if (proc.uid) {
+            if (proc.uid && request.user_names) {
                 if (const auto& user = names.name_of(*proc.uid)) proc.user = *user;
             }
             snap.processes.insert_or_assign(pid, std::move(proc));

@@ -91,8 +91,10 @@ Snapshot read_tables(const CollectRequest& request, const std::string& root_in) 
     if (wanted > 0 && readable == 0)
         throw RuntimeError("cannot read any socket table under " + root + "/net: " + first_failure);
 
-    UserNames names;
-    fill_socket_users(snap, names);
+    if (request.user_names) {
+        UserNames names;
+        fill_socket_users(snap, names);
+    }
     return snap;
 }
 
