@@ -221,8 +221,11 @@ Exit status: 0 healthy (notes only), 1 a warning or critical finding, 2 usage or
         return std::nullopt;
     } catch (const CLI::ParseError& e) {
         std::string msg = e.what();
-        for (char& c : msg)
+        // CLI11 wraps with '\n'; any other control byte came from argv and must not reach a terminal.
+        for (char& c : msg) {
             if (c == '\n') c = ' ';
+            else if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = '?';
+        }
         // A monitoring system runs `check`: its bad arguments are UNKNOWN (3), on stdout.
         bool is_check = false;
         for (int i = 1; i < argc; ++i) is_check = is_check || std::string_view(argv[i]) == "check";

@@ -5,6 +5,7 @@
 #include <csignal>
 #include <cstdio>
 #include <exception>
+#include <string>
 
 #include "app/cli.hpp"
 #include "app/commands.hpp"
@@ -17,6 +18,24 @@ namespace tcpstat::app {
 namespace {
 
 constexpr int kCheckUnknown = 3;
+
+// Messages quote the user's input back ("unknown state '...'"): a control byte in it must not
+// split the one-line message or reach the terminal, so those bytes print as \xNN.
+void print_error(std::FILE* where, const char* prefix, const char* message) {
+    std::string line = prefix;
+    for (const char* p = message; *p; ++p) {
+        const auto c = static_cast<unsigned char>(*p);
+        if (c < 0x20 || c == 0x7f) {
+            char hex[5];
+            std::snprintf(hex, sizeof hex, "\\x%02x", c);
+            line += hex;
+        } else {
+            line += *p;
+        }
+    }
+    line += '\n';
+    std::fputs(line.c_str(), where);
+}
 
 int dispatch(Options& options, Output& out) {
     switch (options.command) {
@@ -56,13 +75,13 @@ int main(int argc, char** argv) {
     } catch (const BrokenPipe&) {
         return code;
     } catch (const UsageError& e) {
-        std::fprintf(where, "%s%s\n", prefix, e.what());
+        print_error(where, prefix, e.what());
     } catch (const RuntimeError& e) {
-        std::fprintf(where, "%s%s\n", prefix, e.what());
+        print_error(where, prefix, e.what());
     } catch (const std::bad_alloc&) {
         std::fprintf(where, "%sout of memory\n", prefix);
     } catch (const std::exception& e) {
-        std::fprintf(where, "%sinternal error: %s\n", prefix, e.what());
+        print_error(where, prefix, (std::string("internal error: ") + e.what()).c_str());
     }
     return error_code;
 }

@@ -2,6 +2,8 @@
 // and bounded child processes holding sockets.
 #include "live/support.hpp"
 
+#include <gtest/gtest.h>
+
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -111,6 +113,11 @@ RunResult run_tcpstat(const std::vector<std::string>& args, const std::vector<st
     int status = 0;
     waitpid(pid, &status, 0);
     r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    // A sanitized binary (scripts/test-sanitize) reports on stderr; a test that only looks at the
+    // exit code or stdout must still fail on it.
+    for (const char* mark : {"ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "runtime error: "}) {
+        if (r.err.find(mark) != std::string::npos) ADD_FAILURE() << "sanitizer report from tcpstat:\n" << r.err;
+    }
     return r;
 }
 

@@ -15,7 +15,8 @@ namespace {
 
 // Reads the whole file (at most `limit` bytes); false when it cannot be opened or read.
 bool read_file_at(int dir_fd, const char* rel, std::string& out, std::size_t limit) {
-    const int fd = ::openat(dir_fd, rel, O_RDONLY | O_CLOEXEC);
+    // O_NONBLOCK: in a recorded tree a FIFO would otherwise block open(2) for good.
+    const int fd = ::openat(dir_fd, rel, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
     if (fd < 0) return false;
     out.clear();
     char chunk[4096];

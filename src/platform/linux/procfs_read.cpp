@@ -1,5 +1,6 @@
 // Owns reading the requested /proc/net socket tables under a root into one Snapshot.
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -14,12 +15,24 @@
 namespace tcpstat::procfs {
 namespace {
 
+// read_whole's failure for anything but a regular file (the errno values are all positive).
+constexpr int kNotRegularFile = -1;
+
 // /proc files report size 0, so read until EOF, growing one buffer that all tables share.
-// Returns 0 or the errno of the failure.
+// Returns 0, the errno of the failure, or kNotRegularFile.
 int read_whole(const std::string& path, std::string& buf) {
     buf.clear();
-    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    // A recorded tree may hold anything: O_NONBLOCK keeps open(2) of a FIFO from waiting for a
+    // writer forever, and only regular files are read, since a device such as /dev/zero never
+    // reaches EOF.
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
     if (fd < 0) return errno;
+    struct stat st {};
+    if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        const int err = S_ISDIR(st.st_mode) ? EISDIR : kNotRegularFile;
+        ::close(fd);
+        return err;
+    }
     std::size_t used = 0;
     if (buf.capacity() < 64 * 1024) buf.reserve(64 * 1024);
     for (;;) {
@@ -75,7 +88,8 @@ Snapshot read_tables(const CollectRequest& request, const std::string& root_in) 
         ++wanted;
         const std::string path = root + "/net/" + t.name;
         if (const int err = read_whole(path, buf)) {
-            const std::string reason = std::system_category().message(err);
+            const std::string reason =
+                err == kNotRegularFile ? "not a regular file" : std::system_category().message(err);
             if (first_failure.empty()) first_failure = reason;
             snap.warnings.push_back("cannot read " + path + ": " + reason + "; its sockets are not shown");
             continue;
