@@ -1,4 +1,4 @@
-// Owns netlink::read_tables: one inet_diag dump per requested (protocol, family), with push-down.
+// Owns netlink::read_tables: the inet_diag dumps of the requested tables (TCP's two families in one), with push-down.
 #include <fcntl.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -7,8 +7,8 @@
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
-#include <iterator>
 #include <string>
+#include <utility>
 
 #include "netlink.hpp"
 #include "netlink_dump.hpp"
@@ -92,19 +92,23 @@ void reserve_sockets(std::vector<Socket>& v, std::size_t n) {
 
 // Puts the IPv6 sockets of [base, end) after the IPv4 ones, keeping each family's order: a
 // both-families dump then lists exactly what the two per-family dumps list, in the same order.
+// Done in place by following the permutation's cycles: a side vector of the IPv6 sockets
+// raised the peak resident set by a fifth of the socket array; the index array is 4 bytes each.
 void ipv4_first(std::vector<Socket>& v, std::size_t base) {
-    std::size_t n6 = 0;
-    for (std::size_t i = base; i < v.size(); ++i) n6 += v[i].family == Family::Inet6;
-    if (n6 == 0) return;
-    std::vector<Socket> v6;
-    reserve_sockets(v6, n6);
-    std::size_t keep = base;
-    for (std::size_t i = base; i < v.size(); ++i) {
-        if (v[i].family == Family::Inet6) v6.push_back(std::move(v[i]));
-        else if (keep++ != i) v[keep - 1] = std::move(v[i]);
+    const std::size_t n = v.size() - base;
+    std::size_t n4 = 0;
+    for (std::size_t i = base; i < v.size(); ++i) n4 += v[i].family != Family::Inet6;
+    if (n4 == 0 || n4 == n) return;
+    std::vector<std::uint32_t> dest(n);
+    std::uint32_t next4 = 0, next6 = static_cast<std::uint32_t>(n4);
+    for (std::size_t i = 0; i < n; ++i) dest[i] = v[base + i].family == Family::Inet6 ? next6++ : next4++;
+    for (std::size_t i = 0; i < n; ++i) {
+        while (dest[i] != i) {  // each swap puts one socket in its final place
+            const std::uint32_t d = dest[i];
+            std::swap(v[base + i], v[base + d]);
+            std::swap(dest[i], dest[d]);
+        }
     }
-    v.erase(v.begin() + static_cast<std::ptrdiff_t>(keep), v.end());
-    std::move(v6.begin(), v6.end(), std::back_inserter(v));
 }
 
 // TCP over both families in one legacy dump; on a kernel that refuses that request type, the
