@@ -23,12 +23,13 @@ bool has_raw_control(const std::string& s, bool allow_cr) {
 }
 
 }  // namespace
+// -4: the pair is IPv4; a parallel test's IPv6 TIME_WAIT may reuse the same port number.
 
 TEST(Hostile, EscapedInEveryTextFormat) {
     EstablishedPair pair(false, kEvilName);
     std::string port = std::to_string(pair.port);
     for (std::string fmt : {"table", "tsv", "csv"}) {
-        auto r = run_tcpstat({"--port", port, "-f", fmt, "--color", "always"});
+        auto r = run_tcpstat({"-4", "--port", port, "-f", fmt, "--color", "always"});
         ASSERT_EQ(r.exit_code, 0) << fmt << r.err;
         // Header + LISTEN + two ESTABLISHED ends: one line each, whatever the name holds.
         EXPECT_EQ(lines_of(r.out).size(), 4u) << fmt << "\n" << r.out;
@@ -43,7 +44,7 @@ TEST(Hostile, EscapedInEveryTextFormat) {
 TEST(Hostile, JsonIsValidAndRoundTripsTheName) {
     EstablishedPair pair(false, kEvilName);
     std::string port = std::to_string(pair.port);
-    auto r = run_tcpstat({"--port", port, "-f", "json"});
+    auto r = run_tcpstat({"-4", "--port", port, "-f", "json"});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     auto doc = nlohmann::json::parse(r.out);  // throws (fails the test) on invalid JSON
     ASSERT_EQ(doc["sockets"].size(), 3u);
@@ -53,7 +54,7 @@ TEST(Hostile, JsonIsValidAndRoundTripsTheName) {
         EXPECT_EQ(s["process"].get<std::string>(), "ev\x1b[31m\nil\t\\xff");
         EXPECT_EQ(s["owners"][0]["process"], s["process"]);
     }
-    auto l = run_tcpstat({"--port", port, "-f", "jsonl"});
+    auto l = run_tcpstat({"-4", "--port", port, "-f", "jsonl"});
     ASSERT_EQ(l.exit_code, 0) << l.err;
     auto ls = lines_of(l.out);
     ASSERT_EQ(ls.size(), 3u) << l.out;
