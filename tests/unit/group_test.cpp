@@ -90,7 +90,7 @@ TEST(Group, ColumnsAndTypes) {
     EXPECT_EQ(t.columns[0].type, FieldType::Number);
     EXPECT_EQ(t.columns[1].type, FieldType::Text);
     EXPECT_EQ(t.columns[2].type, FieldType::Number);
-    EXPECT_EQ(t.columns[3].type, FieldType::Number);
+    EXPECT_EQ(t.columns[3].type, FieldType::Text);  // netns: a name (`ip netns`, or a hint), else the inode
     EXPECT_EQ(t.columns[4].header, "STATE");
     EXPECT_EQ(t.columns[4].type, FieldType::Text);
     EXPECT_EQ(t.columns[5].name, "count");

@@ -1,0 +1,313 @@
+// Tests --netns and --all-netns against two real namespaces (ip netns add) holding real sockets, and their errors.
+#include <gtest/gtest.h>
+#include <dirent.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <sched.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "live/support.hpp"
+
+using namespace tcpstat::testing;
+
+namespace {
+
+constexpr const char* kPrefix = "tcpstat-test-";
+constexpr uid_t kNobody = 65534;
+
+// Runs `ip` (no shell) with output discarded; returns its exit status, or -1.
+int run_ip(const std::vector<std::string>& args) {
+    const pid_t pid = fork();
+    if (pid < 0) return -1;
+    if (pid == 0) {
+        const int null = open("/dev/null", O_WRONLY);
+        if (null >= 0) {
+            dup2(null, 1);
+            dup2(null, 2);
+        }
+        std::vector<char*> argv;
+        argv.push_back(const_cast<char*>("ip"));
+        for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+        argv.push_back(nullptr);
+        execvp("ip", argv.data());
+        _exit(127);
+    }
+    int status = 0;
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    }
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+bool have_ip() { return run_ip({"-V"}) == 0; }
+
+// Deletes namespaces this test binary left behind in an earlier run that crashed or was killed:
+// `tcpstat-test-<pid>-...` whose pid is gone. Live namespaces of a concurrent run are kept.
+void delete_leftovers() {
+    std::unique_ptr<DIR, int (*)(DIR*)> dir(opendir("/run/netns"), closedir);
+    if (!dir) return;
+    std::vector<std::string> stale;
+    while (const dirent* e = readdir(dir.get())) {
+        const std::string name = e->d_name;
+        if (name.rfind(kPrefix, 0) != 0) continue;
+        const pid_t owner = static_cast<pid_t>(std::atol(name.c_str() + std::string(kPrefix).size()));
+        if (owner > 0 && (kill(owner, 0) == 0 || errno == EPERM)) continue;
+        stale.push_back(name);
+    }
+    for (const auto& name : stale) run_ip({"netns", "del", name});
+}
+
+class LeftoverNamespaces : public ::testing::Environment {
+public:
+    void SetUp() override {
+        if (geteuid() == 0) delete_leftovers();
+    }
+    void TearDown() override {
+        if (geteuid() == 0) delete_leftovers();
+    }
+};
+[[maybe_unused]] const auto* const kLeftovers = ::testing::AddGlobalTestEnvironment(new LeftoverNamespaces);
+
+// One `ip netns` namespace with lo up, deleted when the guard goes, even if the test failed.
+class Netns {
+public:
+    explicit Netns(const std::string& suffix) : name_(std::string(kPrefix) + std::to_string(getpid()) + "-" + suffix) {
+        ok_ = run_ip({"netns", "add", name_}) == 0 && run_ip({"-n", name_, "link", "set", "lo", "up"}) == 0;
+    }
+    ~Netns() { run_ip({"netns", "del", name_}); }
+    Netns(const Netns&) = delete;
+    Netns& operator=(const Netns&) = delete;
+    const std::string& name() const { return name_; }
+    bool ok() const { return ok_; }
+
+private:
+    std::string name_;
+    bool ok_ = false;
+};
+
+// In a child: moves it into the namespace before it opens any socket.
+void enter(const std::string& ns) {
+    const int fd = open(("/run/netns/" + ns).c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0 || setns(fd, CLONE_NEWNET) != 0) _exit(96);
+    close(fd);
+}
+
+// A leaky server inside `ns`: `n` accepted connections never closed (CLOSE_WAIT), clients
+// closed (FIN_WAIT2, no owner). Ready line: the listener's port.
+std::unique_ptr<Child> leaky_in(const std::string& ns, int n, const std::string& name) {
+    return std::make_unique<Child>(
+        [ns, n] {
+            enter(ns);
+            int l = listen_tcp(false);
+            std::vector<int> clients;
+            for (int i = 0; i < n; ++i) clients.push_back(connect_tcp(false, local_port(l)));
+            for (int i = 0; i < n; ++i) accept_one(l);
+            for (int c : clients) close(c);
+            return std::to_string(local_port(l));
+        },
+        name);
+}
+
+// A listener plus one established connection inside `ns`. Ready line: "<port> <inode>" of the listener.
+std::unique_ptr<Child> pair_in(const std::string& ns, const std::string& name) {
+    return std::make_unique<Child>(
+        [ns] {
+            enter(ns);
+            int l = listen_tcp(false);
+            connect_tcp(false, local_port(l));
+            accept_one(l);
+            return std::to_string(local_port(l)) + " " + std::to_string(socket_inode(l));
+        },
+        name);
+}
+
+void become_nobody() {
+    if (setgroups(0, nullptr) != 0 || setgid(kNobody) != 0 || setuid(kNobody) != 0) _exit(95);
+    prctl(PR_SET_DUMPABLE, 1);
+}
+
+// Rows of a tsv run, fields split.
+std::vector<std::vector<std::string>> rows_of(const RunResult& r) {
+    std::vector<std::vector<std::string>> out;
+    for (const auto& line : lines_of(r.out)) out.push_back(split(line, '\t'));
+    return out;
+}
+
+class NetnsTest : public ::testing::Test {
+protected:
+    void SetUp() override {
+        if (geteuid() != 0) GTEST_SKIP() << "creating network namespaces needs root";
+        if (!have_ip()) GTEST_SKIP() << "needs ip (iproute2)";
+        a_ = std::make_unique<Netns>("a");
+        b_ = std::make_unique<Netns>("b");
+        ASSERT_TRUE(a_->ok() && b_->ok()) << "ip netns add failed";
+    }
+    std::unique_ptr<Netns> a_, b_;
+};
+
+TEST_F(NetnsTest, AllNetnsGroupsCloseWaitByNamespaceAndProcess) {
+    auto leak_a = leaky_in(a_->name(), 3, "nsleak-a");
+    auto leak_b = leaky_in(b_->name(), 2, "nsleak-b");
+    ASSERT_FALSE(leak_a->ready_line().empty());
+    ASSERT_FALSE(leak_b->ready_line().empty());
+
+    auto r = run_tcpstat({"--all-netns", "-s", "close_wait", "-g", "netns,process", "-f", "tsv", "-H"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    std::map<std::string, std::string> counts;  // "netns/process" -> count
+    for (const auto& f : rows_of(r)) {
+        ASSERT_EQ(f.size(), 3u) << r.out;
+        counts[f[0] + "/" + f[1]] = f[2];
+    }
+    EXPECT_EQ(counts[a_->name() + "/nsleak-a"], "3") << r.out;
+    EXPECT_EQ(counts[b_->name() + "/nsleak-b"], "2") << r.out;
+    EXPECT_EQ(counts.count(a_->name() + "/nsleak-b"), 0u) << r.out;
+    EXPECT_EQ(counts.count(b_->name() + "/nsleak-a"), 0u) << r.out;
+}
+
+TEST_F(NetnsTest, AllNetnsPutsEachSocketInItsNamespaceWithItsOwner) {
+    auto pa = pair_in(a_->name(), "nspair-a");
+    auto leak_b = leaky_in(b_->name(), 1, "nsleak-b");
+    const auto a_parts = split(pa->ready_line(), ' ');
+    ASSERT_EQ(a_parts.size(), 2u);
+    const std::string port_a = a_parts[0], inode_a = a_parts[1], port_b = leak_b->ready_line();
+
+    for (const char* source : {"auto", "proc"}) {
+        SCOPED_TRACE(source);
+        auto r = run_tcpstat({"--all-netns", "--source", source, "--port", port_a + "," + port_b, "-f", "tsv", "-H",
+                              "--fields", "netns,state,lport,rport,inode,pid,process"});
+        ASSERT_EQ(r.exit_code, 0) << r.err;
+        int in_a = 0, in_b = 0;
+        for (const auto& f : rows_of(r)) {
+            ASSERT_EQ(f.size(), 7u) << r.out;
+            const bool mine_a = f[2] == port_a || f[3] == port_a;
+            const bool mine_b = f[2] == port_b || f[3] == port_b;
+            if (f[0] == a_->name() && mine_a) {
+                ++in_a;
+                if (f[1] == "LISTEN") {
+                    EXPECT_EQ(f[4], inode_a);
+                }
+                EXPECT_EQ(f[5], std::to_string(pa->pid())) << r.out;
+                EXPECT_EQ(f[6], "nspair-a");
+            } else if (f[0] == b_->name() && mine_b) {
+                ++in_b;
+                if (f[1] == "FIN_WAIT2") {
+                    EXPECT_EQ(f[5], "") << "an orphaned client end has no owner";
+                } else {
+                    EXPECT_EQ(f[5], std::to_string(leak_b->pid())) << r.out;
+                    EXPECT_EQ(f[6], "nsleak-b");
+                }
+            } else if (mine_a || mine_b) {
+                // The same port in another namespace (the host, say) is a different socket;
+                // ours must never be attributed to the wrong namespace.
+                EXPECT_NE(f[6], "nspair-a") << r.out;
+                EXPECT_NE(f[6], "nsleak-b") << r.out;
+            }
+        }
+        EXPECT_EQ(in_a, 3) << r.out;  // LISTEN + both ESTABLISHED ends
+        EXPECT_EQ(in_b, 3) << r.out;  // LISTEN + CLOSE_WAIT + FIN_WAIT2
+        EXPECT_EQ(r.err, "");
+    }
+}
+
+TEST_F(NetnsTest, NetnsByNameSeesOnlyItsOwn) {
+    auto pa = pair_in(a_->name(), "nspair-a");
+    auto pb = pair_in(b_->name(), "nspair-b");
+    auto r = run_tcpstat({"--netns", a_->name(), "-f", "tsv", "-H", "--fields", "netns,state,pid,process"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const auto rows = rows_of(r);
+    ASSERT_EQ(rows.size(), 3u) << r.out;  // a fresh namespace holds only what the child opened
+    for (const auto& f : rows) {
+        EXPECT_EQ(f[0], a_->name());
+        EXPECT_EQ(f[2], std::to_string(pa->pid()));
+        EXPECT_EQ(f[3], "nspair-a");
+    }
+    // The path of the same namespace file names it the same way.
+    auto by_path = run_tcpstat({"--netns", "/run/netns/" + a_->name(), "-f", "tsv", "-H", "--fields", "netns,state,pid,process"});
+    EXPECT_EQ(by_path.exit_code, 0) << by_path.err;
+    EXPECT_EQ(by_path.out, r.out);
+    // The default table gains a NETNS column, the listing itself is unchanged otherwise.
+    auto table = run_tcpstat({"--netns", a_->name()});
+    ASSERT_EQ(table.exit_code, 0) << table.err;
+    EXPECT_NE(lines_of(table.out).at(0).find("NETNS"), std::string::npos) << table.out;
+}
+
+TEST_F(NetnsTest, NetnsByPidReadsThatProcesssNamespace) {
+    auto pb = pair_in(b_->name(), "nspair-b");
+    auto r = run_tcpstat({"--netns", std::to_string(pb->pid()), "-s", "listen", "-f", "tsv", "-H", "--fields",
+                          "netns,lport,pid,process"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const auto rows = rows_of(r);
+    ASSERT_EQ(rows.size(), 1u) << r.out;
+    EXPECT_EQ(rows[0][0], b_->name()) << "a pid's namespace is named after its `ip netns` name";
+    EXPECT_EQ(rows[0][1], split(pb->ready_line(), ' ').at(0));
+    EXPECT_EQ(rows[0][2], std::to_string(pb->pid()));
+}
+
+TEST_F(NetnsTest, EmptyNamespaceIsNoMatchNotAnError) {
+    for (const char* source : {"netlink", "proc"}) {
+        auto r = run_tcpstat({"--netns", a_->name(), "--source", source});
+        EXPECT_EQ(r.exit_code, 1) << source << ": " << r.err;
+        EXPECT_EQ(r.err, "") << source;
+    }
+}
+
+TEST_F(NetnsTest, UnprivilegedRunNamesTheMissingCapability) {
+    for (const std::vector<std::string>& args :
+         {std::vector<std::string>{"--all-netns"}, std::vector<std::string>{"--netns", a_->name()}}) {
+        auto r = run_tcpstat(args, {}, 60, become_nobody);
+        EXPECT_EQ(r.exit_code, 2) << r.out;
+        const auto lines = lines_of(r.err);
+        ASSERT_EQ(lines.size(), 1u) << r.err;
+        EXPECT_NE(lines[0].find("CAP_SYS_ADMIN"), std::string::npos) << r.err;
+        EXPECT_NE(lines[0].find("root"), std::string::npos) << r.err;
+        EXPECT_EQ(r.out, "");
+    }
+}
+
+TEST(NetnsErrors, UnknownNamesPathsAndPidsAreUsageErrors) {
+    const std::string missing = std::string(kPrefix) + "no-such-namespace";
+    for (const std::string& spec : {missing, std::string("/nonexistent/netns"), std::string("/dev/null"),
+                                    std::string("/etc"), std::string("999999999")}) {
+        auto r = run_tcpstat({"--netns", spec});
+        EXPECT_EQ(r.exit_code, 2) << spec;
+        const auto lines = lines_of(r.err);
+        ASSERT_EQ(lines.size(), 1u) << r.err;
+        EXPECT_NE(lines[0].find(spec), std::string::npos) << r.err;
+        EXPECT_NE(lines[0].find("ip netns"), std::string::npos) << "names the accepted forms: " << r.err;
+        EXPECT_NE(lines[0].find("pid"), std::string::npos) << r.err;
+    }
+}
+
+TEST(NetnsErrors, CombinationsThatCannotMeanAnything) {
+    const std::vector<std::vector<std::string>> cases = {
+        {"--netns", "x", "--proc-root", "/proc"},
+        {"--all-netns", "--proc-root", "/proc"},
+        {"--netns", "x", "--all-netns"},
+        {"--netns", ""},
+    };
+    for (const auto& args : cases) {
+        auto r = run_tcpstat(args);
+        EXPECT_EQ(r.exit_code, 2) << args[0] << " " << args[1];
+        EXPECT_EQ(lines_of(r.err).size(), 1u) << r.err;
+        EXPECT_NE(r.err.find("netns"), std::string::npos) << r.err;
+    }
+}
+
+TEST(NetnsErrors, WithoutTheFlagsNothingChanges) {
+    auto r = run_tcpstat({"-s", "listen"});
+    ASSERT_LE(r.exit_code, 1) << r.err;
+    if (!r.out.empty()) {
+        EXPECT_EQ(lines_of(r.out).at(0).find("NETNS"), std::string::npos) << r.out;
+    }
+}
+
+}  // namespace
