@@ -191,7 +191,8 @@ Snapshot read_tables(const CollectRequest& request, int socket_fd) {
     const std::vector<std::uint8_t> bytecode =
         build_port_bytecode(request.sports, request.dports, request.any_ports);
     std::vector<std::uint8_t> rx;  // one receive buffer for every dump
-    reserve_sockets(snap.sockets, expected_sockets(request));
+    // /proc/net/sockstat counts this process's namespace: no hint for a socket from another one.
+    if (socket_fd < 0) reserve_sockets(snap.sockets, expected_sockets(request));
 
     for (Protocol proto : {Protocol::Tcp, Protocol::Udp}) {
         if (!(proto == Protocol::Tcp ? request.tcp : request.udp)) continue;
