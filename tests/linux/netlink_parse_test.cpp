@@ -326,14 +326,14 @@ void append_message(Bytes& out, std::uint16_t type, std::uint16_t flags, const B
 }
 
 Bytes diag_payload(const inet_diag_msg& m, const Bytes& info = {}, bool with_info = false) {
-    Bytes p(NLMSG_ALIGN(sizeof m), 0);
+    // Sized once: growing it with resize() trips a GCC 12 -Warray-bounds false positive.
+    const std::size_t at = NLMSG_ALIGN(sizeof m);
+    nlattr a{};
+    a.nla_len = static_cast<std::uint16_t>(NLA_HDRLEN + info.size());
+    a.nla_type = INET_DIAG_INFO;
+    Bytes p(at + (with_info ? NLA_ALIGN(a.nla_len) : 0), 0);
     std::memcpy(p.data(), &m, sizeof m);
     if (with_info) {
-        nlattr a{};
-        a.nla_len = static_cast<std::uint16_t>(NLA_HDRLEN + info.size());
-        a.nla_type = INET_DIAG_INFO;
-        const std::size_t at = p.size();
-        p.resize(at + NLA_ALIGN(a.nla_len), 0);
         std::memcpy(p.data() + at, &a, sizeof a);
         if (!info.empty()) std::memcpy(p.data() + at + NLA_HDRLEN, info.data(), info.size());
     }

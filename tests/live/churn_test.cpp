@@ -54,7 +54,7 @@ TEST(Churn, TwoHundredRunsStayWellFormed) {
             ++bad;
         }
         if (json) {
-            EXPECT_NO_THROW((void)nlohmann::json::parse(r.out)) << "run " << i;
+            EXPECT_TRUE(nlohmann::json::accept(r.out)) << "run " << i;
         } else {
             for (const auto& line : lines_of(r.out)) {
                 auto f = split(line, '\t');

@@ -150,7 +150,9 @@ TEST(ZshCompletion, ParsesAndNamesEveryOption) {
         known.insert(own.begin(), own.end());
     }
     for (const std::string& o : known)
-        if (o.rfind("--", 0) == 0) EXPECT_TRUE(named.count(o)) << o << " missing from _tcpstat";
+        if (o.rfind("--", 0) == 0) {
+            EXPECT_TRUE(named.count(o)) << o << " missing from _tcpstat";
+        }
     for (const std::string& o : named) EXPECT_TRUE(known.count(o)) << "_tcpstat names unknown option " << o;
     for (const std::string& sub : subcommands()) EXPECT_NE(text.find("'" + sub + ":"), std::string::npos) << sub;
     if (!have_program("zsh")) GTEST_SKIP() << "zsh is not installed: syntax not checked";
@@ -174,6 +176,8 @@ TEST(FishCompletion, CompletesStatesListsAndOptions) {
     for (const std::string& sub : subcommands()) {
         std::set<std::string> offered = fish_complete("tcpstat " + sub + " --");
         for (const std::string& o : help_opts({sub, "--help"}))
-            if (o.rfind("--", 0) == 0) EXPECT_TRUE(offered.count(o)) << sub << " " << o;
+            if (o.rfind("--", 0) == 0) {
+                EXPECT_TRUE(offered.count(o)) << sub << " " << o;
+            }
     }
 }

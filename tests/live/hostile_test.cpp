@@ -37,7 +37,9 @@ TEST(Hostile, EscapedInEveryTextFormat) {
         // The table may colour states with SGR; no ESC may come from the name itself.
         EXPECT_EQ(r.out.find("\x1b[31m\n"), std::string::npos) << fmt;
         EXPECT_NE(r.out.find("ev\\x1b[31m\\nil\\t\\xff"), std::string::npos) << fmt << "\n" << r.out;
-        if (fmt != "table") EXPECT_FALSE(has_raw_control(r.out, fmt == "csv")) << fmt;
+        if (fmt != "table") {
+            EXPECT_FALSE(has_raw_control(r.out, fmt == "csv")) << fmt;
+        }
     }
 }
 
@@ -58,5 +60,5 @@ TEST(Hostile, JsonIsValidAndRoundTripsTheName) {
     ASSERT_EQ(l.exit_code, 0) << l.err;
     auto ls = lines_of(l.out);
     ASSERT_EQ(ls.size(), 3u) << l.out;
-    for (const auto& line : ls) EXPECT_NO_THROW((void)nlohmann::json::parse(line)) << line;
+    for (const auto& line : ls) EXPECT_TRUE(nlohmann::json::accept(line)) << line;
 }

@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "live/scenarios.hpp"
 #include "live/support.hpp"
 
 using namespace tcpstat::testing;
@@ -112,6 +113,7 @@ std::unique_ptr<Child> leaky_in(const std::string& ns, int n, const std::string&
             for (int i = 0; i < n; ++i) clients.push_back(connect_tcp(false, local_port(l)));
             for (int i = 0; i < n; ++i) accept_one(l);
             for (int c : clients) close(c);
+            wait_for_orphaned_clients(false, local_port(l), n);
             return std::to_string(local_port(l));
         },
         name);

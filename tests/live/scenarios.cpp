@@ -3,10 +3,45 @@
 
 #include <unistd.h>
 
+#include <fstream>
+#include <sstream>
 #include <string>
 #include <vector>
 
 namespace tcpstat::testing {
+
+namespace {
+
+// Kernel state numbers as /proc/net/tcp prints them.
+constexpr int kFinWait2 = 5, kTimeWait = 6;
+
+// Counts TCP sockets of one family whose remote port is `rport` and whose state is `st`, read
+// straight from /proc/net/tcp{,6}: independent of the code under test.
+int count_in_state(bool v6, std::uint16_t rport, int st) {
+    std::ifstream in(v6 ? "/proc/net/tcp6" : "/proc/net/tcp");
+    std::string line;
+    std::getline(in, line);  // header
+    int n = 0;
+    while (std::getline(in, line)) {
+        std::istringstream f(line);
+        std::string slot, local, remote, state;
+        f >> slot >> local >> remote >> state;
+        const auto colon = remote.rfind(':');
+        if (colon == std::string::npos || state.empty()) continue;
+        if (std::stoi(remote.substr(colon + 1), nullptr, 16) == rport && std::stoi(state, nullptr, 16) == st) ++n;
+    }
+    return n;
+}
+
+// The closing handshake finishes in the kernel after close() returns (the peer may delay its
+// ACK of a FIN by tens of milliseconds), so a scenario is ready only when the states are there.
+void wait_for_states(bool v6, std::uint16_t rport, int st, int n) {
+    for (int i = 0; i < 600 && count_in_state(v6, rport, st) < n; ++i) usleep(5000);
+}
+
+}  // namespace
+
+void wait_for_orphaned_clients(bool v6, std::uint16_t port, int n) { wait_for_states(v6, port, kFinWait2, n); }
 
 LeakyServer::LeakyServer(bool v6, int n, const std::string& name) {
     child = std::make_unique<Child>(
@@ -16,6 +51,7 @@ LeakyServer::LeakyServer(bool v6, int n, const std::string& name) {
             for (int i = 0; i < n; ++i) clients.push_back(connect_tcp(v6, local_port(l)));
             for (int i = 0; i < n; ++i) accept_one(l);  // accepted and never closed: the leak
             for (int c : clients) close(c);
+            wait_for_orphaned_clients(v6, local_port(l), n);
             return std::to_string(local_port(l));
         },
         name);
@@ -45,6 +81,7 @@ std::uint16_t make_time_wait(bool v6) {
     usleep(20000);
     close(s);
     close(l);
+    wait_for_states(v6, port, kTimeWait, 1);
     return port;
 }
 

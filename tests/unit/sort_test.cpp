@@ -170,7 +170,9 @@ TEST(Sort, LargeShuffleIsSortedStableAndKeepsEverySocket) {
         if (i > 0) {
             const Socket& p = snap.sockets[i - 1];
             ASSERT_LE(*p.tx_queue, *s.tx_queue);
-            if (*p.tx_queue == *s.tx_queue) EXPECT_LT(p.remote.port, s.remote.port);  // stable
+            if (*p.tx_queue == *s.tx_queue) {
+                EXPECT_LT(p.remote.port, s.remote.port);  // stable
+            }
         }
     }
 }
