@@ -102,7 +102,9 @@ void add_monitoring(CLI::App& app, RawFlags& raw) {
 void add_source(CLI::App& app, RawFlags& raw) {
     app.add_option("--source", raw.source, "where to read sockets: auto (netlink, else /proc), netlink, proc")
         ->type_name("SRC")->group("Source");
-    app.add_option("--proc-root", raw.proc_root, "read a recorded /proc tree instead of /proc (implies --source proc)")
+    app.add_option_function<std::string>(
+           "--proc-root", [&raw](const std::string& dir) { raw.proc_root = dir; },
+           "read a recorded /proc tree instead of /proc (implies --source proc)")
         ->type_name("DIR")->group("Source");
     app.add_option_function<std::string>(
            "--netns", [&raw](const std::string& spec) { raw.netns = spec; },
@@ -120,14 +122,19 @@ void add_output(CLI::App& app, RawFlags& raw, bool listing) {
     app.add_option("--color", raw.color, "auto (TTY and no NO_COLOR), always, never")
         ->type_name("WHEN")->group("Output");
     if (!listing) return;
-    app.add_option("-g,--group-by", raw.group_by,
+    app.add_option_function<std::string>(
+           "-g,--group-by", [&raw](const std::string& keys) { raw.group_by = keys; },
                    "one row per group with its count, largest first; keys: state, proto, family, "
                    "pid, process, user, lport, rport, laddr, raddr, netns")
         ->type_name("KEY,...")->group("Output");
     app.add_flag("--count", raw.count, "print only the number of matching sockets")->group("Output");
-    app.add_option("--fields", raw.fields, "columns to show, in order (see docs/formats.md)")
+    app.add_option_function<std::string>(
+           "--fields", [&raw](const std::string& names) { raw.fields = names; },
+           "columns to show, in order (see docs/formats.md)")
         ->type_name("FIELD,...")->group("Output");
-    app.add_option("--sort", raw.sort, "sort the listing by one field, e.g. lport, state, recv_q")
+    app.add_option_function<std::string>(
+           "--sort", [&raw](const std::string& name) { raw.sort = name; },
+           "sort the listing by one field, e.g. lport, state, recv_q")
         ->type_name("FIELD")->group("Output");
     app.add_flag("-e,--extended", raw.extended,
                  "queues, user, inode, timers, and from netlink rtt, cwnd, idle time")

@@ -151,7 +151,7 @@ void apply_netns_flags(const RawFlags& raw, Options& o) {
         throw UsageError("--netns and --all-netns cannot be combined: --netns reads one namespace, --all-netns every one");
     if (raw.netns && raw.netns->empty())
         throw UsageError("empty --netns: expected an `ip netns` name, a path to a network namespace file, or a pid");
-    if (!raw.proc_root.empty())
+    if (raw.proc_root)
         throw UsageError(fmt::format("{} reads live namespaces and cannot be combined with --proc-root, which reads a "
                                      "recorded /proc tree",
                                      raw.all_netns ? "--all-netns" : "--netns"));
@@ -235,17 +235,23 @@ Options to_options(const RawFlags& raw) {
 
     o.count = raw.count;
     o.extended = raw.extended;
-    if (!raw.group_by.empty()) o.group_by = parse_group_keys(raw.group_by);
+    if (raw.group_by) {
+        if (raw.group_by->empty())
+            throw UsageError("empty --group-by: expected keys such as pid,process or state (see --help)");
+        o.group_by = parse_group_keys(*raw.group_by);
+    }
 
     o.render.format = parse_format(raw.format);
     o.render.header = !raw.no_header;
     o.color = parse_color(raw.color);
-    o.fields_given = !raw.fields.empty();
-    o.render.fields = o.fields_given ? parse_field_list(raw.fields)
+    if (raw.fields && raw.fields->empty())
+        throw UsageError("empty --fields: expected field names such as state,local,remote,pid (see docs/formats.md)");
+    o.fields_given = raw.fields.has_value();
+    o.render.fields = o.fields_given ? parse_field_list(*raw.fields)
                                      : default_fields_for(o.render.format, raw.extended);
 
-    if (!raw.sort.empty()) {
-        auto key = field_by_name(raw.sort);
+    if (raw.sort) {
+        auto key = field_by_name(*raw.sort);
         if (!key || *key == Field::Owners) {
             std::string names;
             for (const FieldInfo& fi : all_fields()) {
@@ -253,7 +259,7 @@ Options to_options(const RawFlags& raw) {
                 if (!names.empty()) names += ", ";
                 names += fi.name;
             }
-            throw UsageError(fmt::format("invalid --sort '{}': expected one of {}", raw.sort, names));
+            throw UsageError(fmt::format("invalid --sort '{}': expected one of {}", *raw.sort, names));
         }
         o.sort_key = key;
     }
@@ -275,7 +281,9 @@ Options to_options(const RawFlags& raw) {
     // Where to read from.
     CollectRequest& r = o.request;
     r.source = parse_source(raw.source);
-    if (!raw.proc_root.empty()) {
+    if (raw.proc_root) {
+        if (raw.proc_root->empty())
+            throw UsageError("empty --proc-root: expected a directory laid out like /proc, e.g. a copy of its net/ tables");
         if (r.source == SourceKind::Netlink)
             throw UsageError("--proc-root reads a recorded /proc tree and cannot be combined with --source netlink");
         r.source = SourceKind::Proc;

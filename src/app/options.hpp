@@ -24,8 +24,9 @@ struct RawFlags {
     std::vector<std::string> states, pids, processes, users, ports, sports, dports, src, dst;
     bool tcp = false, udp = false, ipv4 = false, ipv6 = false, listening = false;
     bool count = false, no_header = false, extended = false;
-    std::string group_by, fields, sort, format = "table", color = "auto", source = "auto";
-    std::string proc_root;
+    std::string format = "table", color = "auto", source = "auto";
+    // Absent: not given; given empty is an error, never the default.
+    std::optional<std::string> group_by, fields, sort, proc_root;
     std::optional<std::string> netns;  // --netns, as typed (absent: not given)
     bool all_netns = false;
     std::string explain_state;
