@@ -347,6 +347,12 @@ TEST(Backend, LinuxOnlySourcesAreUsageErrors) {
     CollectRequest root;
     root.proc_root = "C:\\snapshots\\proc";
     EXPECT_THROW(make_system_backend(root), UsageError);
+    CollectRequest one_ns;
+    one_ns.netns = "blue";
+    EXPECT_THROW(make_system_backend(one_ns), UsageError);
+    CollectRequest every_ns;
+    every_ns.all_netns = true;
+    EXPECT_THROW(make_system_backend(every_ns), UsageError);
     EXPECT_NE(make_system_backend(CollectRequest{}), nullptr);
 }
 

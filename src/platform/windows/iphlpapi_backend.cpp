@@ -157,6 +157,9 @@ namespace tcpstat {
 
 std::unique_ptr<Backend> make_system_backend(const CollectRequest& request) {
     if (request.proc_root) throw UsageError("--proc-root is only available on Linux");
+    // Windows has no network namespaces to enter: silently listing the host instead would mislead.
+    if (request.netns) throw UsageError("--netns is only available on Linux");
+    if (request.all_netns) throw UsageError("--all-netns is only available on Linux");
     switch (request.source) {
         case SourceKind::Auto: break;
         case SourceKind::Netlink: throw UsageError("--source netlink is only available on Linux");
