@@ -18,10 +18,11 @@ namespace tcpstat {
 using Pid = std::int32_t;
 
 // One process holding the socket through one file descriptor. A socket shared by a pre-fork
-// server has several owners, and each of them counts.
+// server has several owners, and each of them counts. Windows tables name only the pid: a socket
+// there is a handle with no per-process number that would mean anything, so fd is absent.
 struct Owner {
     Pid pid = 0;
-    std::int32_t fd = -1;
+    std::optional<std::int32_t> fd;
     bool operator==(const Owner&) const = default;
 };
 

@@ -104,8 +104,10 @@ Cell CellSource::owner_list(const Socket& s) {
     for (const Owner& o : s.owners) {
         if (!list_.empty()) list_.push_back(',');
         append_int(list_, o.pid);
-        list_.push_back('/');
-        append_int(list_, o.fd);
+        if (o.fd) {
+            list_.push_back('/');
+            append_int(list_, *o.fd);
+        }
     }
     return Cell::string(list_);
 }

@@ -44,7 +44,10 @@ void write_owners(const Socket& s, const Snapshot& snap, Output& out) {
         out.write("{\"pid\":");
         write_int(o.pid, out);
         out.write(",\"fd\":");
-        write_int(o.fd, out);
+        if (o.fd)
+            write_int(*o.fd, out);
+        else
+            out.write("null");
         out.write(",\"process\":");
         const Process* p = snap.process(o.pid);
         if (p)

@@ -412,7 +412,7 @@ std::optional<std::string> expected_text(const Snapshot& snap, const Socket& s, 
     }
     case Field::Owners: {
         std::vector<std::string> items;
-        for (const Owner& o : s.owners) items.push_back(std::to_string(o.pid) + "/" + std::to_string(o.fd));
+        for (const Owner& o : s.owners) items.push_back(std::to_string(o.pid) + (o.fd ? "/" + std::to_string(*o.fd) : ""));
         if (items.empty()) return std::nullopt;
         return join(items);
     }
@@ -443,7 +443,7 @@ nlohmann::json expected_json(const Snapshot& snap, const Socket& s, Field f) {
         json arr = json::array();
         for (const Owner& o : s.owners) {
             const Process* p = snap.process(o.pid);
-            arr.push_back({{"pid", o.pid}, {"fd", o.fd}, {"process", p ? json(json_of(p->name)) : json(nullptr)}});
+            arr.push_back({{"pid", o.pid}, {"fd", o.fd ? json(*o.fd) : json(nullptr)}, {"process", p ? json(json_of(p->name)) : json(nullptr)}});
         }
         return arr;
     }

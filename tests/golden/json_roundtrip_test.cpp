@@ -115,3 +115,24 @@ TEST(JsonRoundTrip, LargeListingSpillsTheBufferCorrectly) {
 
 }  // namespace
 }  // namespace tcpstat::golden
+
+namespace tcpstat::golden {
+namespace {
+
+// A Windows owner has a pid and no descriptor: null in JSON, the bare pid in text, never a made-up -1.
+TEST(OwnerWithoutFd, NullInJsonPidAloneInText) {
+    Snapshot snap;
+    Socket s;
+    s.owners = {Owner{4321, std::nullopt}, Owner{812, 3}};
+    snap.sockets.push_back(s);
+    snap.processes[4321].name = "svchost.exe";
+    const json j = json::parse(render_listing(snap, Format::Jsonl, {Field::Owners}));
+    ASSERT_EQ(j.at("owners").size(), 2u) << j;
+    EXPECT_TRUE(j["owners"][0].at("fd").is_null()) << j;
+    EXPECT_EQ(j["owners"][0].at("process"), "svchost.exe");
+    EXPECT_EQ(j["owners"][1].at("fd"), 3);
+    EXPECT_EQ(render_listing(snap, Format::Tsv, {Field::Owners}, false), "4321,812/3\n");
+}
+
+}  // namespace
+}  // namespace tcpstat::golden

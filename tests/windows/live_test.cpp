@@ -244,7 +244,7 @@ TEST_P(LiveTcp, OwnerIsThisProcess) {
     const Pid self = static_cast<Pid>(GetCurrentProcessId());
     ASSERT_EQ(listen->owners.size(), 1u);
     EXPECT_EQ(listen->owners[0].pid, self);
-    EXPECT_EQ(listen->owners[0].fd, -1);
+    EXPECT_EQ(listen->owners[0].fd, std::nullopt);
     backend_->attach_owners(snap_, OwnerRequest{});
     EXPECT_TRUE(snap_.owners_attached);
     const Process* p = snap_.process(self);
@@ -277,10 +277,10 @@ TEST(LiveNames, NamesThisProcessAndSkipsVanishedPids) {
     const Pid self = static_cast<Pid>(GetCurrentProcessId());
     Snapshot snap;
     Socket mine;
-    mine.owners = {{self, -1}};
+    mine.owners = {{self, std::nullopt}};
     Socket ghost;
     // Windows pids are multiples of 4; an odd, huge one belongs to no process.
-    ghost.owners = {{0x7ffffff3, -1}};
+    ghost.owners = {{0x7ffffff3, std::nullopt}};
     snap.sockets = {mine, ghost, mine};
     make_system_backend(CollectRequest{})->attach_owners(snap, OwnerRequest{});
     ASSERT_NE(snap.process(self), nullptr);
@@ -294,7 +294,7 @@ TEST(LiveNames, OnlyRequestedPidsAreNamed) {
     const Pid self = static_cast<Pid>(GetCurrentProcessId());
     Snapshot snap;
     Socket mine;
-    mine.owners = {{self, -1}};
+    mine.owners = {{self, std::nullopt}};
     snap.sockets = {mine};
     OwnerRequest req;
     req.only_pids = {self + 4};

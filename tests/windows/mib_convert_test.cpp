@@ -104,7 +104,7 @@ TEST(MibRow, Tcp4EstablishedRow) {
     EXPECT_EQ(s->remote.addr, IpAddress::v4(93, 184, 216, 34));
     EXPECT_EQ(s->remote.port, 443);
     ASSERT_EQ(s->owners.size(), 1u);
-    EXPECT_EQ(s->owners[0], (Owner{4321, -1}));
+    EXPECT_EQ(s->owners[0], (Owner{4321, std::nullopt}));
     EXPECT_FALSE(s->uid);
     EXPECT_FALSE(s->inode);
 }
@@ -165,7 +165,7 @@ TEST(MibRow, Tcp6KeepsBothScopeIds) {
     EXPECT_EQ(s->remote.addr.scope_id, 7u);
     EXPECT_EQ(s->remote.addr.bytes[15], 0x99);
     EXPECT_EQ(s->remote.port, 54321);
-    EXPECT_EQ(s->owners, (std::vector<Owner>{{900, -1}}));
+    EXPECT_EQ(s->owners, (std::vector<Owner>{{900, std::nullopt}}));
 }
 
 TEST(MibRow, ScopeIdsAreKeptOnlyWhereTheyMeanAZone) {
@@ -201,7 +201,7 @@ TEST(MibRow, UdpRowsAreUnconnected) {
     EXPECT_EQ(s4.local.port, 53);
     EXPECT_TRUE(s4.remote.addr.is_unspecified());
     EXPECT_EQ(s4.remote.port, 0);
-    EXPECT_EQ(s4.owners, (std::vector<Owner>{{1500, -1}}));
+    EXPECT_EQ(s4.owners, (std::vector<Owner>{{1500, std::nullopt}}));
 
     UdpRow6 row6;
     std::copy(kLinkLocal6.begin(), kLinkLocal6.end(), row6.local_addr.begin());

@@ -30,7 +30,7 @@ std::vector<Owner> owners_of(std::uint32_t pid) {
     // that does not fit Pid would be a corrupt row, and a wrapped negative pid would be worse
     // than none.
     if (pid > static_cast<std::uint32_t>(std::numeric_limits<Pid>::max())) return {};
-    return {Owner{static_cast<Pid>(pid), -1}};
+    return {Owner{static_cast<Pid>(pid), std::nullopt}};
 }
 
 // The API documents a listener's remote address and port as meaningless (they can be junk), so

@@ -72,7 +72,7 @@ std::optional<TcpState> state_from_mib(std::uint32_t mib_state);
 std::uint16_t port_from_mib(std::uint32_t raw);
 IpAddress ipv4_from_mib(std::uint32_t raw);
 
-// Owners: the table's pid with fd = -1, since Windows has no per-process descriptor numbers for
+// Owners: the table's pid with no fd, since Windows has no per-process descriptor numbers for
 // sockets. Pid 0 (the idle process) is what Windows reports for sockets no process holds
 // (TIME_WAIT), so it yields no owner rather than a fake one. IPv6 scope ids are kept for
 // link-local addresses only (the model's meaning of scope_id).
