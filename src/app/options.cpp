@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "tcpstat/check.hpp"
+#include "tcpstat/comma_list.hpp"
 #include "tcpstat/error.hpp"
 
 namespace tcpstat::app {
@@ -17,16 +18,7 @@ namespace {
 template <typename F>
 void for_each_item(const std::vector<std::string>& raw, F&& f) {
     for (const std::string& entry : raw) {
-        std::string_view rest = entry;
-        while (true) {
-            auto comma = rest.find(',');
-            std::string_view item = rest.substr(0, comma);
-            while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
-            while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
-            f(item);
-            if (comma == std::string_view::npos) break;
-            rest.remove_prefix(comma + 1);
-        }
+        for_each_comma_item(entry, f);
     }
 }
 

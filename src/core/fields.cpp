@@ -4,6 +4,7 @@
 #include <array>
 #include <fmt/format.h>
 
+#include "tcpstat/comma_list.hpp"
 #include "tcpstat/error.hpp"
 
 namespace tcpstat {
@@ -66,14 +67,6 @@ std::string accepted_field_names() {
     return out;
 }
 
-bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
-
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
-    while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
-    return s;
-}
-
 }  // namespace
 
 std::span<const FieldInfo> all_fields() { return kFields; }
@@ -115,24 +108,18 @@ std::vector<Field> default_fields(bool extended) {
 
 std::vector<Field> parse_field_list(std::string_view list) {
     std::vector<Field> out;
-    while (true) {
-        auto comma = list.find(',');
-        auto item = trim(list.substr(0, comma));
-        if (!item.empty()) {
-            auto f = field_by_name(item);
-            if (!f) {
-                throw UsageError(fmt::format("unknown field '{}': expected one of {}", item,
-                                             accepted_field_names()));
-            }
-            // A repeated field would give JSON objects a duplicate key.
-            for (Field seen : out) {
-                if (seen == *f) throw UsageError(fmt::format("field '{}' is listed twice", item));
-            }
-            out.push_back(*f);
+    for_each_comma_item(list, [&](std::string_view item) {
+        if (item.empty()) return;
+        auto f = field_by_name(item);
+        if (!f) {
+            throw UsageError(fmt::format("unknown field '{}': expected one of {}", item, accepted_field_names()));
         }
-        if (comma == std::string_view::npos) break;
-        list.remove_prefix(comma + 1);
-    }
+        // A repeated field would give JSON objects a duplicate key.
+        for (Field seen : out) {
+            if (seen == *f) throw UsageError(fmt::format("field '{}' is listed twice", item));
+        }
+        out.push_back(*f);
+    });
     if (out.empty()) {
         throw UsageError(fmt::format("empty field list: expected one of {}", accepted_field_names()));
     }

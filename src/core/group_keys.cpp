@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <fmt/format.h>
 
+#include "tcpstat/comma_list.hpp"
 #include "tcpstat/error.hpp"
 #include "tcpstat/group.hpp"
 
@@ -24,14 +25,6 @@ std::string accepted_key_names() {
     return out;
 }
 
-bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
-
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
-    while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
-    return s;
-}
-
 }  // namespace
 
 std::string_view group_key_name(GroupKey k) {
@@ -43,24 +36,19 @@ bool group_key_needs_owners(GroupKey k) { return k == GroupKey::Pid || k == Grou
 
 std::vector<GroupKey> parse_group_keys(std::string_view list) {
     std::vector<GroupKey> out;
-    while (true) {
-        auto comma = list.find(',');
-        auto item = trim(list.substr(0, comma));
-        if (!item.empty()) {
-            auto it = std::find(std::begin(kNames), std::end(kNames), item);
-            if (it == std::end(kNames)) {
-                throw UsageError(fmt::format("unknown group key '{}': expected one of {}", item,
-                                             accepted_key_names()));
-            }
-            auto key = static_cast<GroupKey>(it - std::begin(kNames));
-            if (std::find(out.begin(), out.end(), key) != out.end()) {
-                throw UsageError(fmt::format("group key '{}' is listed twice", item));
-            }
-            out.push_back(key);
+    for_each_comma_item(list, [&](std::string_view item) {
+        if (item.empty()) return;
+        auto it = std::find(std::begin(kNames), std::end(kNames), item);
+        if (it == std::end(kNames)) {
+            throw UsageError(
+                fmt::format("unknown group key '{}': expected one of {}", item, accepted_key_names()));
         }
-        if (comma == std::string_view::npos) break;
-        list.remove_prefix(comma + 1);
-    }
+        auto key = static_cast<GroupKey>(it - std::begin(kNames));
+        if (std::find(out.begin(), out.end(), key) != out.end()) {
+            throw UsageError(fmt::format("group key '{}' is listed twice", item));
+        }
+        out.push_back(key);
+    });
     if (out.empty()) {
         throw UsageError(fmt::format("empty group key list: expected one of {}", accepted_key_names()));
     }

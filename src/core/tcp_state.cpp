@@ -4,6 +4,7 @@
 #include <array>
 #include <fmt/format.h>
 
+#include "tcpstat/comma_list.hpp"
 #include "tcpstat/error.hpp"
 
 namespace tcpstat {
@@ -93,14 +94,6 @@ constexpr Word kWords[] = {
 // Longer than any accepted word once separators are dropped; anything longer is unknown.
 constexpr std::size_t kMaxWord = 24;
 
-bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
-
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
-    while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
-    return s;
-}
-
 }  // namespace
 
 std::string_view state_name(TcpState s, Protocol proto) { return names_of(s, proto).name; }
@@ -125,21 +118,15 @@ std::optional<StateMask> parse_state_word(std::string_view word) {
 StateMask parse_state_list(std::string_view list) {
     StateMask result;
     bool any = false;
-    while (true) {
-        auto comma = list.find(',');
-        auto item = trim(list.substr(0, comma));
-        if (!item.empty()) {
-            auto m = parse_state_word(item);
-            if (!m) {
-                throw UsageError(fmt::format("unknown state '{}': expected one of {}", item,
-                                             accepted_state_names()));
-            }
-            result.add(*m);
-            any = true;
+    for_each_comma_item(list, [&](std::string_view item) {
+        if (item.empty()) return;
+        auto m = parse_state_word(item);
+        if (!m) {
+            throw UsageError(fmt::format("unknown state '{}': expected one of {}", item, accepted_state_names()));
         }
-        if (comma == std::string_view::npos) break;
-        list.remove_prefix(comma + 1);
-    }
+        result.add(*m);
+        any = true;
+    });
     if (!any) {
         throw UsageError(fmt::format("empty state list: expected one of {}", accepted_state_names()));
     }
