@@ -4,7 +4,7 @@ set -euo pipefail
 
 TCPSTAT_PACKAGES=(
   cmake g++ make pkg-config git
-  libcli11-dev libfmt-dev libgtest-dev libmnl-dev nlohmann-json3-dev
+  libcli11-dev libfmt-dev libgtest-dev nlohmann-json3-dev
   iproute2 procps python3
   dpkg-dev man-db groff-base zsh fish  # scripts/package-test (dpkg-shlibdeps), man page and completion tests
   prometheus prometheus-node-exporter  # tests/live/monitoring_test.cpp: promtool, textfile collector (~23 MB, ~40 s)
