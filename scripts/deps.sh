@@ -3,7 +3,7 @@
 set -euo pipefail
 
 TCPSTAT_PACKAGES=(
-  cmake g++ make pkg-config git
+  cmake g++ make git
   libcli11-dev libfmt-dev libgtest-dev nlohmann-json3-dev
   iproute2 procps python3
   dpkg-dev man-db groff-base zsh fish  # scripts/package-test (dpkg-shlibdeps), man page and completion tests
