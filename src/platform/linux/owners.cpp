@@ -83,27 +83,24 @@ unsigned thread_count(std::size_t pids) {
 }
 
 void merge_owners(Snapshot& snap, std::vector<WorkerResult>& results) {
-    std::vector<OwnerMatch> all;
-    if (results.size() == 1) {
-        all = std::move(results[0].matches);
-    } else {
-        std::size_t total = 0;
-        for (const auto& r : results) total += r.matches.size();
-        all.reserve(total);
-        for (auto& r : results) all.insert(all.end(), r.matches.begin(), r.matches.end());
+    // Straight into the sockets, each thread's matches freed as soon as they are moved: no merged
+    // copy of every match and no sort of 100k entries (both cost more than the appends).
+    bool shared = false;
+    for (WorkerResult& r : results) {
+        for (const OwnerMatch& m : r.matches) {
+            auto& owners = snap.sockets[m.first].owners;
+            owners.push_back(m.second);
+            shared = shared || owners.size() > 1;
+        }
+        std::vector<OwnerMatch>().swap(r.matches);
     }
-    std::sort(all.begin(), all.end(), [](const OwnerMatch& a, const OwnerMatch& b) {
-        if (a.first != b.first) return a.first < b.first;
-        if (a.second.pid != b.second.pid) return a.second.pid < b.second.pid;
-        return a.second.fd < b.second.fd;
-    });
-    for (std::size_t i = 0; i < all.size();) {
-        std::size_t j = i;
-        while (j < all.size() && all[j].first == all[i].first) ++j;
-        auto& owners = snap.sockets[all[i].first].owners;
-        owners.reserve(j - i);
-        for (std::size_t k = i; k < j; ++k) owners.push_back(all[k].second);
-        i = j;
+    if (!shared) return;
+    // Threads found a shared socket's owners in any order; the listing must not depend on that.
+    for (Socket& s : snap.sockets) {
+        if (s.owners.size() < 2) continue;
+        std::sort(s.owners.begin(), s.owners.end(), [](const Owner& a, const Owner& b) {
+            return a.pid != b.pid ? a.pid < b.pid : a.fd < b.fd;
+        });
     }
 }
 
