@@ -57,11 +57,11 @@ Cell CellSource::endpoint(const Endpoint& e) {
         std::copy_n(port.data(), port.size(), buf_ + n);
         n += port.size();
     }
-    return Cell::string(std::string_view(buf_, n));
+    return Cell::plain_string(std::string_view(buf_, n));
 }
 
 Cell CellSource::address(const IpAddress& a) {
-    return Cell::string(std::string_view(buf_, format_address_to(a, buf_)));
+    return Cell::plain_string(std::string_view(buf_, format_address_to(a, buf_)));
 }
 
 Cell CellSource::pids(const Socket& s) {
@@ -129,9 +129,9 @@ Cell CellSource::netns(const Socket& s) {
 
 Cell CellSource::get(const Socket& s, Field f) {
     switch (f) {
-    case Field::Proto: return Cell::string(protocol_name(s.protocol));
-    case Field::Family: return Cell::string(family_name(s.family));
-    case Field::State: return Cell::string(state_name(s.state, s.protocol));
+    case Field::Proto: return Cell::plain_string(protocol_name(s.protocol));
+    case Field::Family: return Cell::plain_string(family_name(s.family));
+    case Field::State: return Cell::plain_string(state_name(s.state, s.protocol));
     case Field::Local: return endpoint(s.local);
     case Field::Remote: return endpoint(s.remote);
     case Field::Laddr: return address(s.local.addr);
@@ -146,7 +146,7 @@ Cell CellSource::get(const Socket& s, Field f) {
     case Field::Inode: return optional_number(s.inode);
     case Field::RecvQ: return optional_number(s.rx_queue);
     case Field::SendQ: return optional_number(s.tx_queue);
-    case Field::Timer: return s.timer ? Cell::string(timer_name(s.timer->kind)) : Cell::null();
+    case Field::Timer: return s.timer ? Cell::plain_string(timer_name(s.timer->kind)) : Cell::null();
     case Field::TimerMs: return s.timer ? Cell::unsigned_number(s.timer->expires_ms) : Cell::null();
     case Field::Retrans: return optional_number(s.retransmits);
     case Field::Rtt: return info_number(s, &TcpInfo::rtt_us);
@@ -184,6 +184,8 @@ void write_number(const Cell& c, Output& out) {
 void write_cell_text(const Cell& c, Output& out) {
     if (c.is_number())
         write_number(c, out);
+    else if (c.plain)
+        out.write(c.text);
     else
         write_escaped_text(c.text, out);
 }
@@ -192,7 +194,7 @@ std::size_t cell_width(const Cell& c) {
     switch (c.kind) {
     case Cell::Kind::Unsigned: return fmt::format_int(c.u).size();
     case Cell::Kind::Signed: return fmt::format_int(c.i).size();
-    case Cell::Kind::Text: return escaped_text_width(c.text);
+    case Cell::Kind::Text: return c.plain ? c.text.size() : escaped_text_width(c.text);
     case Cell::Kind::Null: break;
     }
     return 0;

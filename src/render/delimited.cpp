@@ -51,6 +51,8 @@ void write_delimited(Grid& grid, const RenderOptions& opt, Output& out) {
             if (cell.is_null()) continue;
             if (cell.is_number())
                 write_number(cell, out);
+            else if (cell.plain)
+                out.write(cell.text);
             else
                 write_text(cell.text);
         }

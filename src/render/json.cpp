@@ -14,7 +14,15 @@ namespace {
 void write_json_value(const Cell& c, Output& out) {
     switch (c.kind) {
     case Cell::Kind::Null: out.write("null"); return;
-    case Cell::Kind::Text: write_json_string(c.text, out); return;
+    case Cell::Kind::Text:
+        if (c.plain) {
+            out.put('"');
+            out.write(c.text);
+            out.put('"');
+        } else {
+            write_json_string(c.text, out);
+        }
+        return;
     case Cell::Kind::Unsigned:
     case Cell::Kind::Signed: write_number(c, out); return;
     }
