@@ -233,6 +233,13 @@ Exit status: 0 healthy (notes only), 1 a warning or critical finding, 2 usage or
             if (c == '\n') c = ' ';
             else if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = '?';
         }
+        // CLI11 says "--sort: At Most 1 required but received 2" for a repeated single-value option.
+        if (const auto at = msg.find(": At Most 1 required but received"); at != std::string::npos) {
+            const std::string opt = msg.substr(0, at);
+            msg = opt + " was given more than once: give it once";
+            if (opt == "--group-by" || opt == "--fields")
+                msg += fmt::format(", with its list comma-separated (e.g. {} pid,state)", opt);
+        }
         // A monitoring system runs `check`: its bad arguments are UNKNOWN (3), on stdout.
         bool is_check = false;
         for (int i = 1; i < argc; ++i) is_check = is_check || std::string_view(argv[i]) == "check";

@@ -39,6 +39,8 @@ const std::vector<BadCase> kBad = {
     {{"--fields", ""}, "empty --fields"},
     {{"-g", ""}, "empty --group-by"},
     {{"--proc-root", ""}, "empty --proc-root"},
+    {{"-g", "pid", "-g", "state"}, "--group-by was given more than once"},
+    {{"--sort", "lport", "--sort", "state"}, "--sort was given more than once"},
     {{"--count", "-g", "pid"}, "--count and --group-by"},
     {{"-f", "prometheus"}, "--group-by"},
     {{"--source", "magic"}, "auto, netlink or proc"},
