@@ -55,6 +55,11 @@ public:
     // Fills Socket::owners and Snapshot::processes for the sockets in the snapshot. Processes
     // that vanish are skipped silently; unreadable ones produce one summary warning.
     virtual void attach_owners(Snapshot& snapshot, const OwnerRequest& request) = 0;
+    // Called before collect() when owners will be wanted: a backend may start looking them up
+    // now, alongside the table read, for the attach_owners() that follows. If no socket is left
+    // to attach them to, cancel_owner_prefetch() stops that work. Both may do nothing.
+    virtual void prefetch_owners(const CollectRequest&, const OwnerRequest&) {}
+    virtual void cancel_owner_prefetch() {}
     // Resolves a user name to its uid (for --user NAME); nullopt when no such user.
     virtual std::optional<std::uint32_t> uid_of_user(std::string_view name) = 0;
     // The host's TCP limits and counters for `tcpstat doctor`; a backend that cannot read them

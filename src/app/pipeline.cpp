@@ -41,14 +41,18 @@ Snapshot gather(Options& options, Backend& backend) {
     options.user_names.clear();
 
     options.request.user_names = shows_user_names(options);
+    const bool owners = options.needs_owners();
+    OwnerRequest req;
+    req.only_pids = options.filter.pids;
+    req.user_names = options.request.user_names;
+    if (owners) backend.prefetch_owners(options.request, req);
     Snapshot snap = backend.collect(options.request);
     apply_socket_filter(snap, options.filter);
-    if (options.needs_owners() && !snap.sockets.empty()) {
-        OwnerRequest req;
-        req.only_pids = options.filter.pids;
-        req.user_names = options.request.user_names;
+    if (owners && !snap.sockets.empty()) {
         backend.attach_owners(snap, req);
         apply_owner_filter(snap, options.filter);
+    } else if (owners) {
+        backend.cancel_owner_prefetch();
     }
     return snap;
 }

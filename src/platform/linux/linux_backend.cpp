@@ -47,8 +47,28 @@ public:
     }
 
     void attach_owners(Snapshot& snapshot, const OwnerRequest& request) override {
+        if (prefetch_ && prefetch_->serves(request)) {
+            const auto walk = std::move(prefetch_);
+            walk->attach(snapshot, request);
+            return;
+        }
+        prefetch_.reset();
         procfs::attach_owners(snapshot, request, proc_root_);
     }
+
+    // Only where the dump takes long enough to hide a walk behind it: on a small host the
+    // threads would cost more than they save, and with no socket left the walk after the dump
+    // is skipped altogether. A --pid walk reads a few directories; namespaces are read by
+    // threads of their own.
+    void prefetch_owners(const CollectRequest& collect, const OwnerRequest& request) override {
+        prefetch_.reset();
+        if (!request.only_pids.empty() || collect.netns || collect.all_netns) return;
+        if (collect.source == SourceKind::Proc || collect.proc_root) return;
+        if (netlink::expected_sockets(collect) < procfs::kOwnerPrefetchMinSockets) return;
+        prefetch_ = std::make_unique<procfs::OwnerPrefetch>(request, proc_root_);
+    }
+
+    void cancel_owner_prefetch() override { prefetch_.reset(); }
 
     std::optional<std::uint32_t> uid_of_user(std::string_view name) override {
         return procfs::UserNames::uid_of(name);
@@ -58,6 +78,7 @@ public:
 
 private:
     std::string proc_root_;
+    std::unique_ptr<procfs::OwnerPrefetch> prefetch_;
 };
 
 }  // namespace

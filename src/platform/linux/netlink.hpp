@@ -25,6 +25,10 @@ Snapshot read_tables(const CollectRequest& request);
 // by a thread inside another namespace dumps that namespace from any thread.
 Snapshot read_tables(const CollectRequest& request, int socket_fd);
 
+// How many sockets a dump of this request will bring, from /proc/net/sockstat{,6} of the
+// caller's namespace (TCP in use plus TIME_WAIT, UDP when asked); 0 when unreadable. A hint.
+std::size_t expected_sockets(const CollectRequest& request);
+
 // Opens a NETLINK_SOCK_DIAG socket in the calling thread's network namespace (close-on-exec,
 // with a receive timeout). Throws Unavailable when netlink is refused, RuntimeError else.
 int open_diag_socket();

@@ -125,10 +125,11 @@ void dump_tcp_both_families(DumpSpec spec, const std::vector<std::uint8_t>& byte
     }
 }
 
-// How many sockets the dumps will bring, from /proc/net/sockstat{,6} (TCP in use plus
-// TIME_WAIT, plus UDP when asked), so the socket vector is allocated once: growing it by
-// doubling copied every socket about twice and touched twice the memory. Only a hint: 0 when
-// unreadable; reserving more than is used costs address space, not resident memory.
+}  // namespace
+
+// Sizes the socket vector so it is allocated once: growing it by doubling copied every socket
+// about twice and touched twice the memory. Reserving more than is used costs address space,
+// not resident memory.
 std::size_t expected_sockets(const CollectRequest& request) {
     std::size_t total = 0;
     char buf[1024];
@@ -159,8 +160,6 @@ std::size_t expected_sockets(const CollectRequest& request) {
     }
     return total == 0 ? 0 : total + total / 8 + 64;  // sockets opened meanwhile
 }
-
-}  // namespace
 
 Snapshot read_tables(const CollectRequest& request) { return read_tables(request, -1); }
 

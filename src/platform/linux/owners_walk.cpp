@@ -68,8 +68,11 @@ int list_pids(int dir_fd, std::vector<Pid>& out, WalkBuffers& buf) {
     });
 }
 
-FdScan scan_pid_fds(int proc_fd, Pid pid, const InodeIndex& index, std::vector<OwnerMatch>& out,
-                    WalkBuffers& buf) {
+namespace {
+
+// Calls on_socket(inode, fd) for each fd of pid linked to a socket.
+template <class F>
+FdScan scan_fds(int proc_fd, Pid pid, WalkBuffers& buf, F&& on_socket) {
     char path[32];
     const int fd_dir = ::openat(proc_fd, pid_path(path, pid, "/fd"), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (fd_dir < 0) return errno == EACCES || errno == EPERM ? FdScan::Denied : FdScan::Vanished;
@@ -82,13 +85,25 @@ FdScan scan_pid_fds(int proc_fd, Pid pid, const InodeIndex& index, std::vector<O
         if (n <= 0) return;  // closed since the listing: not an owner any more
         std::uint64_t inode = 0;
         if (!parse_socket_link(std::string_view(buf.link, static_cast<std::size_t>(n)), inode)) return;
-        index.for_each_match(inode, [&](std::uint32_t sock) {
-            out.emplace_back(sock, Owner{pid, static_cast<std::int32_t>(fd)});
-        });
+        on_socket(inode, static_cast<std::int32_t>(fd));
     });
     ::close(fd_dir);
     if (err == EACCES || err == EPERM) return FdScan::Denied;
     return err == 0 ? FdScan::Ok : FdScan::Vanished;
+}
+
+}  // namespace
+
+FdScan scan_pid_fds(int proc_fd, Pid pid, const InodeIndex& index, std::vector<OwnerMatch>& out,
+                    WalkBuffers& buf) {
+    return scan_fds(proc_fd, pid, buf, [&](std::uint64_t inode, std::int32_t fd) {
+        index.for_each_match(inode, [&](std::uint32_t sock) { out.emplace_back(sock, Owner{pid, fd}); });
+    });
+}
+
+FdScan scan_pid_socket_fds(int proc_fd, Pid pid, std::vector<SocketFd>& out, WalkBuffers& buf) {
+    return scan_fds(proc_fd, pid, buf,
+                    [&](std::uint64_t inode, std::int32_t fd) { out.emplace_back(inode, Owner{pid, fd}); });
 }
 
 }  // namespace tcpstat::procfs

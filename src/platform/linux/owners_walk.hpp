@@ -28,6 +28,12 @@ enum class FdScan { Ok, Vanished, Denied };
 FdScan scan_pid_fds(int proc_fd, Pid pid, const InodeIndex& index, std::vector<OwnerMatch>& out,
                     WalkBuffers& buf);
 
+using SocketFd = std::pair<std::uint64_t, Owner>;  // (socket inode, owner)
+
+// The same walk with no index: one entry per fd linked to any socket, for a walk that runs
+// before the tables are read (OwnerPrefetch), matched to sockets afterwards.
+FdScan scan_pid_socket_fds(int proc_fd, Pid pid, std::vector<SocketFd>& out, WalkBuffers& buf);
+
 // Writes "<pid><suffix>" NUL-terminated into out (at least 32 bytes); returns out.
 char* pid_path(char* out, Pid pid, const char* suffix);
 
