@@ -4,20 +4,18 @@
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <gtest/gtest.h>
-#include <net/if.h>
 #include <netinet/in.h>
 #include <sched.h>
-#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include <cstring>
 #include <fstream>
 #include <string>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
+#include "common/private_net.hpp"
 #include "live/scenarios.hpp"
 #include "live/support.hpp"
 
@@ -111,17 +109,7 @@ TEST(DoctorLive, TimeWaitBurstToOnePeerIsMeasuredAgainstTheEphemeralRange) {
     constexpr int kConnections = 200;
     Child burst(
         [] {
-            std::string where = "shared";
-            if (unshare(CLONE_NEWNET) == 0) {
-                int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-                ifreq ifr{};
-                std::strncpy(ifr.ifr_name, "lo", IFNAMSIZ - 1);
-                if (fd < 0 || ioctl(fd, SIOCGIFFLAGS, &ifr) != 0) _exit(96);
-                ifr.ifr_flags = static_cast<short>(ifr.ifr_flags | IFF_UP);
-                if (ioctl(fd, SIOCSIFFLAGS, &ifr) != 0) _exit(96);
-                close(fd);
-                where = "own";
-            }
+            const std::string where = enter_new_network_namespace() ? "own" : "shared";
             int l = listen_tcp(false, 256);
             std::vector<int> clients, servers;
             for (int i = 0; i < kConnections; ++i) {
