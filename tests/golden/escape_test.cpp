@@ -5,29 +5,15 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "fixture.hpp"
 #include "golden.hpp"
 #include "render/escape.hpp"
 
 namespace tcpstat {
 namespace {
 
-std::string text(std::string_view s, TextQuoting q = TextQuoting::None) {
-    std::string r;
-    {
-        Output out(&r);
-        write_escaped_text(s, out, q);
-    }
-    return r;
-}
-
-std::string json_str(std::string_view s) {
-    std::string r;
-    {
-        Output out(&r);
-        write_json_string(s, out);
-    }
-    return r;
-}
+using golden::escaped_text;
+using golden::json_text;
 
 // Undoes the text escaping; the rules promise this recovers the original bytes.
 std::string unescape(const std::string& s) {
@@ -67,34 +53,34 @@ bool valid_utf8(const std::string& s) {
 }
 
 TEST(TextEscape, ControlBytesAndBackslash) {
-    EXPECT_EQ(text("plain ascii"), "plain ascii");
-    EXPECT_EQ(text("a\tb\nc\rd"), "a\\tb\\nc\\rd");
-    EXPECT_EQ(text(std::string_view("\0\x01\x1b\x1f\x7f", 5)), "\\x00\\x01\\x1b\\x1f\\x7f");
-    EXPECT_EQ(text("back\\slash"), "back\\\\slash");
-    EXPECT_EQ(text("quo\"te"), "quo\"te");
+    EXPECT_EQ(escaped_text("plain ascii"), "plain ascii");
+    EXPECT_EQ(escaped_text("a\tb\nc\rd"), "a\\tb\\nc\\rd");
+    EXPECT_EQ(escaped_text(std::string_view("\0\x01\x1b\x1f\x7f", 5)), "\\x00\\x01\\x1b\\x1f\\x7f");
+    EXPECT_EQ(escaped_text("back\\slash"), "back\\\\slash");
+    EXPECT_EQ(escaped_text("quo\"te"), "quo\"te");
 }
 
 TEST(TextEscape, Utf8PassesInvalidBytesDoNot) {
-    EXPECT_EQ(text("pr\xc3\xb8" "cess \xe2\x82\xac \xf0\x9f\x98\x80"), "pr\xc3\xb8" "cess \xe2\x82\xac \xf0\x9f\x98\x80");
-    EXPECT_EQ(text("\xff\xfe"), "\\xff\\xfe");
-    EXPECT_EQ(text("\xc0\xaf"), "\\xc0\\xaf");              // overlong '/'
-    EXPECT_EQ(text("\xe0\x80\xaf"), "\\xe0\\x80\\xaf");     // overlong, 3 bytes
-    EXPECT_EQ(text("\xed\xa0\x80"), "\\xed\\xa0\\x80");     // UTF-16 surrogate
-    EXPECT_EQ(text("\xf4\x90\x80\x80"), "\\xf4\\x90\\x80\\x80");  // above U+10FFFF
-    EXPECT_EQ(text("ab\xe2\x82"), "ab\\xe2\\x82");          // truncated at the end
-    EXPECT_EQ(text("\xe2\x82" "x"), "\\xe2\\x82x");         // truncated in the middle
-    EXPECT_EQ(text("\x80"), "\\x80");                       // lone continuation byte
+    EXPECT_EQ(escaped_text("pr\xc3\xb8" "cess \xe2\x82\xac \xf0\x9f\x98\x80"), "pr\xc3\xb8" "cess \xe2\x82\xac \xf0\x9f\x98\x80");
+    EXPECT_EQ(escaped_text("\xff\xfe"), "\\xff\\xfe");
+    EXPECT_EQ(escaped_text("\xc0\xaf"), "\\xc0\\xaf");              // overlong '/'
+    EXPECT_EQ(escaped_text("\xe0\x80\xaf"), "\\xe0\\x80\\xaf");     // overlong, 3 bytes
+    EXPECT_EQ(escaped_text("\xed\xa0\x80"), "\\xed\\xa0\\x80");     // UTF-16 surrogate
+    EXPECT_EQ(escaped_text("\xf4\x90\x80\x80"), "\\xf4\\x90\\x80\\x80");  // above U+10FFFF
+    EXPECT_EQ(escaped_text("ab\xe2\x82"), "ab\\xe2\\x82");          // truncated at the end
+    EXPECT_EQ(escaped_text("\xe2\x82" "x"), "\\xe2\\x82x");         // truncated in the middle
+    EXPECT_EQ(escaped_text("\x80"), "\\x80");                       // lone continuation byte
 }
 
 TEST(TextEscape, C1ControlsAreEscapedToo) {
-    EXPECT_EQ(text("a\xc2\x9b" "2J"), "a\\xc2\\x9b2J");
-    EXPECT_EQ(text("\xc2\x85"), "\\xc2\\x85");
-    EXPECT_EQ(text("\xc2\xa0"), "\xc2\xa0");  // NBSP is printable
+    EXPECT_EQ(escaped_text("a\xc2\x9b" "2J"), "a\\xc2\\x9b2J");
+    EXPECT_EQ(escaped_text("\xc2\x85"), "\\xc2\\x85");
+    EXPECT_EQ(escaped_text("\xc2\xa0"), "\xc2\xa0");  // NBSP is printable
 }
 
 TEST(TextEscape, CsvAndPrometheusQuoting) {
-    EXPECT_EQ(text("quo\"te\n", TextQuoting::Csv), "quo\"\"te\\n");
-    EXPECT_EQ(text("quo\"te\n\\", TextQuoting::Prometheus), "quo\\\"te\\\\n\\\\\\\\");
+    EXPECT_EQ(escaped_text("quo\"te\n", TextQuoting::Csv), "quo\"\"te\\n");
+    EXPECT_EQ(escaped_text("quo\"te\n\\", TextQuoting::Prometheus), "quo\\\"te\\\\n\\\\\\\\");
     EXPECT_TRUE(csv_needs_quotes("a,b"));
     EXPECT_TRUE(csv_needs_quotes("a\"b"));
     EXPECT_TRUE(csv_needs_quotes(" a"));
@@ -118,12 +104,12 @@ TEST(TextEscape, WidthCountsColumnsNotBytes) {
 }
 
 TEST(JsonEscape, Rfc8259) {
-    EXPECT_EQ(json_str("a\"b\\c"), "\"a\\\"b\\\\c\"");
-    EXPECT_EQ(json_str("\n\t\r\b\f"), "\"\\n\\t\\r\\b\\f\"");
-    EXPECT_EQ(json_str(std::string_view("\0\x1b\x7f", 3)), "\"\\u0000\\u001b\\u007f\"");
-    EXPECT_EQ(json_str("bad\xff"), "\"bad\\\\xff\"");
-    EXPECT_EQ(json_str("\xc2\x9b"), "\"\\u009b\"");
-    EXPECT_EQ(json_str("pr\xc3\xb8" "cess"), "\"pr\xc3\xb8" "cess\"");
+    EXPECT_EQ(json_text("a\"b\\c"), "\"a\\\"b\\\\c\"");
+    EXPECT_EQ(json_text("\n\t\r\b\f"), "\"\\n\\t\\r\\b\\f\"");
+    EXPECT_EQ(json_text(std::string_view("\0\x1b\x7f", 3)), "\"\\u0000\\u001b\\u007f\"");
+    EXPECT_EQ(json_text("bad\xff"), "\"bad\\\\xff\"");
+    EXPECT_EQ(json_text("\xc2\x9b"), "\"\\u009b\"");
+    EXPECT_EQ(json_text("pr\xc3\xb8" "cess"), "\"pr\xc3\xb8" "cess\"");
 }
 
 TEST(Escape, RandomBytesRoundTripAndStaySafe) {
@@ -138,13 +124,13 @@ TEST(Escape, RandomBytesRoundTripAndStaySafe) {
             if (iter % 3 == 0) b = "\x1b\\\n\xc2\x9b\xe2\x82\xac\xff\"a"[b % 12] & 0xFF;
             raw += static_cast<char>(b);
         }
-        const std::string t = text(raw);
+        const std::string t = escaped_text(raw);
         for (unsigned char c : t) ASSERT_TRUE(c >= 0x20 && c != 0x7F) << golden::visible(t);
         ASSERT_TRUE(valid_utf8(t)) << golden::visible(t);
         ASSERT_EQ(unescape(t), raw) << golden::visible(t);
         ASSERT_EQ(escaped_text_width(t), escaped_text_width(t)) << "deterministic";
 
-        const std::string j = json_str(raw);
+        const std::string j = json_text(raw);
         nlohmann::json parsed;
         ASSERT_NO_THROW(parsed = nlohmann::json::parse(j)) << golden::visible(j);
         ASSERT_TRUE(parsed.is_string());

@@ -369,6 +369,24 @@ std::string render_listing(const Snapshot& snap, Format format, const std::vecto
     return text;
 }
 
+std::string escaped_text(std::string_view s, TextQuoting q) {
+    std::string text;
+    {
+        Output out(&text);
+        write_escaped_text(s, out, q);
+    }
+    return text;
+}
+
+std::string json_text(std::string_view s) {
+    std::string text;
+    {
+        Output out(&text);
+        write_json_string(s, out);
+    }
+    return text;
+}
+
 std::string render(const Table& table, Format format, bool header, bool color) {
     std::string text;
     {

@@ -5,6 +5,7 @@
 #include <optional>
 #include <ostream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -12,6 +13,7 @@
 #include "tcpstat/fields.hpp"
 #include "tcpstat/group.hpp"
 #include "tcpstat/model.hpp"
+#include "render/escape.hpp"
 #include "tcpstat/render.hpp"
 
 namespace tcpstat::golden {
@@ -41,6 +43,9 @@ inline void PrintTo(const FieldSet& set, std::ostream* os) { *os << set.name; }
 std::string render_listing(const Snapshot& snap, Format format, const std::vector<Field>& fields,
                            bool header = true, bool color = false);
 std::string render(const Table& table, Format format, bool header = true, bool color = false);
+// One string through the real escapers: the text rules (with a format's quoting) and JSON.
+std::string escaped_text(std::string_view s, TextQuoting q = TextQuoting::None);
+std::string json_text(std::string_view s);
 
 // What a text format (tsv/csv; table shows "-" for nullopt) must show for one field.
 std::optional<std::string> expected_text(const Snapshot& snap, const Socket& s, Field f);

@@ -4,6 +4,7 @@
 #include <random>
 #include <string>
 
+#include "fixture.hpp"
 #include "render/cell.hpp"
 #include "render/escape.hpp"
 #include "tcpstat/tcp_state.hpp"
@@ -11,34 +12,19 @@
 namespace tcpstat {
 namespace {
 
-std::string escaped(std::string_view s, TextQuoting q) {
-    std::string out;
-    {
-        Output o(&out);
-        write_escaped_text(s, o, q);
-    }
-    return out;
-}
-
-std::string json_of(std::string_view s) {
-    std::string out;
-    {
-        Output o(&out);
-        write_json_string(s, o);
-    }
-    return out;
-}
+using golden::escaped_text;
+using golden::json_text;
 
 // A plain cell must read the same after every format's escaping, never need CSV quotes, and
 // be as wide as it is long.
 void expect_plain_is_safe(const Cell& c, const std::string& what) {
     if (!c.plain) return;
     const std::string text(c.text);
-    EXPECT_EQ(escaped(text, TextQuoting::None), text) << what;
-    EXPECT_EQ(escaped(text, TextQuoting::Csv), text) << what;
-    EXPECT_EQ(escaped(text, TextQuoting::Prometheus), text) << what;
+    EXPECT_EQ(escaped_text(text, TextQuoting::None), text) << what;
+    EXPECT_EQ(escaped_text(text, TextQuoting::Csv), text) << what;
+    EXPECT_EQ(escaped_text(text, TextQuoting::Prometheus), text) << what;
     EXPECT_FALSE(csv_needs_quotes(text)) << what;
-    EXPECT_EQ(json_of(text), "\"" + text + "\"") << what;
+    EXPECT_EQ(json_text(text), "\"" + text + "\"") << what;
     EXPECT_EQ(escaped_text_width(text), text.size()) << what;
     for (char ch : text) EXPECT_TRUE(ch > ' ' && ch < 0x7f) << what;
 }
