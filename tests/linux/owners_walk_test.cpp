@@ -232,6 +232,27 @@ protected:
         ASSERT_EQ(::symlink(target.c_str(), (root_ + "/" + rel).c_str()), 0);
     }
 
+    // kPids processes named "p<pid>"; every third owns socket 9000 + pid on fd 4 and the shared
+    // socket 42 on fd 5. With `unmatched`, each also holds socket 70000 + pid on fd 7, which no
+    // snapshot lists. Returns the snapshot of sockets 9000 + kPids .. 9001, then 42.
+    Snapshot many_pids(bool unmatched) {
+        Snapshot snap;
+        for (int pid = 1; pid <= kPids; ++pid) {
+            const std::string p = std::to_string(pid);
+            write(p + "/comm", "p" + p + "\n");
+            link(p + "/fd/0", "/dev/null");
+            if (unmatched) link(p + "/fd/7", "socket:[" + std::to_string(70000 + pid) + "]");
+            if (pid % 3 == 0) {
+                link(p + "/fd/4", "socket:[" + std::to_string(9000 + pid) + "]");
+                link(p + "/fd/5", "socket:[42]");
+            }
+        }
+        for (int pid = kPids; pid >= 1; --pid) snap.sockets.push_back(with_inode(9000 + pid));
+        snap.sockets.push_back(with_inode(42));
+        return snap;
+    }
+
+    static constexpr int kPids = 150;  // enough pids to start the helper threads
     std::string root_;
 };
 
@@ -277,20 +298,7 @@ TEST_F(RecordedRoot, SymlinkTreeWorks) {
 }
 
 TEST_F(RecordedRoot, ManyPidsAcrossThreads) {
-    // Enough pids to start the helper threads; every third owns the socket 9000 + pid.
-    constexpr int kPids = 150;
-    Snapshot snap;
-    for (int pid = 1; pid <= kPids; ++pid) {
-        const std::string p = std::to_string(pid);
-        write(p + "/comm", "p" + p + "\n");
-        link(p + "/fd/0", "/dev/null");
-        if (pid % 3 == 0) {
-            link(p + "/fd/4", "socket:[" + std::to_string(9000 + pid) + "]");
-            link(p + "/fd/5", "socket:[42]");  // shared by all of them
-        }
-    }
-    for (int pid = kPids; pid >= 1; --pid) snap.sockets.push_back(with_inode(9000 + pid));
-    snap.sockets.push_back(with_inode(42));
+    Snapshot snap = many_pids(false);
     attach_owners(snap, OwnerRequest{}, root_);
 
     for (int pid = kPids; pid >= 1; --pid) {
@@ -310,20 +318,7 @@ TEST_F(RecordedRoot, ManyPidsAcrossThreads) {
 
 // The walk started before the tables are read must give exactly what the walk after them gives.
 TEST_F(RecordedRoot, PrefetchGivesTheSameOwnersAndProcesses) {
-    constexpr int kPids = 150;
-    Snapshot snap;
-    for (int pid = 1; pid <= kPids; ++pid) {
-        const std::string p = std::to_string(pid);
-        write(p + "/comm", "p" + p + "\n");
-        link(p + "/fd/0", "/dev/null");
-        link(p + "/fd/7", "socket:[" + std::to_string(70000 + pid) + "]");  // in no snapshot
-        if (pid % 3 == 0) {
-            link(p + "/fd/4", "socket:[" + std::to_string(9000 + pid) + "]");
-            link(p + "/fd/5", "socket:[42]");
-        }
-    }
-    for (int pid = kPids; pid >= 1; --pid) snap.sockets.push_back(with_inode(9000 + pid));
-    snap.sockets.push_back(with_inode(42));
+    Snapshot snap = many_pids(true);
     snap.sockets.push_back(Socket{});
     Snapshot early = snap;
 
