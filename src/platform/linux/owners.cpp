@@ -35,32 +35,27 @@ struct WorkerResult {
 class PidQueue {
 public:
     explicit PidQueue(const std::vector<Pid>& pids) : pids_(pids) {}
-    bool next(std::size_t& begin, std::size_t& end) {
-        begin = pos_.fetch_add(kChunk, std::memory_order_relaxed);
-        if (begin >= pids_.size()) return false;
-        end = std::min(begin + kChunk, pids_.size());
+    bool next(Pid& pid) {
+        const std::size_t i = pos_.fetch_add(1, std::memory_order_relaxed);
+        if (i >= pids_.size()) return false;
+        pid = pids_[i];
         return true;
     }
-    Pid at(std::size_t i) const { return pids_[i]; }
 
 private:
-    static constexpr std::size_t kChunk = 1;
     const std::vector<Pid>& pids_;
     std::atomic<std::size_t> pos_{0};
 };
 
 void walk(int proc_fd, PidQueue& queue, const InodeIndex& index, bool want_cmdline, WorkerResult& res) {
     auto buf = std::make_unique<WalkBuffers>();
-    std::size_t begin = 0, end = 0;
-    while (queue.next(begin, end)) {
-        for (std::size_t i = begin; i < end; ++i) {
-            const Pid pid = queue.at(i);
-            const std::size_t before = res.matches.size();
-            const FdScan r = scan_pid_fds(proc_fd, pid, index, res.matches, *buf);
-            if (r == FdScan::Denied) ++res.hidden;
-            // Read the details now, while the pid most likely still names the same process.
-            if (res.matches.size() > before) res.processes.emplace_back(pid, read_process(proc_fd, pid, want_cmdline));
-        }
+    Pid pid = 0;
+    while (queue.next(pid)) {
+        const std::size_t before = res.matches.size();
+        const FdScan r = scan_pid_fds(proc_fd, pid, index, res.matches, *buf);
+        if (r == FdScan::Denied) ++res.hidden;
+        // Read the details now, while the pid most likely still names the same process.
+        if (res.matches.size() > before) res.processes.emplace_back(pid, read_process(proc_fd, pid, want_cmdline));
     }
 }
 
@@ -154,16 +149,13 @@ struct OwnerPrefetch::State {
 
     void run(PrefetchResult& res) {
         auto buf = std::make_unique<WalkBuffers>();
-        std::size_t begin = 0, end = 0;
-        while (!stop.load(std::memory_order_relaxed) && queue->next(begin, end)) {
-            for (std::size_t i = begin; i < end; ++i) {
-                const Pid pid = queue->at(i);
-                const std::size_t before = res.sockets.size();
-                const FdScan r = scan_pid_socket_fds(proc_fd, pid, res.sockets, *buf);
-                if (r == FdScan::Denied) ++res.hidden;
-                if (res.sockets.size() > before)
-                    res.processes.emplace_back(pid, read_process(proc_fd, pid, request.want_cmdline));
-            }
+        Pid pid = 0;
+        while (!stop.load(std::memory_order_relaxed) && queue->next(pid)) {
+            const std::size_t before = res.sockets.size();
+            const FdScan r = scan_pid_socket_fds(proc_fd, pid, res.sockets, *buf);
+            if (r == FdScan::Denied) ++res.hidden;
+            if (res.sockets.size() > before)
+                res.processes.emplace_back(pid, read_process(proc_fd, pid, request.want_cmdline));
         }
     }
 
