@@ -39,20 +39,24 @@ TEST(ManySockets, EveryConnectionHasItsOwnerAndTheCountIsExact) {
     const std::string port = holder.ready_line();
     ASSERT_TRUE(!port.empty() && port.find_first_not_of("0123456789") == std::string::npos) << port;
 
-    auto g = run_tcpstat({"-s", "established", "--port", port, "-g", "pid,process", "-f", "tsv", "-H"});
-    ASSERT_EQ(g.exit_code, 0) << g.err;
-    EXPECT_EQ(g.out, std::to_string(holder.pid()) + "\tmany-holder\t" + std::to_string(2 * kPairs) + "\n");
-    EXPECT_EQ(g.err, "");
+    for (const char* source : {"netlink", "proc"}) {
+        SCOPED_TRACE(source);
+        auto g = run_tcpstat({"--source", source, "-s", "established", "--port", port, "-g", "pid,process", "-f",
+                              "tsv", "-H"});
+        ASSERT_EQ(g.exit_code, 0) << g.err;
+        EXPECT_EQ(g.out, std::to_string(holder.pid()) + "\tmany-holder\t" + std::to_string(2 * kPairs) + "\n");
+        EXPECT_EQ(g.err, "");
 
-    auto l = run_tcpstat({"--port", port, "-f", "tsv", "-H", "--fields", "state,pid,process"});
-    ASSERT_EQ(l.exit_code, 0) << l.err;
-    const auto rows = lines_of(l.out);
-    ASSERT_EQ(rows.size(), static_cast<std::size_t>(2 * kPairs + 1));
-    for (const auto& row : rows) {
-        const auto f = split(row, '\t');
-        ASSERT_EQ(f.size(), 3u) << row;
-        ASSERT_EQ(f[1], std::to_string(holder.pid())) << row;
-        ASSERT_EQ(f[2], "many-holder") << row;
+        auto l = run_tcpstat({"--source", source, "--port", port, "-f", "tsv", "-H", "--fields", "state,pid,process"});
+        ASSERT_EQ(l.exit_code, 0) << l.err;
+        const auto rows = lines_of(l.out);
+        ASSERT_EQ(rows.size(), static_cast<std::size_t>(2 * kPairs + 1));
+        for (const auto& row : rows) {
+            const auto f = split(row, '\t');
+            ASSERT_EQ(f.size(), 3u) << row;
+            ASSERT_EQ(f[1], std::to_string(holder.pid())) << row;
+            ASSERT_EQ(f[2], "many-holder") << row;
+        }
     }
     // A filter that leaves nothing stops the early walk and still answers at once.
     auto none = run_tcpstat({"--port", "1", "-s", "established", "-H"});

@@ -59,11 +59,12 @@ public:
     // Only where the dump takes long enough to hide a walk behind it: on a small host the
     // threads would cost more than they save, and with no socket left the walk after the dump
     // is skipped altogether. A --pid walk reads a few directories; namespaces are read by
-    // threads of their own.
+    // threads of their own; a recorded --proc-root has no live sockstat to size it by. The
+    // /proc/net tables are slower to read than the dump, so they hide the walk even better.
     void prefetch_owners(const CollectRequest& collect, const OwnerRequest& request) override {
         prefetch_.reset();
         if (!request.only_pids.empty() || collect.netns || collect.all_netns) return;
-        if (collect.source == SourceKind::Proc || collect.proc_root) return;
+        if (collect.proc_root) return;
         if (netlink::expected_sockets(collect) < procfs::kOwnerPrefetchMinSockets) return;
         prefetch_ = std::make_unique<procfs::OwnerPrefetch>(request, proc_root_);
     }
