@@ -1,4 +1,4 @@
-// Owns --output FILE: the whole result replaces FILE atomically, or FILE is left untouched.
+// Owns --output FILE: a regular file is replaced atomically or left untouched; a FIFO or device is written through.
 #pragma once
 
 #include <functional>
@@ -11,6 +11,10 @@ namespace tcpstat::app {
 // A temporary file next to the target ("FILE.tmp.XXXXXX"); commit() makes it FILE, and if it is
 // never committed (an error, an exception) the destructor removes it. Readers such as
 // node_exporter's textfile collector therefore see either the old file or the new one.
+// What already stands at the path is never replaced by anything but a regular file: a symlink to
+// a regular file has its target replaced (the link stays), a FIFO or character device
+// (/dev/null, /dev/stdout, a terminal) is written straight through, and a directory, block
+// device, socket or dangling symlink is refused with UsageError (POSIX; Windows keeps MoveFileEx).
 class AtomicFile {
 public:
     explicit AtomicFile(std::string path);  // throws RuntimeError naming the path and errno
@@ -25,6 +29,7 @@ public:
 
 private:
     std::string path_, temp_;
+    std::string final_;  // what the rename replaces: path_, or the regular file a symlink names
     int fd_ = -1;
     bool committed_ = false;
 };
