@@ -44,11 +44,29 @@ constexpr Range kWide[] = {
     {0xFE30, 0xFE4F},   {0xFF00, 0xFF60},   {0xFFE0, 0xFFE6},   {0x1F300, 0x1F64F},
     {0x1F900, 0x1F9FF}, {0x20000, 0x2FFFD}, {0x30000, 0x3FFFD},
 };
-// Combining marks and zero-width characters: no column of their own.
+// Combining marks and zero-width characters (joiners, word joiner, BOM): no column of their own.
 constexpr Range kZero[] = {
-    {0x0300, 0x036F}, {0x1AB0, 0x1AFF}, {0x1DC0, 0x1DFF}, {0x200B, 0x200F},
-    {0x20D0, 0x20FF}, {0xFE00, 0xFE0F}, {0xFE20, 0xFE2F},
+    {0x0300, 0x036F}, {0x1AB0, 0x1AFF}, {0x1DC0, 0x1DFF}, {0x200B, 0x200D},
+    {0x2060, 0x2064}, {0x20D0, 0x20FF}, {0xFE00, 0xFE0F}, {0xFE20, 0xFE2F},
+    {0xFEFF, 0xFEFF},
 };
+
+// Valid UTF-8 that still rearranges or splits what a reader sees: bidi embeddings, overrides and
+// isolates (a name with U+202E shows its tail reversed, "evil\u202etxt.exe" as "evilexe.txt"),
+// the implicit direction marks, and the Unicode line and paragraph separators (one row would
+// become several lines for consumers that split lines the Unicode way).
+bool is_layout_control(std::uint32_t cp) {
+    return cp == 0x061C || cp == 0x200E || cp == 0x200F || (cp >= 0x2028 && cp <= 0x202E) ||
+           (cp >= 0x2066 && cp <= 0x2069);
+}
+
+// "\u202e": the code point, spelled so the text stays lossless (see the header).
+constexpr std::size_t kLayoutEscapeWidth = 6;
+void format_layout_escape(std::uint32_t cp, char (&esc)[6]) {
+    esc[0] = '\\';
+    esc[1] = 'u';
+    for (int k = 0; k < 4; ++k) esc[2 + k] = kHex[(cp >> (12 - 4 * k)) & 0xF];
+}
 
 std::size_t codepoint_width(std::uint32_t cp) {
     for (const auto& r : kZero)
@@ -140,6 +158,11 @@ void write_escaped_text(std::string_view s, Output& out, TextQuoting q) {
             emit_hex_byte(p[i], out, q);
             emit_hex_byte(p[i + 1], out, q);
             i += 2;
+        } else if (const std::uint32_t cp = decode(p + i, len); is_layout_control(cp)) {
+            char esc[6];
+            format_layout_escape(cp, esc);
+            emit(std::string_view(esc, 6), out, q);
+            i += len;
         } else {
             out.write(s.substr(i, len));
             i += len;
@@ -172,7 +195,8 @@ std::size_t escaped_text_width(std::string_view s) {
                 width += 8;
                 i += 2;
             } else {
-                width += codepoint_width(decode(p + i, len));
+                const std::uint32_t cp = decode(p + i, len);
+                width += is_layout_control(cp) ? kLayoutEscapeWidth : codepoint_width(cp);
                 i += len;
             }
         }
@@ -230,6 +254,12 @@ void write_json_string(std::string_view s, Output& out) {
             const char esc[6] = {'\\', 'u', '0', '0', kHex[cp >> 4], kHex[cp & 0xF]};
             out.write(std::string_view(esc, 6));
             i += 2;
+        } else if (const std::uint32_t cp = decode(p + i, len); is_layout_control(cp)) {
+            // JSON's own \uXXXX: the same string once parsed, no raw override in the document.
+            char esc[6];
+            format_layout_escape(cp, esc);
+            out.write(std::string_view(esc, 6));
+            i += len;
         } else {
             out.write(s.substr(i, len));
             i += len;

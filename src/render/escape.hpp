@@ -19,7 +19,8 @@ enum class TextQuoting : std::uint8_t {
 // Terminal-safe text: control bytes and bytes that are not valid UTF-8 become "\xNN",
 // \t \n \r become "\t" "\n" "\r", a backslash becomes "\\"; valid UTF-8 passes through
 // except C1 controls (U+0080..U+009F), whose two bytes are escaped, since some terminals
-// act on them as escape-sequence introducers.
+// act on them as escape-sequence introducers, and the layout controls (bidi embeddings,
+// overrides, isolates and marks, U+2028/U+2029), which become "\u202e" and the like.
 void write_escaped_text(std::string_view s, Output& out, TextQuoting q = TextQuoting::None);
 
 // Terminal columns the escaped text occupies (wide East Asian characters count two,
@@ -31,7 +32,8 @@ std::size_t escaped_text_width(std::string_view s);
 bool csv_needs_quotes(std::string_view s);
 
 // An RFC 8259 JSON string with its quotes. Bytes that are not valid UTF-8 become the text
-// "\xNN" (JSON "\\xNN") so the document is always valid UTF-8.
+// "\xNN" (JSON "\\xNN") so the document is always valid UTF-8; C1 and layout controls are
+// written as JSON's own \u escapes (lossless once parsed).
 void write_json_string(std::string_view s, Output& out);
 
 // Length (2..4) of the valid UTF-8 sequence starting at p[0], or 0 when p[0] does not start

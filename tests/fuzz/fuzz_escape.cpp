@@ -24,6 +24,21 @@ std::string escaped(std::string_view s, TextQuoting q) {
     return sink;
 }
 
+// Bidi embeddings, overrides, isolates and marks, and the line/paragraph separators: valid
+// UTF-8 that reorders or splits a line, so it never appears raw in any escaped output.
+bool has_raw_layout_control(std::string_view s) {
+    const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+    for (std::size_t i = 0; i + 1 < s.size(); ++i) {
+        if (p[i] == 0xD8 && p[i + 1] == 0x9C) return true;  // U+061C
+        if (i + 2 >= s.size() || p[i] != 0xE2) continue;
+        const unsigned cp = (p[i + 1] & 0x3Fu) << 6 | (p[i + 2] & 0x3Fu) | 0x2000u;
+        if (p[i + 1] == 0x80 || p[i + 1] == 0x81)
+            if (cp == 0x200E || cp == 0x200F || (cp >= 0x2028 && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069))
+                return true;
+    }
+    return false;
+}
+
 bool valid_utf8(std::string_view s) {
     const auto* p = reinterpret_cast<const unsigned char*>(s.data());
     for (std::size_t i = 0; i < s.size();) {
@@ -58,7 +73,20 @@ std::string unescape(std::string_view e) {
         else if (k == 't') r += '\t';
         else if (k == 'n') r += '\n';
         else if (k == 'r') r += '\r';
-        else {
+        else if (k == 'u') {  // a layout control (bidi, U+2028/9): back to its UTF-8 bytes
+            FUZZ_CHECK(i + 4 < e.size() && hex(e[i + 1]) >= 0 && hex(e[i + 2]) >= 0 && hex(e[i + 3]) >= 0 &&
+                       hex(e[i + 4]) >= 0);
+            const unsigned cp = static_cast<unsigned>(hex(e[i + 1]) << 12 | hex(e[i + 2]) << 8 |
+                                                      hex(e[i + 3]) << 4 | hex(e[i + 4]));
+            if (cp < 0x800) {
+                r += static_cast<char>(0xC0 | cp >> 6);
+            } else {
+                r += static_cast<char>(0xE0 | cp >> 12);
+                r += static_cast<char>(0x80 | (cp >> 6 & 0x3F));
+            }
+            r += static_cast<char>(0x80 | (cp & 0x3F));
+            i += 4;
+        } else {
             FUZZ_CHECK(k == 'x' && i + 2 < e.size() && hex(e[i + 1]) >= 0 && hex(e[i + 2]) >= 0);
             r += static_cast<char>(hex(e[i + 1]) * 16 + hex(e[i + 2]));
             i += 2;
@@ -98,6 +126,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         FUZZ_CHECK(!(c == 0xC2 && i + 1 < text.size() && static_cast<unsigned char>(text[i + 1]) < 0xA0));
     }
     FUZZ_CHECK(valid_utf8(text));
+    FUZZ_CHECK(!has_raw_layout_control(text));
     FUZZ_CHECK(unescape(text) == s);  // lossless
     const std::size_t width = escaped_text_width(s);
     FUZZ_CHECK(width <= text.size() * 2);
@@ -118,6 +147,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         out.flush();
     }
     FUZZ_CHECK(valid_utf8(json));
+    FUZZ_CHECK(!has_raw_layout_control(json));
     for (unsigned char c : json) FUZZ_CHECK(c >= 0x20 && c != 0x7f);
     const auto doc = nlohmann::json::parse(json, nullptr, /*allow_exceptions=*/false);
     FUZZ_CHECK(doc.is_string());

@@ -31,6 +31,16 @@ std::string unescape(const std::string& s) {
         else if (k == 'x') {
             r += static_cast<char>(std::stoi(s.substr(i + 1, 2), nullptr, 16));
             i += 2;
+        } else if (k == 'u') {  // a layout control: three UTF-8 bytes, or two for U+061C
+            const auto cp = static_cast<unsigned>(std::stoi(s.substr(i + 1, 4), nullptr, 16));
+            if (cp < 0x800) {
+                r += static_cast<char>(0xC0 | cp >> 6);
+            } else {
+                r += static_cast<char>(0xE0 | cp >> 12);
+                r += static_cast<char>(0x80 | (cp >> 6 & 0x3F));
+            }
+            r += static_cast<char>(0x80 | (cp & 0x3F));
+            i += 4;
         } else {
             ADD_FAILURE() << "unknown escape \\" << k;
         }
@@ -78,6 +88,23 @@ TEST(TextEscape, C1ControlsAreEscapedToo) {
     EXPECT_EQ(escaped_text("\xc2\xa0"), "\xc2\xa0");  // NBSP is printable
 }
 
+// Valid UTF-8 that reorders or splits the line: "evil\u202etxt.exe" would show as "evilexe.txt".
+TEST(TextEscape, BidiControlsAndLineSeparatorsAreEscaped) {
+    EXPECT_EQ(escaped_text("evil\xe2\x80\xaetxt.exe"), "evil\\u202etxt.exe");  // RIGHT-TO-LEFT OVERRIDE
+    EXPECT_EQ(escaped_text("a\xe2\x80\xa8" "b\xe2\x80\xa9" "c"), "a\\u2028b\\u2029c");
+    for (const char* c : {"\xe2\x80\xaa", "\xe2\x80\xab", "\xe2\x80\xac", "\xe2\x80\xad",  // U+202A..D
+                          "\xe2\x81\xa6", "\xe2\x81\xa7", "\xe2\x81\xa8", "\xe2\x81\xa9",  // U+2066..9
+                          "\xe2\x80\x8e", "\xe2\x80\x8f", "\xd8\x9c"}) {                    // LRM, RLM, ALM
+        const std::string t = escaped_text(c);
+        EXPECT_EQ(t.rfind("\\u", 0), 0u) << golden::visible(t);
+        EXPECT_EQ(t.size(), 6u) << golden::visible(t);
+        EXPECT_EQ(unescape(t), c);
+        EXPECT_EQ(escaped_text_width(c), 6u);
+    }
+    EXPECT_EQ(escaped_text("\xe2\x80\xae", TextQuoting::Prometheus), "\\\\u202e");
+    EXPECT_EQ(escaped_text("\xe2\x80\x8b"), "\xe2\x80\x8b");  // ZERO WIDTH SPACE reorders nothing
+}
+
 TEST(TextEscape, CsvAndPrometheusQuoting) {
     EXPECT_EQ(escaped_text("quo\"te\n", TextQuoting::Csv), "quo\"\"te\\n");
     EXPECT_EQ(escaped_text("quo\"te\n\\", TextQuoting::Prometheus), "quo\\\"te\\\\n\\\\\\\\");
@@ -101,6 +128,9 @@ TEST(TextEscape, WidthCountsColumnsNotBytes) {
     EXPECT_EQ(escaped_text_width("\xf0\x9f\x98\x80"), 2u);  // emoji
     EXPECT_EQ(escaped_text_width("\xff"), 4u);
     EXPECT_EQ(escaped_text_width("\xc2\x9b"), 8u);
+    EXPECT_EQ(escaped_text_width("a\xe2\x80\x8b" "b"), 2u);  // zero-width space
+    EXPECT_EQ(escaped_text_width("a\xe2\x81\xa0" "b"), 2u);  // word joiner
+    EXPECT_EQ(escaped_text_width("\xef\xbb\xbf" "ab"), 2u);  // BOM, ZERO WIDTH NO-BREAK SPACE
 }
 
 TEST(JsonEscape, Rfc8259) {
@@ -110,6 +140,8 @@ TEST(JsonEscape, Rfc8259) {
     EXPECT_EQ(json_text("bad\xff"), "\"bad\\\\xff\"");
     EXPECT_EQ(json_text("\xc2\x9b"), "\"\\u009b\"");
     EXPECT_EQ(json_text("pr\xc3\xb8" "cess"), "\"pr\xc3\xb8" "cess\"");
+    EXPECT_EQ(json_text("evil\xe2\x80\xaetxt\xe2\x80\xa8"), "\"evil\\u202etxt\\u2028\"");
+    EXPECT_EQ(nlohmann::json::parse(json_text("a\xe2\x80\xae")).get<std::string>(), "a\xe2\x80\xae") << "lossless";
 }
 
 TEST(Escape, RandomBytesRoundTripAndStaySafe) {
@@ -121,12 +153,14 @@ TEST(Escape, RandomBytesRoundTripAndStaySafe) {
         for (int i = 0; i < n; ++i) {
             // Bias towards the interesting bytes: controls, backslash, UTF-8 leads and tails.
             int b = byte(rng);
-            if (iter % 3 == 0) b = "\x1b\\\n\xc2\x9b\xe2\x82\xac\xff\"a"[b % 12] & 0xFF;
+            if (iter % 3 == 0) b = "\x1b\\\n\xc2\x9b\xe2\x82\xac\xff\"a\x80\xae\xa8"[b % 15] & 0xFF;
             raw += static_cast<char>(b);
         }
         const std::string t = escaped_text(raw);
         for (unsigned char c : t) ASSERT_TRUE(c >= 0x20 && c != 0x7F) << golden::visible(t);
         ASSERT_TRUE(valid_utf8(t)) << golden::visible(t);
+        ASSERT_EQ(t.find("\xe2\x80\xae"), std::string::npos) << golden::visible(t);
+        ASSERT_EQ(t.find("\xe2\x80\xa8"), std::string::npos) << golden::visible(t);
         ASSERT_EQ(unescape(t), raw) << golden::visible(t);
         ASSERT_EQ(escaped_text_width(t), escaped_text_width(t)) << "deterministic";
 
