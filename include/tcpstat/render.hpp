@@ -1,7 +1,9 @@
 // Owns the entry points of the renderers: a socket listing or a small Table, in one format.
 #pragma once
 
+#include <cstdio>
 #include <optional>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -33,5 +35,12 @@ void render_sockets(const Snapshot& snap, const RenderOptions& opt, Output& out)
 // Renders a grouped/summary table. For Prometheus, every non-count column becomes a label of
 // the gauge family `tcpstat_sockets` and "count" is the value.
 void render_table(const Table& table, const RenderOptions& opt, Output& out);
+
+// A message for people: prefix, then the message with the text formats' escaping (control bytes,
+// invalid UTF-8, C1 and layout controls), then '\n'. Messages quote paths, names and the user's
+// input back, so any of them could otherwise split the line or drive the terminal.
+std::string diagnostic_line(std::string_view prefix, std::string_view message);
+// Writes diagnostic_line() to `where` (stderr; stdout for a check's UNKNOWN) and flushes it.
+void print_diagnostic(std::FILE* where, std::string_view prefix, std::string_view message);
 
 }  // namespace tcpstat

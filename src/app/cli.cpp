@@ -8,6 +8,7 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include "tcpstat/render.hpp"
 #include "tcpstat_version.hpp"
 
 namespace tcpstat::app {
@@ -228,11 +229,9 @@ Exit status: 0 healthy (notes only), 1 a warning or critical finding, 2 usage or
         return std::nullopt;
     } catch (const CLI::ParseError& e) {
         std::string msg = e.what();
-        // CLI11 wraps with '\n'; any other control byte came from argv and must not reach a terminal.
-        for (char& c : msg) {
-            if (c == '\n') c = ' ';
-            else if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = '?';
-        }
+        // Whatever argv put in the message is escaped when the line is printed; only CLI11's own
+        // line end goes.
+        while (!msg.empty() && msg.back() == '\n') msg.pop_back();
         // CLI11 says "--sort: At Most 1 required but received 2" for a repeated single-value option.
         if (const auto at = msg.find(": At Most 1 required but received"); at != std::string::npos) {
             const std::string opt = msg.substr(0, at);
@@ -244,10 +243,10 @@ Exit status: 0 healthy (notes only), 1 a warning or critical finding, 2 usage or
         bool is_check = false;
         for (int i = 1; i < argc; ++i) is_check = is_check || std::string_view(argv[i]) == "check";
         if (is_check) {
-            std::printf("TCPSTAT UNKNOWN - %s (see tcpstat check --help)\n", msg.c_str());
+            print_diagnostic(stdout, "TCPSTAT UNKNOWN - ", msg + " (see tcpstat check --help)");
             exit_code = 3;
         } else {
-            std::fprintf(stderr, "tcpstat: %s (see tcpstat --help)\n", msg.c_str());
+            print_diagnostic(stderr, "tcpstat: ", msg + " (see tcpstat --help)");
             exit_code = 2;
         }
         return std::nullopt;

@@ -15,7 +15,7 @@ namespace tcpstat::app {
 void print_warnings(const Snapshot& snap) {
     std::set<std::string_view> seen;
     for (const std::string& w : snap.warnings)
-        if (seen.insert(w).second) std::fprintf(stderr, "tcpstat: warning: %s\n", w.c_str());
+        if (seen.insert(w).second) print_diagnostic(stderr, "tcpstat: warning: ", w);
 }
 
 bool use_color(ColorMode mode, const Output& out) {

@@ -13,29 +13,12 @@
 #include "app/watch.hpp"
 #include "tcpstat/error.hpp"
 #include "tcpstat/output.hpp"
+#include "tcpstat/render.hpp"
 
 namespace tcpstat::app {
 namespace {
 
 constexpr int kCheckUnknown = 3;
-
-// Messages quote the user's input back ("unknown state '...'"): a control byte in it must not
-// split the one-line message or reach the terminal, so those bytes print as \xNN.
-void print_error(std::FILE* where, const char* prefix, const char* message) {
-    std::string line = prefix;
-    for (const char* p = message; *p; ++p) {
-        const auto c = static_cast<unsigned char>(*p);
-        if (c < 0x20 || c == 0x7f) {
-            char hex[5];
-            std::snprintf(hex, sizeof hex, "\\x%02x", c);
-            line += hex;
-        } else {
-            line += *p;
-        }
-    }
-    line += '\n';
-    std::fputs(line.c_str(), where);
-}
 
 int dispatch(Options& options, Output& out) {
     switch (options.command) {
@@ -75,13 +58,13 @@ int main(int argc, char** argv) {
     } catch (const BrokenPipe&) {
         return code;
     } catch (const UsageError& e) {
-        print_error(where, prefix, e.what());
+        print_diagnostic(where, prefix, e.what());
     } catch (const RuntimeError& e) {
-        print_error(where, prefix, e.what());
+        print_diagnostic(where, prefix, e.what());
     } catch (const std::bad_alloc&) {
-        std::fprintf(where, "%sout of memory\n", prefix);
+        print_diagnostic(where, prefix, "out of memory");
     } catch (const std::exception& e) {
-        print_error(where, prefix, (std::string("internal error: ") + e.what()).c_str());
+        print_diagnostic(where, prefix, std::string("internal error: ") + e.what());
     }
     return error_code;
 }

@@ -209,7 +209,7 @@ std::string frame(const Options& o, long number, const std::string& stamp, const
     f += fmt::format("every {}s  {}  sample {}", *o.watch_seconds, stamp, number);
     if (o.iterations) f += fmt::format("/{}", *o.iterations);
     f += "  (Ctrl-C quits)\n";
-    for (const auto& n : notes) f += "warning: " + n + "\n";
+    for (const auto& n : notes) f += diagnostic_line("warning: ", n);
     f += '\n';
     const int rows = terminal_rows();
     const int room = rows > 0 ? rows - 3 - static_cast<int>(notes.size()) : -1;
@@ -299,7 +299,7 @@ int run_watch(Options& o) {
         }
         out.flush();
         if (!redraw)
-            for (const auto& w : notes) std::fprintf(stderr, "tcpstat: warning: %s\n", w.c_str());
+            for (const auto& w : notes) print_diagnostic(stderr, "tcpstat: warning: ", w);
         previous = std::move(s.table);
 
         next += period;
