@@ -94,9 +94,12 @@ void add_monitoring(CLI::App& app, RawFlags& raw) {
            },
            "write to FILE instead of stdout, replacing it atomically (for node_exporter's textfile collector)")
         ->type_name("FILE")->group("Monitoring");
-    app.add_option("--watch", raw.watch, "repeat a listing, grouping or summary every SECONDS (e.g. 2 or 0.5) until Ctrl-C")
+    app.add_option_function<std::string>(
+           "--watch", [&raw](const std::string& s) { raw.watch = s; },
+           "repeat a listing, grouping or summary every SECONDS (0.1 to 86400, e.g. 2 or 0.5) until Ctrl-C")
         ->type_name("SECONDS")->group("Monitoring");
-    app.add_option("--iterations", raw.iterations, "with --watch: stop after N samples")
+    app.add_option_function<std::string>(
+           "--iterations", [&raw](const std::string& n) { raw.iterations = n; }, "with --watch: stop after N samples")
         ->type_name("N")->group("Monitoring");
 }
 

@@ -14,10 +14,23 @@
 namespace tcpstat::app {
 namespace {
 
-// Every list option accepts both `-s a,b` and `-s a -s b`.
+// Every list option accepts both `-s a,b` and `-s a -s b`, and one rule holds for all of them:
+// items are separated by single commas and none is empty (`-s close_wait,` is a typo, not a
+// request for "close_wait and nothing").
+void require_items(const std::string& entry, std::string_view option, std::string_view example) {
+    bool empty_item = false;
+    for_each_comma_item(entry, [&](std::string_view item) { empty_item = empty_item || item.empty(); });
+    if (!empty_item) return;
+    if (trim_blanks(entry).empty())
+        throw UsageError(fmt::format("empty {}: expected a value, e.g. {}", option, example));
+    throw UsageError(fmt::format("empty item in {} '{}': separate items with single commas, e.g. {}", option,
+                                 entry, example));
+}
+
 template <typename F>
-void for_each_item(const std::vector<std::string>& raw, F&& f) {
+void for_each_item(const std::vector<std::string>& raw, std::string_view option, std::string_view example, F&& f) {
     for (const std::string& entry : raw) {
+        require_items(entry, option, example);
         for_each_comma_item(entry, f);
     }
 }
@@ -85,22 +98,25 @@ void apply_monitoring_flags(const RawFlags& raw, Options& o) {
     if (raw.output_given && raw.output.empty())
         throw UsageError("empty --output: expected a file path such as /var/lib/prometheus/node-exporter/tcpstat.prom");
     o.output_path = raw.output;
-    if (!raw.watch.empty()) {
-        constexpr double kMaxSeconds = 86400;
-        auto s = parse_seconds(raw.watch);
-        if (!s || *s <= 0 || *s > kMaxSeconds)
-            throw UsageError(fmt::format("invalid --watch '{}': expected seconds between samples, a number > 0 "
-                                         "and at most 86400 such as 2 or 0.5",
-                                         raw.watch));
+    if (raw.watch) {
+        // Below a tenth of a second a sample (a full dump, and owners) would run back to back:
+        // a busy loop, not a watch.
+        constexpr double kMinSeconds = 0.1, kMaxSeconds = 86400;
+        auto s = parse_seconds(*raw.watch);
+        if (!s || *s < kMinSeconds || *s > kMaxSeconds)
+            throw UsageError(fmt::format("invalid --watch '{}': expected seconds between samples, from 0.1 to "
+                                         "86400, such as 2 or 0.5",
+                                         *raw.watch));
         o.watch_seconds = *s;
     }
-    if (!raw.iterations.empty()) {
+    if (raw.iterations) {
+        const std::string& text = *raw.iterations;
         long n = 0;
-        auto [end, ec] = std::from_chars(raw.iterations.data(), raw.iterations.data() + raw.iterations.size(), n);
-        if (ec != std::errc() || end != raw.iterations.data() + raw.iterations.size() || n <= 0)
+        auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+        if (text.empty() || ec != std::errc() || end != text.data() + text.size() || n <= 0)
             throw UsageError(fmt::format("invalid --iterations '{}': expected a whole number of samples >= 1, "
                                          "such as 10",
-                                         raw.iterations));
+                                         text));
         if (!o.watch_seconds)
             throw UsageError("--iterations bounds --watch: give --watch SECONDS too, e.g. --watch 2 --iterations 10");
         o.iterations = n;
@@ -128,8 +144,6 @@ void apply_doctor_flags(const RawFlags& raw, Options& o) {
     const Format format = o.render.format;
     if (format != Format::Table && format != Format::Json && format != Format::Jsonl)
         throw UsageError(fmt::format("doctor prints -f table, json or jsonl, not '{}'", format_name(format)));
-    if (!o.group_by.empty() || o.count || o.sort_key || o.fields_given)
-        throw UsageError("doctor takes filters, thresholds and -f only; --group-by, --count, --sort and --fields belong to listings");
     d.whole_host = f.states.is_all() && !f.listening && f.ipv4 && f.ipv6 && f.ports.empty() && f.sports.empty() &&
                    f.dports.empty() && f.src.empty() && f.dst.empty() && f.uids.empty() && f.pids.empty() &&
                    f.process_names.empty() && o.user_names.empty();
@@ -191,6 +205,7 @@ bool Options::needs_owners() const {
 }
 
 Options to_options(const RawFlags& raw) {
+    refuse_inapplicable_options(raw);
     Options o;
     o.command = raw.command;
     Filter& f = o.filter;
@@ -204,40 +219,40 @@ Options to_options(const RawFlags& raw) {
     if (!raw.states.empty()) {
         std::string joined;
         for (const auto& s : raw.states) {
+            require_items(s, "--state", "-s close_wait,time_wait");
             if (!joined.empty()) joined += ',';
             joined += s;
         }
         f.states = parse_state_list(joined);
     }
-    for_each_item(raw.pids, [&](std::string_view t) { f.pids.push_back(parse_pid(t)); });
-    for_each_item(raw.processes, [&](std::string_view t) {
-        if (t.empty()) throw UsageError("empty --process name: expected a process name such as nginx");
-        f.process_names.emplace_back(t);
-    });
-    for_each_item(raw.users, [&](std::string_view t) {
-        if (t.empty()) throw UsageError("empty --user: expected a user name or a numeric uid");
+    for_each_item(raw.pids, "--pid", "-p 1234,5678", [&](std::string_view t) { f.pids.push_back(parse_pid(t)); });
+    for_each_item(raw.processes, "--process", "-c nginx,java",
+                  [&](std::string_view t) { f.process_names.emplace_back(t); });
+    for_each_item(raw.users, "--user", "--user root,33", [&](std::string_view t) {
         if (auto uid = parse_uid(t)) f.uids.push_back(*uid);
         else o.user_names.emplace_back(t);
     });
-    for_each_item(raw.ports, [&](std::string_view t) { f.ports.push_back(parse_port_range(t)); });
-    for_each_item(raw.sports, [&](std::string_view t) { f.sports.push_back(parse_port_range(t)); });
-    for_each_item(raw.dports, [&](std::string_view t) { f.dports.push_back(parse_port_range(t)); });
-    for_each_item(raw.src, [&](std::string_view t) { f.src.push_back(parse_cidr(t)); });
-    for_each_item(raw.dst, [&](std::string_view t) { f.dst.push_back(parse_cidr(t)); });
+    auto ports = [&](const std::vector<std::string>& raw_list, const char* option, std::vector<PortRange>& into) {
+        for_each_item(raw_list, option, fmt::format("{} 80,8000-8100", option),
+                      [&](std::string_view t) { into.push_back(parse_port_range(t)); });
+    };
+    ports(raw.ports, "--port", f.ports);
+    ports(raw.sports, "--sport", f.sports);
+    ports(raw.dports, "--dport", f.dports);
+    for_each_item(raw.src, "--src", "--src 10.0.0.0/8,::1", [&](std::string_view t) { f.src.push_back(parse_cidr(t)); });
+    for_each_item(raw.dst, "--dst", "--dst 10.0.0.0/8,::1", [&](std::string_view t) { f.dst.push_back(parse_cidr(t)); });
 
     o.count = raw.count;
     o.extended = raw.extended;
     if (raw.group_by) {
-        if (raw.group_by->empty())
-            throw UsageError("empty --group-by: expected keys such as pid,process or state (see --help)");
+        require_items(*raw.group_by, "--group-by", "-g pid,process or -g state (see --help)");
         o.group_by = parse_group_keys(*raw.group_by);
     }
 
     o.render.format = parse_format(raw.format);
     o.render.header = !raw.no_header;
     o.color = parse_color(raw.color);
-    if (raw.fields && raw.fields->empty())
-        throw UsageError("empty --fields: expected field names such as state,local,remote,pid (see docs/formats.md)");
+    if (raw.fields) require_items(*raw.fields, "--fields", "--fields state,local,remote,pid (see docs/formats.md)");
     o.fields_given = raw.fields.has_value();
     o.render.fields = o.fields_given ? parse_field_list(*raw.fields)
                                      : default_fields_for(o.render.format, raw.extended);
@@ -267,8 +282,6 @@ Options to_options(const RawFlags& raw) {
         throw UsageError("-f prometheus needs --group-by (e.g. -g state,process) or the summary command");
     if (o.render.format == Format::Prometheus && o.count)
         throw UsageError("-f prometheus cannot be combined with --count: use --group-by");
-    if (o.command == Command::Summary && (!o.group_by.empty() || o.count || o.sort_key))
-        throw UsageError("summary takes filters and -f/-H only; --group-by, --count and --sort belong to listings");
 
     // Where to read from.
     CollectRequest& r = o.request;

@@ -32,8 +32,9 @@ struct RawFlags {
     std::string explain_state;
     // check
     std::string warn, crit, per = "none";
-    // monitoring: --output, --watch, --iterations
-    std::string output, watch, iterations;
+    // monitoring: --output, --watch, --iterations (absent: not given; given empty is an error)
+    std::string output;
+    std::optional<std::string> watch, iterations;
     bool output_given = false;  // tells `--output ""` apart from no --output
     // doctor thresholds; absent: the default
     std::optional<std::string> close_wait, time_wait_percent, syn_recv, fin_wait2, orphan_percent;
@@ -70,6 +71,10 @@ struct Options {
 
 // Throws UsageError with a one-line message naming the bad value and the accepted ones.
 Options to_options(const RawFlags& raw);
+
+// Throws UsageError when an option was given to a command that would ignore it
+// (`check -g process`, `summary --fields`, `explain -s listen`); options_scope.cpp.
+void refuse_inapplicable_options(const RawFlags& raw);
 
 // Fields shown when --fields is not given: a compact set for the table, everything for the
 // machine formats (so a CSV or JSONL export carries every field).

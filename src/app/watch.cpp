@@ -2,6 +2,7 @@
 #include "app/watch.hpp"
 
 #include <algorithm>
+#include <iterator>
 #include <chrono>
 #include <csignal>
 #include <cstdio>
@@ -57,7 +58,13 @@ extern "C" void on_stop_signal(int) {
     g_stop = 1;
 }
 
-// Installs the handlers for SIGINT/SIGTERM for the duration of the loop.
+#ifndef _WIN32
+// Every catchable way a terminal user or a supervisor ends the loop: Ctrl-C, kill, Ctrl-\, the
+// terminal closing. Each lets the current sample finish and then shows the cursor again.
+constexpr int kStopSignals[] = {SIGINT, SIGTERM, SIGQUIT, SIGHUP};
+#endif
+
+// Installs the stop handlers for the duration of the loop.
 class StopSignals {
 public:
     StopSignals() {
@@ -72,8 +79,7 @@ public:
         // Restart interrupted reads and writes so a signal never turns into a spurious I/O
         // error; the sleep (ppoll) is never restarted, so it still wakes at once.
         sa.sa_flags = SA_RESTART;
-        sigaction(SIGINT, &sa, &old_int_);
-        sigaction(SIGTERM, &sa, &old_term_);
+        for (std::size_t i = 0; i < std::size(kStopSignals); ++i) sigaction(kStopSignals[i], &sa, &old_[i]);
 #endif
     }
     ~StopSignals() {
@@ -81,8 +87,7 @@ public:
         std::signal(SIGINT, old_int_);
         std::signal(SIGTERM, old_term_);
 #else
-        sigaction(SIGINT, &old_int_, nullptr);
-        sigaction(SIGTERM, &old_term_, nullptr);
+        for (std::size_t i = 0; i < std::size(kStopSignals); ++i) sigaction(kStopSignals[i], &old_[i], nullptr);
 #endif
     }
     StopSignals(const StopSignals&) = delete;
@@ -93,7 +98,7 @@ private:
     void (*old_int_)(int) = nullptr;
     void (*old_term_)(int) = nullptr;
 #else
-    struct sigaction old_int_{}, old_term_{};
+    struct sigaction old_[std::size(kStopSignals)]{};
 #endif
 };
 
@@ -107,12 +112,10 @@ bool wait_until(Clock::time_point when) {
     // the sleep is not lost until the next sample.
     sigset_t stop_set, old;
     sigemptyset(&stop_set);
-    sigaddset(&stop_set, SIGINT);
-    sigaddset(&stop_set, SIGTERM);
+    for (int sig : kStopSignals) sigaddset(&stop_set, sig);
     sigprocmask(SIG_BLOCK, &stop_set, &old);
     sigset_t during = old;
-    sigdelset(&during, SIGINT);
-    sigdelset(&during, SIGTERM);
+    for (int sig : kStopSignals) sigdelset(&during, sig);
     while (!g_stop) {
         auto left = when - Clock::now();
         if (left <= Clock::duration::zero()) break;

@@ -51,6 +51,29 @@ const std::vector<BadCase> kBad = {
     {{"explain", "bogus"}, "cannot explain 'bogus'"},
     {{"explain", "connected"}, "expected one state"},
     {{"summary", "--count"}, "summary"},
+    // One rule for every list: single commas, no empty item, never silently dropped.
+    {{"-s", "close_wait,"}, "empty item in --state 'close_wait,'"},
+    {{"-g", "pid,"}, "empty item in --group-by 'pid,'"},
+    {{"--fields", "pid,,state"}, "empty item in --fields 'pid,,state'"},
+    {{"-p", "1,"}, "empty item in --pid '1,'"},
+    {{"--user", "root,"}, "empty item in --user 'root,'"},
+    {{"-c", ",nginx"}, "empty item in --process ',nginx'"},
+    {{"--port", "80,,90"}, "empty item in --port '80,,90'"},
+    {{"--dst", "10.0.0.0/8,"}, "empty item in --dst"},
+    {{"-s", ""}, "empty --state"},
+    // Empty values are errors, never "not given".
+    {{"--watch", ""}, "invalid --watch ''"},
+    {{"--iterations", ""}, "invalid --iterations ''"},
+    {{"--watch", "1", "--iterations", ""}, "invalid --iterations ''"},
+    {{"--watch", "0.000000001"}, "from 0.1 to 86400"},
+    {{"--watch", "0.05"}, "from 0.1 to 86400"},
+    // Options a command would ignore.
+    {{"summary", "--fields", "state"}, "--fields belongs to listings"},
+    {{"summary", "-e"}, "-e/--extended"},
+    {{"doctor", "-e"}, "-e/--extended does not apply"},
+    {{"doctor", "-H"}, "-H/--no-header does not apply"},
+    {{"-s", "listen", "explain", "close_wait"}, "explain reads no sockets; --state does not apply"},
+    {{"-g", "pid", "explain"}, "--group-by does not apply"},
 };
 
 }  // namespace
@@ -74,11 +97,33 @@ TEST(BadCommandLines, CheckErrorsAreUnknownOnStdout) {
                                        {"check"},
                                        {"check", "--warn", "5", "--per", "rport"},
                                        {"check", "--warn", "5", "--no-such"},
-                                       {"check", "--crit", "20:10"}}) {
+                                       {"check", "--crit", "20:10"},
+                                       {"check", "--warn", "5", "--watch", ""}}) {
         auto r = run_tcpstat(a);
         EXPECT_EQ(r.exit_code, 3) << r.out << r.err;
         EXPECT_EQ(r.out.rfind("TCPSTAT UNKNOWN - ", 0), 0u) << r.out;
         EXPECT_EQ(lines_of(r.out).size(), 1u) << r.out;
+    }
+}
+
+// check would ignore listing options: it refuses them and says what it takes instead.
+TEST(BadCommandLines, CheckRefusesWhatItWouldIgnore) {
+    struct Case {
+        std::vector<std::string> extra;
+        std::string says;
+    };
+    for (const Case& c : {Case{{"-g", "process"}, "--per process"}, Case{{"--count"}, "--count does not apply"},
+                          Case{{"--sort", "lport"}, "--sort does not apply"},
+                          Case{{"--fields", "pid"}, "--fields does not apply"},
+                          Case{{"-f", "prometheus"}, "-f/--format does not apply"},
+                          Case{{"-e"}, "-e/--extended does not apply"}, Case{{"-H"}, "-H/--no-header"}}) {
+        std::vector<std::string> args{"check", "--warn", "5"};
+        args.insert(args.end(), c.extra.begin(), c.extra.end());
+        auto r = run_tcpstat(args);
+        EXPECT_EQ(r.exit_code, 3) << c.extra[0] << ": " << r.out;
+        EXPECT_EQ(lines_of(r.out).size(), 1u) << r.out;
+        EXPECT_EQ(r.out.rfind("TCPSTAT UNKNOWN - ", 0), 0u) << r.out;
+        EXPECT_NE(r.out.find(c.says), std::string::npos) << r.out;
     }
 }
 

@@ -225,6 +225,21 @@ TEST(Watch, TerminalRedrawWithChangeColumnRestoresTheCursor) {
     EXPECT_NE(u.out().find("\x1b[?25h"), std::string::npos) << u.out();
 }
 
+// Ctrl-\ (SIGQUIT), the terminal closing (SIGHUP) and kill (SIGTERM) must not leave the user's
+// terminal without a cursor either.
+TEST(Watch, EveryCatchableStopRestoresTheCursor) {
+    for (int sig : {SIGQUIT, SIGHUP, SIGTERM}) {
+        Running u({"--watch", "60", "-g", "state"}, true);
+        ASSERT_TRUE(u.read_until([](const std::string& out) { return out.find("STATE") != std::string::npos; }, 15000))
+            << u.out();
+        u.signal(sig);
+        EXPECT_EQ(u.wait_exit(3000), 0) << strsignal(sig) << ": " << u.out();
+        const std::string& o = u.out();
+        EXPECT_NE(o.rfind("\x1b[?25h"), std::string::npos) << strsignal(sig) << ": cursor left hidden";
+        EXPECT_GT(o.rfind("\x1b[?25h"), o.rfind("\x1b[?25l")) << strsignal(sig);
+    }
+}
+
 TEST(Watch, BadValuesExitTwoNamingTheAcceptedForm) {
     for (const std::vector<std::string>& args :
          {std::vector<std::string>{"--watch", "abc"}, {"--watch", "0"}, {"--watch", "-1"}, {"--watch", "1e3"},

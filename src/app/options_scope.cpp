@@ -1,0 +1,115 @@
+// Owns which options each command takes: one given to a command that would ignore it is refused, with a hint.
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "app/options.hpp"
+#include "tcpstat/error.hpp"
+
+namespace tcpstat::app {
+namespace {
+
+// The output options a listing uses and no other command does, in the order they are named.
+std::vector<std::string> listing_output_given(const RawFlags& raw) {
+    std::vector<std::string> given;
+    if (raw.group_by) given.emplace_back("--group-by");
+    if (raw.count) given.emplace_back("--count");
+    if (raw.sort) given.emplace_back("--sort");
+    if (raw.fields) given.emplace_back("--fields");
+    if (raw.extended) given.emplace_back("-e/--extended");
+    return given;
+}
+
+// Everything that selects or shapes sockets: meaningless for `explain`, which reads none.
+std::vector<std::string> socket_options_given(const RawFlags& raw) {
+    std::vector<std::string> given = listing_output_given(raw);
+    auto list = [&](const std::vector<std::string>& v, const char* name) {
+        if (!v.empty()) given.emplace_back(name);
+    };
+    list(raw.states, "--state");
+    list(raw.pids, "--pid");
+    list(raw.processes, "--process");
+    list(raw.users, "--user");
+    list(raw.ports, "--port");
+    list(raw.sports, "--sport");
+    list(raw.dports, "--dport");
+    list(raw.src, "--src");
+    list(raw.dst, "--dst");
+    auto flag = [&](bool on, const char* name) {
+        if (on) given.emplace_back(name);
+    };
+    flag(raw.tcp, "-t/--tcp");
+    flag(raw.udp, "-u/--udp");
+    flag(raw.ipv4, "-4/--ipv4");
+    flag(raw.ipv6, "-6/--ipv6");
+    flag(raw.listening, "-l/--listening");
+    flag(raw.no_header, "-H/--no-header");
+    flag(raw.format != "table", "-f/--format");
+    flag(raw.color != "auto", "--color");
+    flag(raw.source != "auto", "--source");
+    flag(raw.proc_root.has_value(), "--proc-root");
+    flag(raw.netns.has_value(), "--netns");
+    flag(raw.all_netns, "--all-netns");
+    flag(raw.output_given, "--output");
+    flag(raw.watch.has_value(), "--watch");
+    flag(raw.iterations.has_value(), "--iterations");
+    return given;
+}
+
+std::string joined(const std::vector<std::string>& names) {
+    std::string out;
+    for (std::size_t i = 0; i < names.size(); ++i) {
+        if (i > 0) out += i + 1 == names.size() ? " and " : ", ";
+        out += names[i];
+    }
+    return out;
+}
+
+}  // namespace
+
+void refuse_inapplicable_options(const RawFlags& raw) {
+    switch (raw.command) {
+        case Command::List:
+            return;
+        case Command::Check: {
+            if (raw.group_by)
+                throw UsageError("check counts per group with --per, not --group-by: e.g. check --per process "
+                                 "--warn 50 --crit 200");
+            auto given = listing_output_given(raw);
+            if (raw.format != "table") given.emplace_back("-f/--format");
+            if (raw.no_header) given.emplace_back("-H/--no-header");
+            if (raw.color != "auto") given.emplace_back("--color");
+            if (!given.empty())
+                throw UsageError(fmt::format("check prints one Monitoring Plugins line; {} do{} not apply to it "
+                                             "(it takes filters, --warn, --crit and --per)",
+                                             joined(given), given.size() == 1 ? "es" : ""));
+            return;
+        }
+        case Command::Summary: {
+            const auto given = listing_output_given(raw);
+            if (!given.empty())
+                throw UsageError(fmt::format("summary takes filters and -f/-H only; {} belong{} to listings",
+                                             joined(given), given.size() == 1 ? "s" : ""));
+            return;
+        }
+        case Command::Doctor: {
+            auto given = listing_output_given(raw);
+            if (raw.no_header) given.emplace_back("-H/--no-header");
+            if (!given.empty())
+                throw UsageError(fmt::format("doctor takes filters, thresholds and -f only; {} do{} not apply to it",
+                                             joined(given), given.size() == 1 ? "es" : ""));
+            return;
+        }
+        case Command::Explain: {
+            const auto given = socket_options_given(raw);
+            if (!given.empty())
+                throw UsageError(fmt::format("explain reads no sockets; {} do{} not apply to it: "
+                                             "e.g. tcpstat explain close_wait",
+                                             joined(given), given.size() == 1 ? "es" : ""));
+            return;
+        }
+    }
+}
+
+}  // namespace tcpstat::app
