@@ -1,4 +1,4 @@
-// Owns the libFuzzer target for the renderers' escaping of untrusted text (text, CSV, Prometheus, JSON).
+// Owns the libFuzzer target for the renderers' escaping of untrusted text (text, CSV, Prometheus, JSON, messages).
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -9,6 +9,7 @@
 #include "fuzz/fuzz_check.hpp"
 #include "render/escape.hpp"
 #include "tcpstat/output.hpp"
+#include "tcpstat/render.hpp"
 
 using namespace tcpstat;
 
@@ -133,6 +134,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     bool ascii = true;
     for (unsigned char c : text) ascii = ascii && c < 0x80;
     if (ascii) FUZZ_CHECK(width == text.size());
+
+    // Warnings and errors quote paths and input: the same escaping, so the same guarantees.
+    FUZZ_CHECK(diagnostic_line("tcpstat: warning: ", s) == "tcpstat: warning: " + text + "\n");
 
     FUZZ_CHECK(unquote(escaped(s, TextQuoting::Csv), TextQuoting::Csv) == text);
     FUZZ_CHECK(unquote(escaped(s, TextQuoting::Prometheus), TextQuoting::Prometheus) == text);
