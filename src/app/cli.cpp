@@ -2,12 +2,15 @@
 #include "app/cli.hpp"
 
 #include <cstdio>
+#include <sstream>
 #include <string>
 #include <string_view>
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include "tcpstat/error.hpp"
+#include "tcpstat/output.hpp"
 #include "tcpstat_version.hpp"
 
 namespace tcpstat::app {
@@ -141,6 +144,23 @@ void add_output(CLI::App& app, RawFlags& raw, bool listing) {
         ->group("Output");
 }
 
+// --help and --version go through Output like every command, so a failed write (/dev/full) is
+// reported and exits 2 instead of vanishing in std::cout; a closed pipe still ends quietly.
+int print_requested(const CLI::App& app, const CLI::ParseError& e) {
+    std::ostringstream text;
+    const int code = app.exit(e, text, text);
+    try {
+        Output out(1);
+        out.write(text.str());
+        out.flush();
+    } catch (const BrokenPipe&) {
+    } catch (const RuntimeError& err) {
+        std::fprintf(stderr, "tcpstat: %s\n", err.what());
+        return 2;
+    }
+    return code;
+}
+
 }  // namespace
 
 std::optional<RawFlags> parse_command_line(int argc, char** argv, int& exit_code) {
@@ -218,13 +238,13 @@ Exit status: 0 healthy (notes only), 1 a warning or critical finding, 2 usage or
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {
-        exit_code = app.exit(e);
+        exit_code = print_requested(app, e);
         return std::nullopt;
     } catch (const CLI::CallForAllHelp& e) {
-        exit_code = app.exit(e);
+        exit_code = print_requested(app, e);
         return std::nullopt;
     } catch (const CLI::CallForVersion& e) {
-        exit_code = app.exit(e);
+        exit_code = print_requested(app, e);
         return std::nullopt;
     } catch (const CLI::ParseError& e) {
         std::string msg = e.what();

@@ -10,6 +10,7 @@
 #include "tcpstat/check.hpp"
 #include "tcpstat/comma_list.hpp"
 #include "tcpstat/error.hpp"
+#include "tcpstat/explain.hpp"
 
 namespace tcpstat::app {
 namespace {
@@ -304,25 +305,9 @@ Options to_options(const RawFlags& raw) {
     }
     if (o.command == Command::Doctor) apply_doctor_flags(raw, o);
     apply_monitoring_flags(raw, o);
-    if (o.command == Command::Explain && !raw.explain_state.empty()) {
-        auto mask = parse_state_word(raw.explain_state);
-        std::optional<TcpState> single;
-        if (mask) {
-            for (int v = 1; v < kStateCount; ++v) {
-                auto s = static_cast<TcpState>(v);
-                if (!mask->has(s)) continue;
-                if (single) {
-                    single.reset();
-                    break;
-                }
-                single = s;
-            }
-        }
-        if (!single)
-            throw UsageError(fmt::format("cannot explain '{}': expected one state, e.g. close_wait; "
-                                         "states: {}",
-                                         raw.explain_state, accepted_state_names()));
-        o.explain_state = single;
+    if (o.command == Command::Explain) {
+        explain_word_text(raw.explain_state);  // an unknown word fails here, like every other value
+        o.explain_word = raw.explain_state;
     }
     return o;
 }

@@ -57,7 +57,7 @@ struct Options {
     ColorMode color = ColorMode::Auto;
     bool fields_given = false;
     bool extended = false;
-    std::optional<TcpState> explain_state;
+    std::string explain_word;  // as given; empty: the overview
     CheckOptions check;
     std::string output_path;              // --output: replace this file atomically
     std::optional<double> watch_seconds;  // --watch: repeat every this many seconds

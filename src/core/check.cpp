@@ -77,6 +77,14 @@ std::string one_line(std::string s) {
     return s;
 }
 
+// A count is a whole number >= 0: "0:", ":" and "~:" cover every count, "@-5:-1" or "@0.2:0.8"
+// none, and a check with such a range passes a flood silently.
+bool can_alert(const ThresholdRange& r) {
+    if (!r.inside) return (r.start && *r.start > 0) || r.end.has_value();
+    const double lowest = std::ceil(std::max(r.start.value_or(0.0), 0.0));
+    return !r.end || lowest <= *r.end;
+}
+
 }  // namespace
 
 bool ThresholdRange::alerts(double v) const {
@@ -105,6 +113,7 @@ ThresholdRange parse_threshold(std::string_view text) {
         else r.end = parse_number(text, hi);
     }
     if (r.start && r.end && *r.start > *r.end) bad_range(text, "the start is greater than the end");
+    if (!can_alert(r)) bad_range(text, "no socket count (a whole number from 0 up) can trip it, so it would never alert");
     return r;
 }
 

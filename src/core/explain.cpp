@@ -138,6 +138,11 @@ std::string explain_state_text(TcpState s) {
         throw UsageError(fmt::format("no explanation for TCP state value {}",
                                      static_cast<unsigned>(s)));
     }
+    return explain_page_text(*e);
+}
+
+std::string explain_page_text(const StateExplanation& page) {
+    const StateExplanation* e = &page;
     std::string out;
     out += e->name;
     out += '\n';
@@ -150,6 +155,28 @@ std::string explain_state_text(TcpState s) {
     out += "\nFinding the culprit\n";
     commands(out, e->find_culprit);
     out += "\nRun 'tcpstat explain' without a state for the state diagram.\n";
+    return out;
+}
+
+std::string explain_group_text(std::string_view word, const ExplainGroup& g) {
+    const auto mask = parse_state_word(word);
+    if (!mask) throw UsageError(fmt::format("no state group '{}'", word));
+    std::string out;
+    out += g.heading;
+    out += '\n';
+    wrap(out, g.summary, kIndent, kIndent);
+    out += "\nIts states\n\n";
+    for (TcpState s : kLifeOrder) {
+        const StateExplanation* e = explain(s);
+        if (e == nullptr || !mask->has(s)) continue;
+        std::string first = fmt::format("{}{:<14}", kIndent, e->name);
+        std::string rest(first.size(), ' ');
+        wrap(out, e->summary, first, rest);
+    }
+    section(out, "What it is for", g.use);
+    out += "\nExamples\n";
+    commands(out, g.commands);
+    out += "\nRun 'tcpstat explain STATE' for one of these states in detail.\n";
     return out;
 }
 

@@ -56,6 +56,20 @@ TEST(Threshold, BadRangesAreUsageErrors) {
     }
 }
 
+// Socket counts are whole numbers from 0 up: a range that no count can trip is a silent all-clear.
+TEST(Threshold, RangesThatCanNeverAlertAreRefused) {
+    for (const char* never : {":", "~:", "0:", "-5:", "@-10:-1", "@0.2:0.8", "@~:-0.5"}) {
+        try {
+            parse_threshold(never);
+            ADD_FAILURE() << "accepted '" << never << "'";
+        } catch (const UsageError& e) {
+            EXPECT_NE(std::string(e.what()).find("never alert"), std::string::npos) << e.what();
+        }
+    }
+    for (const char* fine : {"0", "1:", "0.5:", "~:0", "@0:0", "@~:0", "@0.2:1", ":5", "10:20"})
+        EXPECT_NO_THROW(parse_threshold(fine)) << fine;
+}
+
 TEST(Check, TotalStatusesAndPerfdata) {
     CheckInput in;
     in.warn = parse_threshold("50");
