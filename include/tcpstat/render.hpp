@@ -5,6 +5,7 @@
 #include <string_view>
 #include <vector>
 
+#include "tcpstat/check.hpp"
 #include "tcpstat/fields.hpp"
 #include "tcpstat/group.hpp"
 #include "tcpstat/model.hpp"
@@ -33,5 +34,10 @@ void render_sockets(const Snapshot& snap, const RenderOptions& opt, Output& out)
 // Renders a grouped/summary table. For Prometheus, every non-count column becomes a label of
 // the gauge family `tcpstat_sockets` and "count" is the value.
 void render_table(const Table& table, const RenderOptions& opt, Output& out);
+
+// The Monitoring Plugins line of `check` with its newline: "TCPSTAT CRITICAL - 240 close_wait
+// sockets; worst process oracle 230 | 'total'=240;50;200;0; ...". Valid UTF-8, one line, one
+// '|'; names are escaped as in the table and tsv formats.
+void write_check_line(const CheckResult& result, Output& out);
 
 }  // namespace tcpstat

@@ -188,7 +188,7 @@ Examples:
     check->fallthrough();
     check->add_option("--warn", raw.warn, "WARNING threshold range (10, 10:, ~:10, 10:20, @10:20)")->type_name("RANGE");
     check->add_option("--crit", raw.crit, "CRITICAL threshold range")->type_name("RANGE");
-    check->add_option("--per", raw.per, "apply thresholds per group: none, pid, process, lport, raddr")->type_name("KEY");
+    check->add_option("--per", raw.per, "apply thresholds per group: none, or group keys as for -g (process, pid, lport, raddr, state,process, ...)")->type_name("KEY");
     check->footer(R"(
 Examples:
   tcpstat check -s close_wait --warn 50 --crit 200

@@ -137,6 +137,14 @@ void apply_doctor_flags(const RawFlags& raw, Options& o) {
     o.request.extended = true;
 }
 
+// Without --netns/--all-netns no socket carries a namespace: grouping by it would print one "-".
+void require_netns_flags(const RawFlags& raw, const std::vector<GroupKey>& keys, std::string_view option) {
+    if (raw.netns || raw.all_netns || std::find(keys.begin(), keys.end(), GroupKey::Netns) == keys.end()) return;
+    throw UsageError(fmt::format("{} netns needs --all-netns (every namespace) or --netns NAME|PATH|PID: without "
+                                 "them every socket is in tcpstat's own namespace",
+                                 option));
+}
+
 // --netns, --all-netns: which namespaces; the NETNS column joins the default listing.
 void apply_netns_flags(const RawFlags& raw, Options& o) {
     if (!raw.netns && !raw.all_netns) return;
@@ -181,7 +189,7 @@ bool Options::needs_owners() const {
                 return std::any_of(group_by.begin(), group_by.end(), group_key_needs_owners);
             return has_owner_field(render.fields);
         case Command::Check:
-            return check.per == "pid" || check.per == "process";
+            return std::any_of(check.per.begin(), check.per.end(), group_key_needs_owners);
         case Command::Doctor:
             return true;  // findings name the process
         case Command::Summary:
@@ -258,6 +266,7 @@ Options to_options(const RawFlags& raw) {
     }
 
     // Combinations that cannot mean anything.
+    require_netns_flags(raw, o.group_by, "-g");
     if (o.count && !o.group_by.empty())
         throw UsageError("--count and --group-by cannot be combined: --group-by already counts per group");
     if (o.sort_key && !o.group_by.empty())
@@ -300,8 +309,8 @@ Options to_options(const RawFlags& raw) {
                                            [](Field x) { return field_info(x).extended_only; });
 
     if (o.command == Command::Check) {
-        parse_check_per(raw.per);  // validated here so a typo fails before any I/O
-        o.check = {raw.warn, raw.crit, raw.per};
+        o.check = {raw.warn, raw.crit, parse_check_per(raw.per)};
+        require_netns_flags(raw, o.check.per, "--per");
     }
     if (o.command == Command::Doctor) apply_doctor_flags(raw, o);
     apply_monitoring_flags(raw, o);

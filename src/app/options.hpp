@@ -41,7 +41,7 @@ struct RawFlags {
 
 struct CheckOptions {
     std::string warn, crit;  // threshold ranges, parsed by the check command
-    std::string per;
+    std::vector<GroupKey> per;  // --per; empty: the total only
 };
 
 // Stage two: validated, typed, no I/O done yet.
