@@ -17,6 +17,8 @@ enum class GroupKey : std::uint8_t {
 };
 
 std::string_view group_key_name(GroupKey k);
+// "state, proto, ..., netns", for messages.
+std::string accepted_key_names();
 // "pid,process"; throws UsageError naming the bad key and listing the accepted ones.
 std::vector<GroupKey> parse_group_keys(std::string_view list);
 bool group_key_needs_owners(GroupKey k);

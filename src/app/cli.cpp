@@ -199,11 +199,12 @@ Exit status: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.
 )");
 
     CLI::App* explain = app.add_subcommand("explain", "what a TCP state means, who waits for what, and what to do");
-    explain->add_option("STATE", raw.explain_state, "a state in any spelling; omit for the state diagram");
+    explain->add_option("STATE", raw.explain_state, "a state in any spelling, unconn (UDP) or a state group; omit for the state diagram");
     explain->footer(R"(
 Examples:
   tcpstat explain                 the TCP state machine, one line per state
   tcpstat explain close_wait      why CLOSE_WAIT piles up, and how to find the culprit
+  tcpstat explain bucket          a state group: its states and what it is for
 )");
 
     CLI::App* doctor = app.add_subcommand("doctor", "diagnose: CLOSE_WAIT leaks, TIME_WAIT port exhaustion, full accept "

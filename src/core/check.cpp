@@ -90,8 +90,10 @@ std::vector<GroupKey> parse_check_per(std::string_view t) {
     if (t == "none") return {};
     try {
         return parse_group_keys(t);
-    } catch (const UsageError& e) {
-        throw UsageError(fmt::format("invalid --per '{}': expected none or group keys as for -g ({})", t, e.what()));
+    } catch (const UsageError&) {
+        throw UsageError(fmt::format("invalid --per '{}': give none or group keys as for -g, comma-separated; "
+                                     "expected one of none, {}",
+                                     t, accepted_key_names()));
     }
 }
 
