@@ -100,7 +100,7 @@ _tcpstat() {
         --sort) _tcpstat_list "$_tcpstat_sort_fields" "$cur"; return ;;
         --source) _tcpstat_list "auto netlink proc" "$cur"; return ;;
         --color) _tcpstat_list "auto always never" "$cur"; return ;;
-        --per) _tcpstat_list "none pid process lport raddr" "$cur"; return ;;
+        --per) _tcpstat_list "none $_tcpstat_group_keys" "$cur"; return ;;
         -p | --pid) _tcpstat_list "$(_tcpstat_pids)" "$cur"; return ;;
         -c | --process) _tcpstat_list "$(_tcpstat_process_names)" "$cur"; return ;;
         --user) COMPREPLY=($(compgen -u -- "$cur")); return ;;

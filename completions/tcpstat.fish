@@ -79,7 +79,7 @@ complete -c tcpstat -n $main -s e -l extended -d 'queues, timers, rtt, cwnd, idl
 set -l check "__fish_seen_subcommand_from check"
 complete -c tcpstat -n $check -l warn -x -d 'WARNING threshold range (10, 10:, ~:10, @10:20)'
 complete -c tcpstat -n $check -l crit -x -d 'CRITICAL threshold range'
-complete -c tcpstat -n $check -l per -x -a 'none pid process lport raddr' -d 'apply thresholds per group'
+complete -c tcpstat -n $check -l per -x -a "(__tcpstat_list none state proto family pid process user lport rport laddr raddr netns)" -d 'apply thresholds per group'
 
 # doctor
 set -l doctor "__fish_seen_subcommand_from doctor"

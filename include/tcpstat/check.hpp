@@ -28,24 +28,37 @@ ThresholdRange parse_threshold(std::string_view text);
 enum class CheckStatus { Ok = 0, Warning = 1, Critical = 2, Unknown = 3 };
 std::string_view check_status_name(CheckStatus s);
 
-enum class CheckPer { None, Pid, Process, Lport, Raddr };
-// "none", "pid", ...; throws UsageError listing them.
-CheckPer parse_check_per(std::string_view text);
-// The group keys a per-mode counts by (pid also carries the process name for the message).
-std::vector<GroupKey> check_group_keys(CheckPer per);
+// --per: "none" (the total only) or any -g key list ("process", "lport", "state,process");
+// throws UsageError listing the keys.
+std::vector<GroupKey> parse_check_per(std::string_view text);
+// The group keys a check counts by: `per`, and the process after a pid, for the message.
+std::vector<GroupKey> check_group_keys(const std::vector<GroupKey>& per);
 
 struct CheckInput {
     std::optional<ThresholdRange> warn;
     std::optional<ThresholdRange> crit;
-    CheckPer per = CheckPer::None;
+    std::vector<GroupKey> per;  // empty: thresholds apply to the total
     std::string what;        // e.g. "close_wait" -> "240 close_wait sockets"
     std::uint64_t total = 0; // matching sockets
-    const Table* groups = nullptr;  // group_sockets(check_group_keys(per)) when per != None
+    const Table* groups = nullptr;  // group_sockets(check_group_keys(per)) when per is not empty
 };
 
+// One group as the check names it: its key values in the table's column order, and its count.
+struct CheckGroup {
+    std::vector<std::pair<GroupKey, Value>> keys;
+    std::uint64_t count = 0;
+};
+
+// The evaluated check as data; render's write_check_line() turns it into the one plugin line,
+// escaping the untrusted names (process, user, netns) the groups carry.
 struct CheckResult {
     CheckStatus status = CheckStatus::Ok;
-    std::string line;  // "TCPSTAT CRITICAL - ... | perfdata", one line, no newline
+    std::string what;            // "close_wait sockets", "sockets"
+    std::uint64_t total = 0;
+    std::vector<CheckGroup> worst;  // up to 3 groups in the worst status, when it is not OK
+    std::optional<CheckGroup> largest;  // the largest group, when every group is OK
+    std::vector<CheckGroup> perf;   // up to 10 groups for perfdata, largest first
+    std::string warn_text, crit_text;  // the ranges as given, for perfdata
 };
 
 CheckResult evaluate_check(const CheckInput& in);

@@ -29,6 +29,24 @@ const StateExplanation* explain(TcpState s);
 // Full text for `tcpstat explain STATE`: headed sections, every line at most 78 columns.
 std::string explain_state_text(TcpState s);
 
+// The same layout for any page, such as UDP's UNCONN, which has no TcpState of its own.
+std::string explain_page_text(const StateExplanation& page);
+
+// A state group (connected, listening, ...): what it is for, and its states.
+struct ExplainGroup {
+    std::string_view word;      // normalised, as state_group_words() lists it
+    std::string_view heading;   // e.g. "connected: every state of a connection"
+    std::string_view summary;
+    std::string_view use;
+    std::string_view commands;  // tcpstat command lines, one per line
+};
+std::string explain_group_text(std::string_view word, const ExplainGroup& group);
+
+// Text for `tcpstat explain WORD`: a state in any spelling, UDP's "unconn", the kernel's
+// "new_syn_recv", or a state group; "all" and an empty word give the overview. Throws
+// UsageError naming the word and the accepted ones.
+std::string explain_word_text(std::string_view word);
+
 // Text for `tcpstat explain` with no argument: ASCII diagrams of the three-way open and the
 // four-way close, then one line per state. Every line at most 78 columns.
 std::string explain_overview_text();

@@ -17,6 +17,8 @@ enum class GroupKey : std::uint8_t {
 };
 
 std::string_view group_key_name(GroupKey k);
+// "state, proto, ..., netns", for messages.
+std::string accepted_key_names();
 // "pid,process"; throws UsageError naming the bad key and listing the accepted ones.
 std::vector<GroupKey> parse_group_keys(std::string_view list);
 bool group_key_needs_owners(GroupKey k);
@@ -36,10 +38,29 @@ struct Table {
     std::vector<std::vector<Value>> rows;
 };
 
+// The local ports servers are bound to: those of TCP LISTEN and UDP UNCONN sockets, per protocol.
+class ServerPorts {
+public:
+    void add(Protocol proto, std::uint16_t port) { bits(proto)[port] = true; }
+    bool has(Protocol proto, std::uint16_t port) const {
+        return (proto == Protocol::Udp ? udp_ : tcp_)[port];
+    }
+
+private:
+    std::vector<bool>& bits(Protocol proto) { return proto == Protocol::Udp ? udp_ : tcp_; }
+    std::vector<bool> tcp_ = std::vector<bool>(65536), udp_ = std::vector<bool>(65536);
+};
+
+// The lport value under which client_ports folding counts every port no server is bound to.
+inline constexpr std::string_view kClientPortsGroup = "client";
+
 // One row per distinct key tuple with its count, largest count first, ties ordered by the key
 // values ascending. For owner keys (pid, process), a socket with several owners counts once
 // under each distinct owner value; a socket with no owner counts under null.
-Table group_sockets(const Snapshot& snap, const std::vector<GroupKey>& keys);
+// With `client_ports`, an lport that no server in it is bound to (a client's ephemeral port)
+// counts under the one text value kClientPortsGroup instead of a group per port.
+Table group_sockets(const Snapshot& snap, const std::vector<GroupKey>& keys,
+                    const ServerPorts* client_ports = nullptr);
 
 // Counts per protocol x state, one row each, with columns proto, state, ipv4, ipv6, total
 // (name "summary"). Every state of each requested protocol appears, zero counts included, in

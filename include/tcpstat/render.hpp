@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "tcpstat/check.hpp"
 #include "tcpstat/fields.hpp"
 #include "tcpstat/group.hpp"
 #include "tcpstat/model.hpp"
@@ -42,5 +43,9 @@ void render_table(const Table& table, const RenderOptions& opt, Output& out);
 std::string diagnostic_line(std::string_view prefix, std::string_view message);
 // Writes diagnostic_line() to `where` (stderr; stdout for a check's UNKNOWN) and flushes it.
 void print_diagnostic(std::FILE* where, std::string_view prefix, std::string_view message);
+// The Monitoring Plugins line of `check` with its newline: "TCPSTAT CRITICAL - 240 close_wait
+// sockets; worst process oracle 230 | 'total'=240;50;200;0; ...". Valid UTF-8, one line, one
+// '|'; names are escaped as in the table and tsv formats.
+void write_check_line(const CheckResult& result, Output& out);
 
 }  // namespace tcpstat

@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -63,6 +64,12 @@ std::string_view state_key(TcpState s, Protocol proto = Protocol::Tcp);
 // CloseWait, "close wait"; groups: all, connected, synchronized, listening, bucket, big,
 // unconn. Returns nullopt when unknown.
 std::optional<StateMask> parse_state_word(std::string_view word);
+
+// True when `given` is the normalised word `norm` ("closewait") in any of the spellings above.
+bool state_word_is(std::string_view given, std::string_view norm);
+
+// The group words (all, connected, synchronized, listening, bucket, big), normalised.
+std::span<const std::string_view> state_group_words();
 
 // Parses a comma-separated list (OR). Throws UsageError naming the bad word and listing the
 // accepted names.

@@ -2,12 +2,15 @@
 #include "app/cli.hpp"
 
 #include <cstdio>
+#include <sstream>
 #include <string>
 #include <string_view>
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include "tcpstat/error.hpp"
+#include "tcpstat/output.hpp"
 #include "tcpstat/render.hpp"
 #include "tcpstat_version.hpp"
 
@@ -145,6 +148,23 @@ void add_output(CLI::App& app, RawFlags& raw, bool listing) {
         ->group("Output");
 }
 
+// --help and --version go through Output like every command, so a failed write (/dev/full) is
+// reported and exits 2 instead of vanishing in std::cout; a closed pipe still ends quietly.
+int print_requested(const CLI::App& app, const CLI::ParseError& e) {
+    std::ostringstream text;
+    const int code = app.exit(e, text, text);
+    try {
+        Output out(1);
+        out.write(text.str());
+        out.flush();
+    } catch (const BrokenPipe&) {
+    } catch (const RuntimeError& err) {
+        std::fprintf(stderr, "tcpstat: %s\n", err.what());
+        return 2;
+    }
+    return code;
+}
+
 }  // namespace
 
 std::optional<RawFlags> parse_command_line(int argc, char** argv, int& exit_code) {
@@ -172,7 +192,7 @@ Examples:
     check->fallthrough();
     check->add_option("--warn", raw.warn, "WARNING threshold range (10, 10:, ~:10, 10:20, @10:20)")->type_name("RANGE");
     check->add_option("--crit", raw.crit, "CRITICAL threshold range")->type_name("RANGE");
-    check->add_option("--per", raw.per, "apply thresholds per group: none, pid, process, lport, raddr")->type_name("KEY");
+    check->add_option("--per", raw.per, "apply thresholds per group: none, or group keys as for -g (process, pid, lport, raddr, state,process, ...)")->type_name("KEY");
     check->footer(R"(
 Examples:
   tcpstat check -s close_wait --warn 50 --crit 200
@@ -183,11 +203,12 @@ Exit status: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.
 )");
 
     CLI::App* explain = app.add_subcommand("explain", "what a TCP state means, who waits for what, and what to do");
-    explain->add_option("STATE", raw.explain_state, "a state in any spelling; omit for the state diagram");
+    explain->add_option("STATE", raw.explain_state, "a state in any spelling, unconn (UDP) or a state group; omit for the state diagram");
     explain->footer(R"(
 Examples:
   tcpstat explain                 the TCP state machine, one line per state
   tcpstat explain close_wait      why CLOSE_WAIT piles up, and how to find the culprit
+  tcpstat explain bucket          a state group: its states and what it is for
 )");
 
     CLI::App* doctor = app.add_subcommand("doctor", "diagnose: CLOSE_WAIT leaks, TIME_WAIT port exhaustion, full accept "
@@ -222,13 +243,13 @@ Exit status: 0 healthy (notes only), 1 a warning or critical finding, 2 usage or
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {
-        exit_code = app.exit(e);
+        exit_code = print_requested(app, e);
         return std::nullopt;
     } catch (const CLI::CallForAllHelp& e) {
-        exit_code = app.exit(e);
+        exit_code = print_requested(app, e);
         return std::nullopt;
     } catch (const CLI::CallForVersion& e) {
-        exit_code = app.exit(e);
+        exit_code = print_requested(app, e);
         return std::nullopt;
     } catch (const CLI::ParseError& e) {
         std::string msg = e.what();

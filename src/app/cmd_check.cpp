@@ -1,11 +1,15 @@
 // Owns `tcpstat check`: counts matching sockets (per group when asked), applies the thresholds,
 // prints one Monitoring Plugins line and returns its status as the exit code.
+#include <algorithm>
+#include <optional>
+
 #include <fmt/format.h>
 
 #include "app/commands.hpp"
 #include "app/pipeline.hpp"
 #include "tcpstat/check.hpp"
 #include "tcpstat/error.hpp"
+#include "tcpstat/render.hpp"
 
 namespace tcpstat::app {
 namespace {
@@ -24,6 +28,24 @@ std::string states_text(const Filter& f) {
     return out;
 }
 
+// Client sockets' local ports are ephemeral: one perfdata item each would bury the servers'
+// ports, so --per lport counts every port no listener is bound to under "client ports".
+ServerPorts server_ports(Backend& backend, const CollectRequest& request) {
+    CollectRequest listeners = request;
+    listeners.states = StateMask::of(TcpState::Listen);
+    listeners.states.add(TcpState::Close);  // UDP's UNCONN
+    listeners.sports.clear();
+    listeners.dports.clear();
+    listeners.any_ports.clear();
+    listeners.extended = false;
+    ServerPorts ports;
+    for (const Socket& s : backend.collect(listeners).sockets) {
+        const bool server = s.protocol == Protocol::Udp ? s.state == TcpState::Close : s.state == TcpState::Listen;
+        if (server) ports.add(s.protocol, s.local.port);
+    }
+    return ports;
+}
+
 }  // namespace
 
 int run_check(Options& options, Output& out) {
@@ -32,20 +54,22 @@ int run_check(Options& options, Output& out) {
     if (!options.check.crit.empty()) in.crit = parse_threshold(options.check.crit);
     if (!in.warn && !in.crit)
         throw UsageError("check needs --warn and/or --crit, e.g. --warn 50 --crit 200");
-    in.per = parse_check_per(options.check.per);
+    in.per = options.check.per;
     in.what = states_text(options.filter);
 
     auto backend = make_system_backend(options.request);
     Snapshot snap = gather(options, *backend);
     in.total = snap.sockets.size();
     Table groups;
-    if (in.per != CheckPer::None) {
-        groups = group_sockets(snap, check_group_keys(in.per));
+    if (!in.per.empty()) {
+        std::optional<ServerPorts> fold;
+        if (std::find(in.per.begin(), in.per.end(), GroupKey::Lport) != in.per.end())
+            fold = server_ports(*backend, options.request);
+        groups = group_sockets(snap, check_group_keys(in.per), fold ? &*fold : nullptr);
         in.groups = &groups;
     }
     CheckResult r = evaluate_check(in);
-    out.write(r.line);
-    out.put('\n');
+    write_check_line(r, out);
     out.flush();
     print_warnings(snap);
     return static_cast<int>(r.status);

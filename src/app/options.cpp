@@ -10,6 +10,7 @@
 #include "tcpstat/check.hpp"
 #include "tcpstat/comma_list.hpp"
 #include "tcpstat/error.hpp"
+#include "tcpstat/explain.hpp"
 
 namespace tcpstat::app {
 namespace {
@@ -150,6 +151,14 @@ void apply_doctor_flags(const RawFlags& raw, Options& o) {
     o.request.extended = true;
 }
 
+// Without --netns/--all-netns no socket carries a namespace: grouping by it would print one "-".
+void require_netns_flags(const RawFlags& raw, const std::vector<GroupKey>& keys, std::string_view option) {
+    if (raw.netns || raw.all_netns || std::find(keys.begin(), keys.end(), GroupKey::Netns) == keys.end()) return;
+    throw UsageError(fmt::format("{} netns needs --all-netns (every namespace) or --netns NAME|PATH|PID: without "
+                                 "them every socket is in tcpstat's own namespace",
+                                 option));
+}
+
 // --netns, --all-netns: which namespaces; the NETNS column joins the default listing.
 void apply_netns_flags(const RawFlags& raw, Options& o) {
     if (!raw.netns && !raw.all_netns) return;
@@ -194,7 +203,7 @@ bool Options::needs_owners() const {
                 return std::any_of(group_by.begin(), group_by.end(), group_key_needs_owners);
             return has_owner_field(render.fields);
         case Command::Check:
-            return check.per == "pid" || check.per == "process";
+            return std::any_of(check.per.begin(), check.per.end(), group_key_needs_owners);
         case Command::Doctor:
             return true;  // findings name the process
         case Command::Summary:
@@ -272,6 +281,7 @@ Options to_options(const RawFlags& raw) {
     }
 
     // Combinations that cannot mean anything.
+    require_netns_flags(raw, o.group_by, "-g");
     if (o.count && !o.group_by.empty())
         throw UsageError("--count and --group-by cannot be combined: --group-by already counts per group");
     if (o.sort_key && !o.group_by.empty())
@@ -312,30 +322,14 @@ Options to_options(const RawFlags& raw) {
                                            [](Field x) { return field_info(x).extended_only; });
 
     if (o.command == Command::Check) {
-        parse_check_per(raw.per);  // validated here so a typo fails before any I/O
-        o.check = {raw.warn, raw.crit, raw.per};
+        o.check = {raw.warn, raw.crit, parse_check_per(raw.per)};
+        require_netns_flags(raw, o.check.per, "--per");
     }
     if (o.command == Command::Doctor) apply_doctor_flags(raw, o);
     apply_monitoring_flags(raw, o);
-    if (o.command == Command::Explain && !raw.explain_state.empty()) {
-        auto mask = parse_state_word(raw.explain_state);
-        std::optional<TcpState> single;
-        if (mask) {
-            for (int v = 1; v < kStateCount; ++v) {
-                auto s = static_cast<TcpState>(v);
-                if (!mask->has(s)) continue;
-                if (single) {
-                    single.reset();
-                    break;
-                }
-                single = s;
-            }
-        }
-        if (!single)
-            throw UsageError(fmt::format("cannot explain '{}': expected one state, e.g. close_wait; "
-                                         "states: {}",
-                                         raw.explain_state, accepted_state_names()));
-        o.explain_state = single;
+    if (o.command == Command::Explain) {
+        explain_word_text(raw.explain_state);  // an unknown word fails here, like every other value
+        o.explain_word = raw.explain_state;
     }
     return o;
 }

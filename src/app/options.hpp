@@ -42,7 +42,7 @@ struct RawFlags {
 
 struct CheckOptions {
     std::string warn, crit;  // threshold ranges, parsed by the check command
-    std::string per;
+    std::vector<GroupKey> per;  // --per; empty: the total only
 };
 
 // Stage two: validated, typed, no I/O done yet.
@@ -58,7 +58,7 @@ struct Options {
     ColorMode color = ColorMode::Auto;
     bool fields_given = false;
     bool extended = false;
-    std::optional<TcpState> explain_state;
+    std::string explain_word;  // as given; empty: the overview
     CheckOptions check;
     std::string output_path;              // --output: replace this file atomically
     std::optional<double> watch_seconds;  // --watch: repeat every this many seconds

@@ -130,6 +130,18 @@ constexpr std::string_view kDiagram =
     "  came before the ACK of its own) -> TIME_WAIT (the ACK arrived).\n"
     "  A RST from either side ends the connection at once, in any state.\n";
 
+// One line per state of `mask` in life order, its summary hanging beside its name.
+void state_lines(std::string& out, StateMask mask) {
+    for (TcpState s : kLifeOrder) {
+        const StateExplanation* e = explain(s);
+        if (e == nullptr || !mask.has(s)) continue;
+        // Names are padded to the longest (NEW_SYN_RECV) so the summaries form a column.
+        std::string first = fmt::format("{}{:<14}", kIndent, e->name);
+        std::string rest(first.size(), ' ');
+        wrap(out, e->summary, first, rest);
+    }
+}
+
 }  // namespace
 
 std::string explain_state_text(TcpState s) {
@@ -138,18 +150,38 @@ std::string explain_state_text(TcpState s) {
         throw UsageError(fmt::format("no explanation for TCP state value {}",
                                      static_cast<unsigned>(s)));
     }
+    return explain_page_text(*e);
+}
+
+std::string explain_page_text(const StateExplanation& e) {
     std::string out;
-    out += e->name;
+    out += e.name;
     out += '\n';
-    wrap(out, e->summary, kIndent, kIndent);
-    section(out, "How a socket gets here", e->enters);
-    section(out, "How it leaves", e->leaves);
-    section(out, "Who waits for what", e->waiting);
-    section(out, "How long it lasts", e->duration);
-    section(out, "When there are many", e->many_means);
+    wrap(out, e.summary, kIndent, kIndent);
+    section(out, "How a socket gets here", e.enters);
+    section(out, "How it leaves", e.leaves);
+    section(out, "Who waits for what", e.waiting);
+    section(out, "How long it lasts", e.duration);
+    section(out, "When there are many", e.many_means);
     out += "\nFinding the culprit\n";
-    commands(out, e->find_culprit);
+    commands(out, e.find_culprit);
     out += "\nRun 'tcpstat explain' without a state for the state diagram.\n";
+    return out;
+}
+
+std::string explain_group_text(std::string_view word, const ExplainGroup& g) {
+    const auto mask = parse_state_word(word);
+    if (!mask) throw UsageError(fmt::format("no state group '{}'", word));
+    std::string out;
+    out += g.heading;
+    out += '\n';
+    wrap(out, g.summary, kIndent, kIndent);
+    out += "\nIts states\n\n";
+    state_lines(out, *mask);
+    section(out, "What it is for", g.use);
+    out += "\nExamples\n";
+    commands(out, g.commands);
+    out += "\nRun 'tcpstat explain STATE' for one of these states in detail.\n";
     return out;
 }
 
@@ -158,14 +190,7 @@ std::string explain_overview_text() {
     out += "TCP connection states, as tcpstat names them\n\n";
     out += kDiagram;
     out += "\nThe states\n\n";
-    for (TcpState s : kLifeOrder) {
-        const StateExplanation* e = explain(s);
-        if (e == nullptr) continue;
-        // Names are padded to the longest (NEW_SYN_RECV) so the summaries form a column.
-        std::string first = fmt::format("{}{:<14}", kIndent, e->name);
-        std::string rest(first.size(), ' ');
-        wrap(out, e->summary, first, rest);
-    }
+    state_lines(out, StateMask::all());
     out += "\nRun 'tcpstat explain STATE' for one state in detail, for example\n";
     out += "'tcpstat explain close_wait'. Any spelling works: CLOSE-WAIT, closewait.\n";
     return out;

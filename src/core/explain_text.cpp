@@ -316,9 +316,9 @@ constexpr std::array<StateExplanation, 13> kExplanations{{
         "The listener waits for the client's ACK.",
         "As for SYN_RECV: net.ipv4.tcp_synack_retries (default 5, about 63 s).",
         "As for SYN_RECV: a SYN flood or an overloaded listener. sock_diag and "
-        "/proc/net/tcp report these entries as SYN_RECV, so tcpstat normally counts them "
-        "there; this name appears only when a source passes the raw kernel value through.",
-        "tcpstat -s syn_recv,new_syn_recv -g lport",
+        "/proc/net/tcp report these entries as SYN_RECV, so tcpstat counts them there and "
+        "-s new_syn_recv is another name for -s syn_recv.",
+        "tcpstat -s new_syn_recv -g lport",
     },
     {
         TcpState::DeleteTcb,

@@ -136,7 +136,7 @@ private:
     std::vector<std::uint32_t> slots_;
 };
 
-Cell socket_cell(GroupKey k, const Socket& s, const Snapshot& snap) {
+Cell socket_cell(GroupKey k, const Socket& s, const Snapshot& snap, const ServerPorts* client_ports) {
     Cell c;
     switch (k) {
         case GroupKey::State:
@@ -154,7 +154,9 @@ Cell socket_cell(GroupKey k, const Socket& s, const Snapshot& snap) {
             c.num = *s.uid;
             return c;
         }
-        case GroupKey::Lport: return number(s.local.port);
+        case GroupKey::Lport:
+            if (client_ports && !client_ports->has(s.protocol, s.local.port)) return text(kClientPortsGroup);
+            return number(s.local.port);
         case GroupKey::Rport: return number(s.remote.port);
         case GroupKey::Laddr:
         case GroupKey::Raddr:
@@ -226,7 +228,7 @@ Column column_of(GroupKey k) {
 
 }  // namespace
 
-Table group_sockets(const Snapshot& snap, const std::vector<GroupKey>& keys) {
+Table group_sockets(const Snapshot& snap, const std::vector<GroupKey>& keys, const ServerPorts* client_ports) {
     Table table;
     table.name = "groups";
     for (GroupKey k : keys) table.columns.push_back(column_of(k));
@@ -248,7 +250,7 @@ Table group_sockets(const Snapshot& snap, const std::vector<GroupKey>& keys) {
     std::vector<OwnerValue> variants;  // reused across sockets
     std::array<Cell, kMaxKeys> key{};
     for (const Socket& s : snap.sockets) {
-        for (std::size_t i = 0; i < used.size(); ++i) key[i] = socket_cell(used[i], s, snap);
+        for (std::size_t i = 0; i < used.size(); ++i) key[i] = socket_cell(used[i], s, snap, client_ports);
         if (!by_owner || s.owners.empty()) {
             counter.add(key.data());
             continue;

@@ -16,6 +16,8 @@ constexpr std::string_view kNames[] = {
 };
 static_assert(std::size(kNames) == static_cast<std::size_t>(GroupKey::Netns) + 1, "every key needs a name");
 
+}  // namespace
+
 std::string accepted_key_names() {
     std::string out;
     for (auto name : kNames) {
@@ -24,8 +26,6 @@ std::string accepted_key_names() {
     }
     return out;
 }
-
-}  // namespace
 
 std::string_view group_key_name(GroupKey k) {
     auto i = static_cast<std::size_t>(k);

@@ -2,6 +2,7 @@
 #include "tcpstat/tcp_state.hpp"
 
 #include <array>
+#include <span>
 #include <fmt/format.h>
 
 #include "tcpstat/comma_list.hpp"
@@ -81,7 +82,9 @@ constexpr Word kWords[] = {
     {"lastack", StateMask::of(TcpState::LastAck)},
     {"listen", StateMask::of(TcpState::Listen)},
     {"closing", StateMask::of(TcpState::Closing)},
-    {"newsynrecv", StateMask::of(TcpState::NewSynRecv)},
+    // Linux keeps half-open handshakes in TCP_NEW_SYN_RECV but both sock_diag and /proc/net/tcp
+    // report them as SYN_RECV, so the kernel's name must match what the sources show.
+    {"newsynrecv", StateMask::of(TcpState::SynRecv)},
     {"deletetcb", StateMask::of(TcpState::DeleteTcb)},
     {"all", StateMask::all()},
     {"connected", kConnected},
@@ -91,8 +94,7 @@ constexpr Word kWords[] = {
     {"listening", kListening},
 };
 
-// Longer than any accepted word once separators are dropped; anything longer is unknown.
-constexpr std::size_t kMaxWord = 24;
+constexpr std::string_view kGroupWords[] = {"all", "connected", "synchronized", "listening", "bucket", "big"};
 
 }  // namespace
 
@@ -100,17 +102,22 @@ std::string_view state_name(TcpState s, Protocol proto) { return names_of(s, pro
 
 std::string_view state_key(TcpState s, Protocol proto) { return names_of(s, proto).key; }
 
-std::optional<StateMask> parse_state_word(std::string_view word) {
-    std::array<char, kMaxWord> buf{};
+bool state_word_is(std::string_view given, std::string_view norm) {
     std::size_t n = 0;
-    for (char c : word) {
+    for (char c : given) {
         if (c == '_' || c == '-' || c == ' ') continue;
-        if (n == buf.size()) return std::nullopt;
-        buf[n++] = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+        const char lower = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+        if (n == norm.size() || norm[n] != lower) return false;
+        ++n;
     }
-    std::string_view norm(buf.data(), n);
+    return n == norm.size();
+}
+
+std::span<const std::string_view> state_group_words() { return kGroupWords; }
+
+std::optional<StateMask> parse_state_word(std::string_view word) {
     for (const auto& w : kWords) {
-        if (w.word == norm) return w.mask;
+        if (state_word_is(word, w.word)) return w.mask;
     }
     return std::nullopt;
 }

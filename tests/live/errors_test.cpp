@@ -49,7 +49,7 @@ const std::vector<BadCase> kBad = {
     {{"--user", "no-such-user-here"}, "unknown user 'no-such-user-here'"},
     {{"--bogus-option"}, "--bogus-option"},
     {{"explain", "bogus"}, "cannot explain 'bogus'"},
-    {{"explain", "connected"}, "expected one state"},
+    {{"explain", "connected,listen"}, "expected a state or a state group"},
     {{"summary", "--count"}, "summary"},
     // One rule for every list: single commas, no empty item, never silently dropped.
     {{"-s", "close_wait,"}, "empty item in --state 'close_wait,'"},
@@ -95,10 +95,12 @@ TEST(BadCommandLines, OneLineOnStderrExit2) {
 TEST(BadCommandLines, CheckErrorsAreUnknownOnStdout) {
     for (std::vector<std::string> a : {std::vector<std::string>{"check", "--warn", "x"},
                                        {"check"},
-                                       {"check", "--warn", "5", "--per", "rport"},
+                                       {"check", "--warn", "5", "--per", "color"},
                                        {"check", "--warn", "5", "--no-such"},
                                        {"check", "--crit", "20:10"},
-                                       {"check", "--warn", "5", "--watch", ""}}) {
+                                       {"check", "--warn", "5", "--watch", ""},
+                                       {"check", "--warn", ":"},  // 0..infinity: never alerts
+                                       {"check", "--warn", "5", "--crit", "0:"}}) {
         auto r = run_tcpstat(a);
         EXPECT_EQ(r.exit_code, 3) << r.out << r.err;
         EXPECT_EQ(r.out.rfind("TCPSTAT UNKNOWN - ", 0), 0u) << r.out;
@@ -168,4 +170,21 @@ TEST(Output, DiskFullIsAnError) {
     std::stringstream ss;
     ss << in.rdbuf();
     EXPECT_NE(ss.str().find("cannot write to standard output"), std::string::npos) << ss.str();
+}
+
+// --help and --version print through CLI11, which writes to std::cout and never looked at errors.
+TEST(Output, HelpAndVersionReportDiskFull) {
+    for (const char* args : {"--help", "-V", "check --help", "explain --help"}) {
+        std::string cmd = std::string("'") + TCPSTAT_BINARY + "' " + args + " > /dev/full 2>/tmp/tcpstat-full-help";
+        int st = std::system(cmd.c_str());
+        ASSERT_TRUE(WIFEXITED(st));
+        EXPECT_EQ(WEXITSTATUS(st), 2) << args;
+        std::ifstream in("/tmp/tcpstat-full-help");
+        std::stringstream ss;
+        ss << in.rdbuf();
+        EXPECT_NE(ss.str().find("cannot write to standard output"), std::string::npos) << args << ": " << ss.str();
+    }
+    RunResult ok = run_tcpstat({"-V"});
+    EXPECT_EQ(ok.exit_code, 0);
+    EXPECT_EQ(ok.out.rfind("tcpstat ", 0), 0u) << ok.out;
 }

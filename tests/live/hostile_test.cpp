@@ -62,3 +62,46 @@ TEST(Hostile, JsonIsValidAndRoundTripsTheName) {
     ASSERT_EQ(ls.size(), 3u) << l.out;
     for (const auto& line : ls) EXPECT_TRUE(nlohmann::json::accept(line)) << line;
 }
+
+namespace {
+
+// RFC 3629, decoded by hand so the check does not lean on tcpstat's own decoder.
+bool valid_utf8(const std::string& s) {
+    const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+    for (std::size_t i = 0; i < s.size();) {
+        const unsigned char b = p[i];
+        std::size_t len = b < 0x80 ? 1 : b >= 0xC2 && b <= 0xDF ? 2 : b >= 0xE0 && b <= 0xEF ? 3 : b >= 0xF0 && b <= 0xF4 ? 4 : 0;
+        if (len == 0 || i + len > s.size()) return false;
+        for (std::size_t k = 1; k < len; ++k)
+            if ((p[i + k] & 0xC0) != 0x80) return false;
+        i += len;
+    }
+    return true;
+}
+
+}  // namespace
+
+// The plugin line once replaced only C0 controls: U+009B (the C1 CSI, "ESC [" on some
+// terminals and log viewers) and the invalid byte 0xFF reached the monitoring system raw.
+TEST(Hostile, CheckLineIsEscapedValidUtf8) {
+    const std::string csi_name = "\xc2\x9b" "2J\xff";
+    LeakyServer srv(false, 3, csi_name);
+    const std::string port = std::to_string(srv.port);
+    for (const char* per : {"process", "pid"}) {
+        auto r = run_tcpstat({"check", "-s", "close_wait", "--sport", port, "--per", per, "--crit", "1"});
+        SCOPED_TRACE(per);
+        EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
+        ASSERT_EQ(lines_of(r.out).size(), 1u) << r.out;
+        EXPECT_TRUE(valid_utf8(r.out)) << r.out;
+        EXPECT_EQ(r.out.find("\xc2\x9b"), std::string::npos);
+        EXPECT_EQ(r.out.find('\xff'), std::string::npos);
+        EXPECT_FALSE(has_raw_control(r.out.substr(0, r.out.size() - 1), false)) << r.out;
+        // Spelled as the table spells it, in the summary and in the perfdata label.
+        const auto first = r.out.find("\\xc2\\x9b2J\\xff");
+        ASSERT_NE(first, std::string::npos) << r.out;
+        EXPECT_LT(first, r.out.find('|'));
+        EXPECT_NE(r.out.find("\\xc2\\x9b2J\\xff", r.out.find('|')), std::string::npos) << r.out;
+    }
+    auto table = run_tcpstat({"-s", "close_wait", "--sport", port, "-H", "--fields", "process"});
+    EXPECT_EQ(lines_of(table.out).at(0), "\\xc2\\x9b2J\\xff") << table.out;
+}

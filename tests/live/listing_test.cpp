@@ -163,6 +163,25 @@ TEST_P(Sources, CheckCrossesThresholdsOnALiveLeak) {
     EXPECT_EQ(lines_of(crit.out).size(), 1u);
 }
 
+// Each orphaned client end has its own ephemeral local port: --per lport once gave one perfdata
+// item per client; ports no listener is bound to now count as one "client ports" group.
+TEST_P(Sources, CheckPerLportFoldsClientPorts) {
+    LeakyServer srv(false, 5, "leaky-lport");
+    const std::string port = std::to_string(srv.port);
+    auto r = run_tcpstat({"--source", GetParam(), "-4", "check", "--port", port, "--per", "lport", "--warn", "5"});
+    EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+    ASSERT_EQ(lines_of(r.out).size(), 1u) << r.out;
+    const std::string perf = r.out.substr(r.out.find('|') + 2);
+    // LISTEN + 5 CLOSE_WAIT on the server's port, 5 FIN_WAIT2 on ephemeral ports.
+    EXPECT_EQ(perf, "'total'=11;5;;0; 'port " + port + "'=6;5;;0; 'client ports'=5;5;;0;\n") << r.out;
+    EXPECT_NE(r.out.find("; worst port " + port + " 6 |"), std::string::npos) << r.out;
+    // --per takes every -g key, here two.
+    auto two = run_tcpstat({"--source", GetParam(), "-4", "check", "--port", port, "--per", "state,lport", "--warn", "9"});
+    EXPECT_EQ(two.exit_code, 0) << two.out << two.err;
+    EXPECT_NE(two.out.find("'state FIN_WAIT2 client ports'=5;9;;0;"), std::string::npos) << two.out;
+    EXPECT_NE(two.out.find("'state CLOSE_WAIT port " + port + "'=5;9;;0;"), std::string::npos) << two.out;
+}
+
 TEST_P(Sources, SummaryCountsEveryStateByName) {
     LeakyServer srv(false, 3);
     auto r = run_tcpstat({"--source", GetParam(), "summary", "--sport", std::to_string(srv.port), "-f", "tsv", "-H"});

@@ -220,6 +220,31 @@ TEST_F(NetnsTest, AllNetnsPutsEachSocketInItsNamespaceWithItsOwner) {
     }
 }
 
+// tcpstat's own namespace was named after its lowest-pid process, like one more container
+// ("memfd:sealed-91:4026531833"); it is "self", by --all-netns and by --netns PATH|PID alike.
+TEST_F(NetnsTest, OwnNamespaceIsNamedSelf) {
+    EstablishedPair here(false, "own-ns-pair");
+    const std::string port = std::to_string(here.port);
+    for (std::vector<std::string> where : {std::vector<std::string>{"--all-netns"},
+                                           {"--netns", "/proc/self/ns/net"},
+                                           {"--netns", std::to_string(here.child->pid())}}) {
+        std::vector<std::string> args = where;
+        for (const char* a : {"-s", "listen", "--sport", port.c_str(), "-f", "tsv", "-H", "--fields", "netns,process"})
+            args.emplace_back(a);
+        auto r = run_tcpstat(args);
+        ASSERT_EQ(r.exit_code, 0) << where[0] << " " << r.err;
+        std::vector<std::string> ours;  // the same port may be in use in another namespace
+        for (const auto& line : lines_of(r.out))
+            if (line.find("own-ns-pair") != std::string::npos) ours.push_back(line);
+        EXPECT_EQ(ours, std::vector<std::string>{"self\town-ns-pair"}) << where[0] << "\n" << r.out;
+    }
+    // A namespace of its own still shows its `ip netns` name, never "self".
+    auto pa = pair_in(a_->name(), "nspair-a");
+    const std::string port_a = split(pa->ready_line(), ' ').at(0);
+    auto r = run_tcpstat({"--all-netns", "-s", "listen", "--sport", port_a, "-f", "tsv", "-H", "--fields", "netns"});
+    EXPECT_NE(r.out.find(a_->name() + "\n"), std::string::npos) << r.out;
+}
+
 TEST_F(NetnsTest, NetnsByNameSeesOnlyItsOwn) {
     auto pa = pair_in(a_->name(), "nspair-a");
     auto pb = pair_in(b_->name(), "nspair-b");
@@ -301,6 +326,17 @@ TEST(NetnsErrors, CombinationsThatCannotMeanAnything) {
         EXPECT_EQ(r.exit_code, 2) << args[0] << " " << args[1];
         EXPECT_EQ(lines_of(r.err).size(), 1u) << r.err;
         EXPECT_NE(r.err.find("netns"), std::string::npos) << r.err;
+    }
+}
+
+// Without the flags no socket carries a namespace: -g netns printed one group "-".
+TEST(NetnsErrors, GroupByNetnsNeedsTheFlags) {
+    for (std::vector<std::string> args : {std::vector<std::string>{"-g", "netns"}, {"-g", "state,netns", "-f", "json"}}) {
+        auto r = run_tcpstat(args);
+        EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
+        EXPECT_EQ(r.out, "");
+        EXPECT_EQ(lines_of(r.err).size(), 1u) << r.err;
+        EXPECT_NE(r.err.find("-g netns needs --all-netns"), std::string::npos) << r.err;
     }
 }
 

@@ -1,6 +1,9 @@
 // Owns the socket populations live tests build in child processes.
 #include "live/scenarios.hpp"
 
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <fstream>
@@ -13,11 +16,13 @@ namespace tcpstat::testing {
 namespace {
 
 // Kernel state numbers as /proc/net/tcp prints them.
-constexpr int kFinWait2 = 5, kTimeWait = 6;
+constexpr int kSynRecv = 3, kFinWait2 = 5, kTimeWait = 6;
 
-// Counts TCP sockets of one family whose remote port is `rport` and whose state is `st`, read
-// straight from /proc/net/tcp{,6}: independent of the code under test.
-int count_in_state(bool v6, std::uint16_t rport, int st) {
+enum class Side { Local, Remote };
+
+// Counts TCP sockets of one family whose remote (or local) port is `port` and whose state is
+// `st`, read straight from /proc/net/tcp{,6}: independent of the code under test.
+int count_in_state(bool v6, std::uint16_t port, int st, Side side = Side::Remote) {
     std::ifstream in(v6 ? "/proc/net/tcp6" : "/proc/net/tcp");
     std::string line;
     std::getline(in, line);  // header
@@ -26,17 +31,18 @@ int count_in_state(bool v6, std::uint16_t rport, int st) {
         std::istringstream f(line);
         std::string slot, local, remote, state;
         f >> slot >> local >> remote >> state;
-        const auto colon = remote.rfind(':');
+        const std::string& end = side == Side::Local ? local : remote;
+        const auto colon = end.rfind(':');
         if (colon == std::string::npos || state.empty()) continue;
-        if (std::stoi(remote.substr(colon + 1), nullptr, 16) == rport && std::stoi(state, nullptr, 16) == st) ++n;
+        if (std::stoi(end.substr(colon + 1), nullptr, 16) == port && std::stoi(state, nullptr, 16) == st) ++n;
     }
     return n;
 }
 
 // The closing handshake finishes in the kernel after close() returns (the peer may delay its
 // ACK of a FIN by tens of milliseconds), so a scenario is ready only when the states are there.
-void wait_for_states(bool v6, std::uint16_t rport, int st, int n) {
-    for (int i = 0; i < 600 && count_in_state(v6, rport, st) < n; ++i) usleep(5000);
+void wait_for_states(bool v6, std::uint16_t port, int st, int n, Side side = Side::Remote) {
+    for (int i = 0; i < 600 && count_in_state(v6, port, st, side) < n; ++i) usleep(5000);
 }
 
 }  // namespace
@@ -55,6 +61,22 @@ LeakyServer::LeakyServer(bool v6, int n, const std::string& name) {
             return std::to_string(local_port(l));
         },
         name);
+    port = static_cast<std::uint16_t>(std::stoi(child->ready_line()));
+}
+
+HalfOpenHandshakes::HalfOpenHandshakes(bool v6, int n) {
+    child = std::make_unique<Child>(
+        [v6, n] {
+            int l = listen_tcp(v6);
+            const int defer_s = 60;  // far longer than any test: the requests never time out into accept()
+            setsockopt(l, IPPROTO_TCP, TCP_DEFER_ACCEPT, &defer_s, sizeof defer_s);
+            std::vector<int> clients;
+            for (int i = 0; i < n; ++i) clients.push_back(connect_tcp(v6, local_port(l)));
+            // The request sockets are the server side: their local port is the listener's.
+            wait_for_states(v6, local_port(l), kSynRecv, n, Side::Local);
+            return std::to_string(local_port(l));
+        },
+        "half-open");
     port = static_cast<std::uint16_t>(std::stoi(child->ready_line()));
 }
 

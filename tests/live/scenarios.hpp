@@ -26,6 +26,15 @@ struct EstablishedPair {
     EstablishedPair(bool v6, const std::string& name = "estab-pair");
 };
 
+// `n` half-open handshakes on one listener: TCP_DEFER_ACCEPT makes the listener drop the bare
+// final ACK, so each connection stays a request socket (SYN_RECV) while its client, in the
+// same child, is ESTABLISHED and sends nothing.
+struct HalfOpenHandshakes {
+    std::unique_ptr<Child> child;
+    std::uint16_t port = 0;
+    HalfOpenHandshakes(bool v6, int n);
+};
+
 // Waits (bounded, 3 s) until `n` clients of the listener on `port` have reached FIN_WAIT2 in this
 // process's network namespace: after close() the peer may delay its ACK of the FIN.
 void wait_for_orphaned_clients(bool v6, std::uint16_t port, int n);

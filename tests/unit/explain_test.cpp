@@ -116,7 +116,9 @@ TEST(Explain, CulpritCommandsNameTheStateInAParsableSpelling) {
                 for (auto word : split(words[i + 1], ',')) {
                     auto mask = parse_state_word(word);
                     ASSERT_TRUE(mask.has_value()) << e->name << ": '" << word << "'";
-                    if (*mask == StateMask::of(s)) names_state = true;
+                    // NEW_SYN_RECV is what the sources call SYN_RECV, so its words filter that.
+                    const TcpState shown = s == TcpState::NewSynRecv ? TcpState::SynRecv : s;
+                    if (*mask == StateMask::of(shown)) names_state = true;
                 }
             }
         }
@@ -259,6 +261,49 @@ TEST(ExplainDocs, TroubleshootingWalksThroughTheIncident) {
                      "tcpstat check -s close_wait --per process --warn 50 --crit 200",
                      "tcpstat explain close_wait", "kill -9", "TIME_WAIT", "somaxconn"}) {
         EXPECT_TRUE(contains(doc, cmd)) << cmd;
+    }
+}
+
+
+// `explain unconn` once printed the TCP CLOSE page (a leaked descriptor) for every UDP server.
+TEST(ExplainWords, UnconnHasItsOwnUdpPage) {
+    for (const char* w : {"unconn", "UNCONN"}) {
+        std::string text = explain_word_text(w);
+        EXPECT_EQ(text.rfind("UNCONN (UDP)\n", 0), 0u) << text;
+        EXPECT_NE(text.find("tcpstat -u"), std::string::npos) << text;
+        EXPECT_EQ(text.find("RFC 9293"), std::string::npos) << "the TCP CLOSE page: " << text;
+    }
+    EXPECT_EQ(explain_word_text("close"), explain_state_text(TcpState::Close));
+}
+
+// Every group the filters accept (and the error message lists) is explained, with its states.
+TEST(ExplainWords, EveryStateGroupIsExplained) {
+    for (std::string_view g : state_group_words()) {
+        std::string text = explain_word_text(g);
+        if (g == "all") {
+            EXPECT_EQ(text, explain_overview_text());
+            continue;
+        }
+        EXPECT_EQ(text.rfind(std::string(g) + ": ", 0), 0u) << text;
+        const StateMask mask = *parse_state_word(g);
+        for (TcpState s : every_state()) {
+            const bool listed = text.find("  " + std::string(state_name(s)) + " ") != std::string::npos;
+            EXPECT_EQ(listed, mask.has(s)) << g << " / " << state_name(s) << "\n" << text;
+        }
+        for (const auto& line : split(text, '\n')) EXPECT_LE(line.size(), 78u) << line;
+    }
+    EXPECT_EQ(explain_word_text("Connected"), explain_word_text("connected"));
+}
+
+TEST(ExplainWords, KernelNameAndStatesAndUnknown) {
+    EXPECT_EQ(explain_word_text("new_syn_recv"), explain_state_text(TcpState::NewSynRecv));
+    EXPECT_EQ(explain_word_text("CLOSE-WAIT"), explain_state_text(TcpState::CloseWait));
+    EXPECT_EQ(explain_word_text(""), explain_overview_text());
+    try {
+        explain_word_text("bogus");
+        ADD_FAILURE() << "accepted bogus";
+    } catch (const UsageError& e) {
+        EXPECT_NE(std::string(e.what()).find("cannot explain 'bogus'"), std::string::npos) << e.what();
     }
 }
 

@@ -97,7 +97,7 @@ TEST(StateWord, EveryStateWord) {
         {"UNCONN", TcpState::Close},            {"last_ack", TcpState::LastAck},
         {"LastAck", TcpState::LastAck},         {"listen", TcpState::Listen},
         {"LISTEN", TcpState::Listen},           {"closing", TcpState::Closing},
-        {"new_syn_recv", TcpState::NewSynRecv}, {"NewSynRecv", TcpState::NewSynRecv},
+        {"new_syn_recv", TcpState::SynRecv},    {"NewSynRecv", TcpState::SynRecv},
         {"delete_tcb", TcpState::DeleteTcb},    {"DELETE-TCB", TcpState::DeleteTcb},
     };
     for (const auto& c : cases) EXPECT_EQ(word(c.word), StateMask::of(c.state)) << c.word;

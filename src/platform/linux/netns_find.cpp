@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <memory>
+#include <optional>
 #include <string>
 #include <system_error>
 #include <unordered_map>
@@ -81,6 +82,16 @@ std::string hint_name(int proc_fd, Pid pid, std::uint64_t inode) {
     return fmt::format("{}:{}", p.name, inode);
 }
 
+// tcpstat's own namespace (the host's, unless tcpstat itself runs in a container) is named for
+// what it is: after its lowest-pid process it read like one more container ("memfd:sealed-91").
+constexpr const char* kSelfName = "self";
+
+std::optional<std::uint64_t> own_inode(const std::string& proc_root) {
+    struct stat st {};
+    if (::stat((proc_root + "/self/ns/net").c_str(), &st) != 0) return std::nullopt;
+    return st.st_ino;
+}
+
 [[noreturn]] void throw_open_error(std::string_view spec, const std::string& path, int err) {
     if (err == EACCES || err == EPERM)
         throw RuntimeError(fmt::format(
@@ -145,7 +156,9 @@ Target resolve(std::string_view spec, const std::string& proc_root, const std::s
             return t;
         }
     }
-    if (kind == Kind::Pid) {
+    if (own_inode(proc_root) == t.inode) {
+        t.name = kSelfName;
+    } else if (kind == Kind::Pid) {
         Fd proc(::open(proc_root.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
         if (proc.get() >= 0) t.name = hint_name(proc.get(), pid, t.inode);
     } else {
@@ -185,6 +198,12 @@ std::vector<Target> find_all(const std::string& proc_root, const std::string& ru
             by_inode.insert_or_assign(t.inode, std::move(t));
             done = user_process;
         }
+    }
+
+    if (const auto self = own_inode(proc_root)) {
+        auto it = by_inode.find(*self);
+        const bool has_ip_name = it != by_inode.end() && !it->second.path.starts_with(proc_root + "/");
+        if (it != by_inode.end() && !has_ip_name) it->second.name = kSelfName;
     }
 
     std::vector<Target> out;
