@@ -37,6 +37,9 @@ struct CollectRequest {
     // namespace file, or a pid), or every namespace on the host. Sockets then carry Socket::netns.
     std::optional<std::string> netns;
     bool all_netns = false;
+    // With netns/all_netns: also read each namespace's own KernelFacts while inside it
+    // (Snapshot::netns_facts), for doctor. The caller's own namespace: Backend::kernel_facts().
+    bool kernel_facts = false;
 };
 
 // Which owners to look up: by default every pid; with --pid only those.
@@ -62,8 +65,9 @@ public:
     virtual void cancel_owner_prefetch() {}
     // Resolves a user name to its uid (for --user NAME); nullopt when no such user.
     virtual std::optional<std::uint32_t> uid_of_user(std::string_view name) = 0;
-    // The host's TCP limits and counters for `tcpstat doctor`; a backend that cannot read them
-    // returns an empty struct and doctor skips the checks that need them.
+    // The TCP limits and counters of the namespace tcpstat runs in (or of the recorded tree) for
+    // `tcpstat doctor`; a backend that cannot read them returns an empty struct and doctor skips
+    // the checks that need them. Other namespaces' facts come with the snapshot (netns_facts).
     virtual KernelFacts kernel_facts() { return {}; }
 };
 

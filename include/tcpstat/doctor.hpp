@@ -1,5 +1,5 @@
 // Owns `tcpstat doctor`'s diagnosis: findings (leaks, port exhaustion, queue overflow, orphans)
-// computed from a Snapshot and the host's KernelFacts, worst first. Pure: no I/O, no printing.
+// computed from a Snapshot and each network namespace's KernelFacts, worst first. Pure: no I/O, no printing.
 #pragma once
 
 #include <cstdint>
@@ -37,17 +37,19 @@ struct DoctorSettings {
     std::uint64_t syn_recv = 100;        // SYN_RECV entries per listening port
     std::uint64_t fin_wait2 = 100;       // FIN_WAIT2 sockets per remote peer
     double orphan_percent = 50;          // orphaned sockets, % of tcp_max_orphans
-    // Whether the snapshot is the whole host (no filter): only then are host-wide counters
-    // (ListenOverflows, the kernel's orphan count, syncookies) reported, since they cannot be
-    // attributed to the sockets a filter selected.
+    // Whether the snapshot is the whole host, or the whole namespace (no filter): only then are
+    // namespace-wide counters (ListenOverflows, the kernel's orphan count, syncookies) reported,
+    // since they cannot be attributed to the sockets a filter selected.
     bool whole_host = true;
 };
 
 struct Finding {
     FindingKind kind = FindingKind::CloseWaitLeak;
     Severity severity = Severity::Warning;
-    std::optional<Pid> pid;
-    std::optional<std::string> process;  // attacker-controlled: escape when printing
+    std::optional<Pid> pid;              // the lowest of pids
+    std::optional<std::string> process;  // pid's name; attacker-controlled: escape when printing
+    std::vector<Pid> pids;               // every process holding the sockets, ascending (pre-fork workers)
+    std::optional<std::uint64_t> netns;  // the namespace judged (inode), with --netns / --all-netns
     std::optional<std::uint16_t> port;   // the port the finding is about (local or the peer's)
     std::optional<std::string> peer;     // "10.0.0.9:5432" when it is about one remote endpoint
     std::uint64_t count = 0;             // sockets (or counter value) behind the finding
@@ -57,8 +59,14 @@ struct Finding {
 };
 
 // Every finding, worst first: by severity, then kind (the enum order), then count descending.
-// Only TCP sockets are looked at.
+// Only TCP sockets are looked at, all as one namespace judged against facts.
 std::vector<Finding> diagnose(const Snapshot& snap, const KernelFacts& facts, const DoctorSettings& settings);
+
+// A snapshot read from namespaces (--netns, --all-netns): each namespace judged alone, against
+// its own Snapshot::netns_facts (none known: the checks needing them are skipped), so sockets,
+// listeners and addresses of different namespaces never meet in one finding. Every finding
+// carries Finding::netns; worst first across all namespaces.
+std::vector<Finding> diagnose_each_netns(const Snapshot& snap, const DoctorSettings& settings);
 
 // "3 h", "12 min", "45 s", "800 ms": the coarsest unit, rounded down.
 std::string format_duration_ms(std::uint64_t ms);

@@ -1,4 +1,4 @@
-// Owns KernelFacts: the host's TCP limits and counters that `tcpstat doctor` weighs sockets against.
+// Owns KernelFacts: one network namespace's TCP limits and counters that `tcpstat doctor` weighs sockets against.
 #pragma once
 
 #include <cstdint>
@@ -13,15 +13,15 @@ struct KernelFacts {
     std::optional<std::uint16_t> ephemeral_low;
     std::optional<std::uint16_t> ephemeral_high;
     std::optional<std::uint32_t> fin_timeout_s;      // net.ipv4.tcp_fin_timeout
-    std::optional<std::uint64_t> max_orphans;        // net.ipv4.tcp_max_orphans
+    std::optional<std::uint64_t> max_orphans;        // net.ipv4.tcp_max_orphans (host-wide: only the initial namespace shows it)
     std::optional<std::uint32_t> syncookies;         // net.ipv4.tcp_syncookies: 0 off, 1 on flood, 2 always
     std::optional<std::uint64_t> max_tw_buckets;     // net.ipv4.tcp_max_tw_buckets
     std::optional<std::uint64_t> max_syn_backlog;    // net.ipv4.tcp_max_syn_backlog
     std::optional<std::uint64_t> somaxconn;          // net.core.somaxconn: caps every listen() backlog
-    // Cumulative since boot (or since the network namespace was created), host-wide.
+    // Cumulative since boot (or since the network namespace was created), for the whole namespace.
     std::optional<std::uint64_t> listen_overflows;   // TcpExt ListenOverflows: accept queue was full
     std::optional<std::uint64_t> listen_drops;       // TcpExt ListenDrops: SYNs dropped for any reason
-    std::optional<std::uint64_t> orphans;            // orphaned sockets right now (/proc/net/sockstat)
+    std::optional<std::uint64_t> orphans;            // orphaned sockets right now (/proc/net/sockstat; the kernel counts them host-wide)
 
     // Size of the ephemeral range, when both ends are known and in order.
     std::optional<std::uint32_t> ephemeral_count() const {

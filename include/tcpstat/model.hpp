@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "tcpstat/endpoint.hpp"
+#include "tcpstat/kernel_facts.hpp"
 #include "tcpstat/tcp_state.hpp"
 #include "tcpstat/types.hpp"
 
@@ -123,6 +124,9 @@ struct Snapshot {
     // Network namespace inode -> its name (`ip netns` name, else a hint such as "nginx:4026532301"),
     // filled only when namespaces were asked for (--netns, --all-netns).
     std::unordered_map<std::uint64_t, std::string> netns_names;
+    // Network namespace inode -> that namespace's own sysctls and counters, read from inside it;
+    // filled only when CollectRequest::kernel_facts asked for them (doctor with namespaces).
+    std::unordered_map<std::uint64_t, KernelFacts> netns_facts;
 
     const Process* process(Pid pid) const {
         auto it = processes.find(pid);

@@ -1,5 +1,6 @@
-// Owns `tcpstat doctor`: gathers sockets with owners and TCP internals plus the kernel's limits,
-// diagnoses, prints findings (text, json, jsonl) and exits 1 when any warning or worse is found.
+// Owns `tcpstat doctor`: gathers sockets with owners and TCP internals plus the kernel's limits
+// (each namespace's own with --netns/--all-netns), diagnoses, prints findings (text, json,
+// jsonl) and exits 1 when any warning or worse is found.
 #include <fmt/format.h>
 
 #include "app/commands.hpp"
@@ -19,6 +20,14 @@ std::string_view severity_label(Severity s, bool color) {
     return "NOTE";
 }
 
+// The namespace a finding is about, as the netns field of listings names it: `ip netns` name,
+// else a hint, else the inode.
+std::optional<std::string> netns_label(const Finding& f, const Snapshot& snap) {
+    if (!f.netns) return std::nullopt;
+    auto it = snap.netns_names.find(*f.netns);
+    return it != snap.netns_names.end() ? it->second : std::to_string(*f.netns);
+}
+
 // Messages carry process names, which are attacker-controlled: everything goes through escaping.
 void write_text(const std::vector<Finding>& findings, std::size_t sockets, const Snapshot& snap, bool color,
                 Output& out) {
@@ -26,7 +35,12 @@ void write_text(const std::vector<Finding>& findings, std::size_t sockets, const
     for (const Finding& f : findings) {
         (f.severity == Severity::Critical ? crit : f.severity == Severity::Warning ? warn : notes) += 1;
         out.write(severity_label(f.severity, color));
-        out.write(fmt::format(" {}: ", finding_kind_name(f.kind)));
+        out.write(fmt::format(" {}", finding_kind_name(f.kind)));
+        if (auto ns = netns_label(f, snap)) {
+            out.write(" in netns ");
+            write_escaped_text(*ns, out);
+        }
+        out.write(": ");
         write_escaped_text(f.message, out);
         out.put('\n');
         for (const std::string& e : f.evidence) {
@@ -54,12 +68,19 @@ void write_json_optional(const std::optional<T>& v, Output& out) {
     else out.write(fmt::format("{}", *v));
 }
 
-void write_json_finding(const Finding& f, Output& out) {
-    out.write(fmt::format("{{\"kind\":\"{}\",\"severity\":\"{}\",\"pid\":", finding_kind_name(f.kind),
+void write_json_finding(const Finding& f, const Snapshot& snap, Output& out) {
+    out.write(fmt::format("{{\"kind\":\"{}\",\"severity\":\"{}\",\"netns\":", finding_kind_name(f.kind),
                           severity_name(f.severity)));
+    // As the listings' netns field: the name, else the inode as a number.
+    if (f.netns && !snap.netns_names.count(*f.netns)) write_json_optional(f.netns, out);
+    else write_json_optional(netns_label(f, snap), out);
+    out.write(",\"pid\":");
     write_json_optional(f.pid, out);
     out.write(",\"process\":");
     write_json_optional(f.process, out);
+    out.write(",\"pids\":[");
+    for (std::size_t i = 0; i < f.pids.size(); ++i) out.write(fmt::format("{}{}", i ? "," : "", f.pids[i]));
+    out.put(']');
     out.write(",\"port\":");
     write_json_optional(f.port, out);
     out.write(",\"peer\":");
@@ -76,13 +97,30 @@ void write_json_finding(const Finding& f, Output& out) {
     out.put('}');
 }
 
+// The stderr note for namespaces judged without their limits (a recorded tree, a container).
+void warn_unread_facts(const Snapshot& snap, const std::optional<KernelFacts>& own) {
+    auto unread = [](const KernelFacts& f) { return !f.ephemeral_count() && !f.max_orphans && !f.max_tw_buckets; };
+    std::size_t missing = own && unread(*own);
+    for (const auto& [inode, facts] : snap.netns_facts) missing += unread(facts);
+    if (missing == 0) return;
+    const std::string where = own ? std::string("here")
+                                  : fmt::format("in {} network namespace{}", missing, missing == 1 ? "" : "s");
+    std::fprintf(stderr, "tcpstat: warning: the kernel's TCP limits are not readable %s: "
+                         "TIME_WAIT, orphan and bucket limits were not checked\n", where.c_str());
+}
+
 }  // namespace
 
 int run_doctor(Options& options, Output& out) {
+    // Each namespace is judged against its own sysctls and counters, read from inside it.
+    const bool namespaces = options.request.netns || options.request.all_netns;
+    options.request.kernel_facts = namespaces;
     auto backend = make_system_backend(options.request);
     Snapshot snap = gather(options, *backend);
-    const KernelFacts facts = backend->kernel_facts();
-    const std::vector<Finding> findings = diagnose(snap, facts, options.doctor);
+    std::optional<KernelFacts> own;
+    if (!namespaces) own = backend->kernel_facts();
+    const std::vector<Finding> findings =
+        own ? diagnose(snap, *own, options.doctor) : diagnose_each_netns(snap, options.doctor);
     std::size_t tcp = 0;
     for (const Socket& s : snap.sockets) tcp += s.protocol == Protocol::Tcp;
 
@@ -91,7 +129,7 @@ int run_doctor(Options& options, Output& out) {
             out.write("{\"findings\":[");
             for (std::size_t i = 0; i < findings.size(); ++i) {
                 if (i) out.put(',');
-                write_json_finding(findings[i], out);
+                write_json_finding(findings[i], snap, out);
             }
             out.write(fmt::format("],\"sockets\":{},\"source\":", tcp));
             write_json_string(snap.source, out);
@@ -99,7 +137,7 @@ int run_doctor(Options& options, Output& out) {
             break;
         case Format::Jsonl:
             for (const Finding& f : findings) {
-                write_json_finding(f, out);
+                write_json_finding(f, snap, out);
                 out.put('\n');
             }
             break;
@@ -109,9 +147,7 @@ int run_doctor(Options& options, Output& out) {
     }
     out.flush();
     print_warnings(snap);
-    if (!facts.ephemeral_count() && !facts.max_orphans && !facts.max_tw_buckets)
-        std::fprintf(stderr, "tcpstat: warning: the kernel's TCP limits are not readable here: "
-                             "TIME_WAIT, orphan and bucket limits were not checked\n");
+    warn_unread_facts(snap, own);
     for (const Finding& f : findings)
         if (f.severity != Severity::Info) return 1;
     return 0;

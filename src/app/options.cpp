@@ -123,6 +123,9 @@ void apply_monitoring_flags(const RawFlags& raw, Options& o) {
         o.iterations = n;
     }
     if (!o.watch_seconds) return;
+    if (o.command == Command::Doctor)
+        throw UsageError("--watch repeats listings, groupings and summary, not doctor: each doctor run judges one "
+                         "snapshot, so repeat the command instead (cron, or watch -n 10 tcpstat doctor)");
     if (o.command != Command::List && o.command != Command::Summary)
         throw UsageError("--watch repeats listings, groupings and summary; for check, let the monitoring "
                          "system schedule it");

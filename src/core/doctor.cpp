@@ -43,11 +43,7 @@ std::vector<Finding> diagnose(const Snapshot& snap, const KernelFacts& facts, co
     doctor_detail::check_time_wait(snap, facts, set, out);
     doctor_detail::check_closing(snap, facts, set, out);
     if (set.whole_host) doctor_detail::check_host_counters(facts, set, out);
-    std::stable_sort(out.begin(), out.end(), [](const Finding& a, const Finding& b) {
-        if (a.severity != b.severity) return a.severity > b.severity;
-        if (a.kind != b.kind) return a.kind < b.kind;
-        return a.count > b.count;
-    });
+    doctor_detail::sort_findings(out);
     return out;
 }
 
@@ -83,14 +79,46 @@ double parse_doctor_percent(std::string_view flag, std::string_view text) {
 
 namespace doctor_detail {
 
+void sort_findings(std::vector<Finding>& out) {
+    std::stable_sort(out.begin(), out.end(), [](const Finding& a, const Finding& b) {
+        if (a.severity != b.severity) return a.severity > b.severity;
+        if (a.kind != b.kind) return a.kind < b.kind;
+        return a.count > b.count;
+    });
+}
+
 std::string describe_pid(const Snapshot& snap, Pid pid) {
     const Process* p = snap.process(pid);
     return p ? fmt::format("pid {} ({})", pid, p->name) : fmt::format("pid {}", pid);
 }
 
-void set_owner(Finding& f, const Snapshot& snap, Pid pid) {
-    f.pid = pid;
-    if (const Process* p = snap.process(pid)) f.process = p->name;
+std::string describe_owners(const Snapshot& snap, const std::vector<Pid>& pids) {
+    constexpr std::size_t kNamed = 4;  // a pre-fork server's 64 workers do not fit one line
+    if (pids.size() == 1) return describe_pid(snap, pids.front());
+    std::optional<std::string> common;
+    bool same = true;
+    for (Pid p : pids) {
+        const Process* proc = snap.process(p);
+        if (!proc || (common && *common != proc->name)) same = false;
+        else if (!common) common = proc->name;
+    }
+    std::string list;
+    for (std::size_t i = 0; i < pids.size() && i < kNamed; ++i) {
+        if (i) list += ", ";
+        list += same ? std::to_string(pids[i]) : describe_pid(snap, pids[i]).substr(4);
+    }
+    if (pids.size() > kNamed) list += fmt::format(" and {} more", pids.size() - kNamed);
+    return same ? fmt::format("{} {} processes (pids {})", pids.size(), *common, list)
+                : fmt::format("{} processes (pids {})", pids.size(), list);
+}
+
+void set_owners(Finding& f, const Snapshot& snap, std::vector<Pid> pids) {
+    if (pids.empty()) return;
+    std::sort(pids.begin(), pids.end());
+    pids.erase(std::unique(pids.begin(), pids.end()), pids.end());
+    f.pid = pids.front();
+    if (const Process* p = snap.process(pids.front())) f.process = p->name;
+    f.pids = std::move(pids);
 }
 
 std::string percent_text(double pct) {

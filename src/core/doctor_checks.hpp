@@ -18,10 +18,17 @@ void check_listeners(const Snapshot& snap, const KernelFacts& facts, const Docto
                      std::vector<Finding>& out);
 void check_host_counters(const KernelFacts& facts, const DoctorSettings& set, std::vector<Finding>& out);
 
+// Worst first: severity, then kind (the enum order), then count descending; stable.
+void sort_findings(std::vector<Finding>& out);
+
 // "pid 4321 (oracle)", or "pid 4321" when its name is unknown. Raw: the caller's output escapes.
 std::string describe_pid(const Snapshot& snap, Pid pid);
-// Fills pid and process of a finding.
-void set_owner(Finding& f, const Snapshot& snap, Pid pid);
+// Several holders of the same sockets in one phrase: "pid 4321 (oracle)" for one,
+// "16 srv processes (pids 100, 101, 102, 103 and 12 more)", "2 processes (pids 1 (a), 2 (b))".
+// pids ascending, not empty.
+std::string describe_owners(const Snapshot& snap, const std::vector<Pid>& pids);
+// Fills pid, process and pids of a finding (pids: any order, duplicates allowed).
+void set_owners(Finding& f, const Snapshot& snap, std::vector<Pid> pids);
 // "0.7", "50", "12.5": one decimal unless whole.
 std::string percent_text(double pct);
 

@@ -3,6 +3,7 @@
 #include <map>
 #include <set>
 #include <utility>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -45,26 +46,36 @@ void check_fin_wait2(const Snapshot& snap, const KernelFacts& facts, const Docto
         f.severity = f.count >= set.fin_wait2 * 10 ? Severity::Critical : Severity::Warning;
         f.port = peer.port;
         f.peer = format_endpoint(peer);
-        std::size_t orphans = 0, mirrored = 0;
-        std::set<Pid> holders, peer_pids;
+        std::size_t orphans = 0, held = 0, mirrored = 0;
+        std::vector<Pid> holders;
+        std::set<Pid> peer_pids;
         for (const Socket* s : g) {
             if (is_orphan(*s)) ++orphans;
-            for (const Owner& o : s->owners) holders.insert(o.pid);
+            held += !s->owners.empty();
+            for (const Owner& o : s->owners) holders.push_back(o.pid);
             auto it = close_wait_ends.find({s->remote, s->local});
             if (it == close_wait_ends.end()) continue;
             ++mirrored;
             for (const Owner& o : it->second->owners) peer_pids.insert(o.pid);
         }
-        if (holders.size() == 1) set_owner(f, snap, *holders.begin());
+        set_owners(f, snap, holders);
+        const std::size_t hidden = g.size() - orphans - held;
+        // The count is the pile-up toward the peer; what each holder has is said apart from the orphans.
         f.message = fmt::format("{} FIN_WAIT2 sockets to {} wait for the peer to close its side", f.count, *f.peer);
-        if (f.pid) f.message = describe_pid(snap, *f.pid) + " has " + f.message;
+        if (!f.pids.empty()) {
+            f.message += fmt::format(": {} {} {}", describe_owners(snap, f.pids), f.pids.size() == 1 ? "holds" : "hold",
+                                     held);
+            if (orphans > 0) f.message += fmt::format(", {} {} orphaned", orphans, orphans == 1 ? "is" : "are");
+        }
         if (orphans > 0)
             f.evidence.push_back(fmt::format(
                 "{} orphaned (their process closed them): the kernel drops each after tcp_fin_timeout = {}", orphans,
                 fin_timeout_text(facts)));
-        if (orphans < g.size())
-            f.evidence.push_back(fmt::format(
-                "{} still held by a process (half-closed with shutdown()): no timer ends those", g.size() - orphans));
+        if (held > 0)
+            f.evidence.push_back(fmt::format("{} held by {} (half-closed with shutdown()): no timer ends those", held,
+                                             describe_owners(snap, f.pids)));
+        if (hidden > 0)
+            f.evidence.push_back(fmt::format("{} held by a process not visible here: run as root to see it", hidden));
         if (mirrored > 0) {
             std::string who;
             for (Pid p : peer_pids) who += (who.empty() ? "" : ", ") + describe_pid(snap, p);

@@ -2,6 +2,7 @@
 // host's cumulative ListenOverflows/ListenDrops counters and syncookies setting.
 #include <map>
 #include <set>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -20,10 +21,10 @@ std::string syncookies_text(const KernelFacts& facts) {
     }
 }
 
-Pid lowest_owner(const Socket& s) {
-    Pid p = s.owners.front().pid;
-    for (const Owner& o : s.owners) p = std::min(p, o.pid);
-    return p;
+std::vector<Pid> owner_pids(const Socket& s) {
+    std::vector<Pid> pids;
+    for (const Owner& o : s.owners) pids.push_back(o.pid);
+    return pids;
 }
 
 void check_accept_queues(const Snapshot& snap, const KernelFacts& facts, const DoctorSettings& set,
@@ -39,10 +40,10 @@ void check_accept_queues(const Snapshot& snap, const KernelFacts& facts, const D
         f.severity = Severity::Critical;
         f.count = *s.rx_queue;
         f.port = s.local.port;
-        if (!s.owners.empty()) set_owner(f, snap, lowest_owner(s));
-        std::string who = f.pid ? describe_pid(snap, *f.pid) : std::string("the listener's process");
-        f.message = fmt::format("{} is not accepting on {}: accept queue full ({} waiting, backlog {})", who,
-                                format_endpoint(s.local), *s.rx_queue, *s.tx_queue);
+        set_owners(f, snap, owner_pids(s));
+        std::string who = f.pid ? describe_owners(snap, f.pids) : std::string("the listener's process");
+        f.message = fmt::format("{} {} not accepting on {}: accept queue full ({} waiting, backlog {})", who,
+                                f.pids.size() > 1 ? "are" : "is", format_endpoint(s.local), *s.rx_queue, *s.tx_queue);
         f.evidence.push_back(fmt::format(
             "Recv-Q {} = handshakes completed and waiting for accept(); Send-Q {} = the listen() backlog", *s.rx_queue,
             *s.tx_queue));
@@ -76,9 +77,9 @@ void check_syn_recv(const Snapshot& snap, const KernelFacts& facts, const Doctor
         f.severity = f.count >= set.syn_recv * 10 ? Severity::Critical : Severity::Warning;
         f.port = port;
         auto l = listeners.find(port);
-        if (l != listeners.end()) set_owner(f, snap, lowest_owner(*l->second));
+        if (l != listeners.end()) set_owners(f, snap, owner_pids(*l->second));
         f.message = fmt::format("{} half-open connections (SYN_RECV) on :{}", f.count, port);
-        if (f.pid) f.message += ", listener " + describe_pid(snap, *f.pid);
+        if (f.pid) f.message += ", listener " + describe_owners(snap, f.pids);
         std::set<IpAddress> sources;
         for (const Socket* s : g) sources.insert(s->remote.addr);
         f.evidence.push_back(fmt::format(

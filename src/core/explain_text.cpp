@@ -240,8 +240,10 @@ constexpr std::array<StateExplanation, 13> kExplanations{{
         "close(), in a leaked connection object, or in a pool that never checks its idle "
         "connections. Each one also holds a file descriptor, so the process eventually "
         "fails with EMFILE (too many open files). Restarting the process releases them for "
-        "now; the real fix is in the code. A Recv-Q above zero means unread data is waiting "
-        "as well.",
+        "now; the real fix is in the code. Recv-Q (tcpstat -e) tells how far the program "
+        "read: the peer's FIN counts as 1, so Recv-Q 1 means it never even read to end of file "
+        "(it never noticed the close), more means unread data too (Recv-Q - 1 bytes), and 0 "
+        "means it read end of file and still did not close.",
         "tcpstat -s close_wait -g pid,process\n"
         "tcpstat -s close_wait -g lport,rport\n"
         "tcpstat -s close_wait -e",

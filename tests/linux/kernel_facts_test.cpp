@@ -1,8 +1,12 @@
 // Tests the kernel facts reader: recorded sysctl/counter files, malformed files and missing trees
 // leave facts empty (never an error), and the pure netstat/sockstat/sysctl parsers.
 #include <gtest/gtest.h>
+#include <sched.h>
+#include <unistd.h>
 
+#include <fstream>
 #include <string>
+#include <thread>
 
 #include "kernel_facts.hpp"
 
@@ -54,6 +58,32 @@ TEST(KernelFacts, LiveProcHasTheBasics) {
     ASSERT_TRUE(f.ephemeral_count());
     EXPECT_GT(*f.ephemeral_count(), 0u);
     EXPECT_TRUE(f.listen_overflows.has_value());
+}
+
+TEST(KernelFacts, AThreadInAnotherNamespaceReadsThatNamespacesFacts) {
+    // What --netns doctor relies on: after setns/unshare in a helper thread, /proc/sys/net and
+    // /proc/thread-self/net show the thread's namespace while the process keeps its own.
+    if (geteuid() != 0) GTEST_SKIP() << "a new network namespace needs root";
+    const KernelFacts before = read_kernel_facts_of_this_thread();
+    ASSERT_TRUE(before.max_tw_buckets);
+    const std::uint64_t mine = *before.max_tw_buckets;
+    const std::uint64_t theirs = mine == 1234 ? 1235 : 1234;
+    KernelFacts inside;
+    bool entered = false;
+    std::thread helper([&] {
+        if (unshare(CLONE_NEWNET) != 0) return;
+        entered = true;
+        std::ofstream("/proc/sys/net/ipv4/tcp_max_tw_buckets") << theirs << '\n';
+        std::ofstream("/proc/sys/net/ipv4/ip_local_port_range") << "40000 40999\n";
+        inside = read_kernel_facts_of_this_thread();
+    });
+    helper.join();
+    ASSERT_TRUE(entered) << "unshare(CLONE_NEWNET) failed";
+    EXPECT_EQ(inside.max_tw_buckets, theirs);
+    EXPECT_EQ(inside.ephemeral_low, 40000);
+    EXPECT_EQ(inside.ephemeral_high, 40999);
+    EXPECT_TRUE(inside.listen_overflows.has_value()) << "the namespace's own /proc/net/netstat";
+    EXPECT_EQ(read_kernel_facts_of_this_thread().max_tw_buckets, mine) << "this thread's namespace is untouched";
 }
 
 TEST(NetstatCounter, FindsByPrefixAndName) {

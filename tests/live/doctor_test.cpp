@@ -1,12 +1,9 @@
 // Tests `tcpstat doctor` against incidents reproduced on loopback (a CLOSE_WAIT leak, a TIME_WAIT
 // burst, a full accept queue, orphaned FIN_WAIT2 clients), a healthy baseline, a recorded /proc
 // tree, hostile process names and bad thresholds.
-#include <arpa/inet.h>
 #include <fcntl.h>
 #include <gtest/gtest.h>
-#include <netinet/in.h>
 #include <sched.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include <fstream>
@@ -16,38 +13,12 @@
 #include <nlohmann/json.hpp>
 
 #include "common/private_net.hpp"
+#include "live/doctor_json.hpp"
 #include "live/scenarios.hpp"
 #include "live/support.hpp"
 
 using namespace tcpstat::testing;
 using nlohmann::json;
-
-namespace {
-
-json findings_of(const RunResult& r) {
-    json doc = json::parse(r.out);
-    return doc.at("findings");
-}
-
-const json* first_of_kind(const json& findings, const std::string& kind) {
-    for (const json& f : findings)
-        if (f.at("kind") == kind) return &f;
-    return nullptr;
-}
-
-// Opens a connection without waiting for the handshake: to a full accept queue a blocking
-// connect() would retry its SYN for seconds.
-void connect_nonblocking(std::uint16_t port) {
-    int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-    if (fd < 0) _exit(97);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_port = htons(port);
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    (void)connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
-}
-
-}  // namespace
 
 TEST(DoctorLive, CloseWaitLeakIsNamedFirstWithPidNamePortAndExactCount) {
     for (bool v6 : {false, true}) {
@@ -270,4 +241,14 @@ TEST(DoctorLive, BadThresholdsAndFormatsExitTwoWithOneLine) {
         EXPECT_EQ(lines_of(r.err).size(), 1u) << joined << r.err;
         EXPECT_EQ(r.out, "") << joined;
     }
+}
+
+TEST(DoctorLive, WatchIsRefusedWithAMessageAboutDoctor) {
+    auto r = run_tcpstat({"doctor", "--watch", "2"}, {}, 10);
+    EXPECT_EQ(r.exit_code, 2) << r.out;
+    ASSERT_EQ(lines_of(r.err).size(), 1u) << r.err;
+    EXPECT_NE(r.err.find("not doctor"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("watch -n 10 tcpstat doctor"), std::string::npos) << r.err;
+    EXPECT_EQ(r.err.find("check"), std::string::npos) << "the message is about doctor, not check: " << r.err;
+    EXPECT_EQ(r.out, "");
 }

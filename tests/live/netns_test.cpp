@@ -1,21 +1,15 @@
 // Tests --netns and --all-netns against two real namespaces (ip netns add) holding real sockets, and their errors.
 #include <gtest/gtest.h>
-#include <dirent.h>
-#include <fcntl.h>
 #include <grp.h>
-#include <sched.h>
-#include <signal.h>
 #include <sys/prctl.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
-#include <cerrno>
-#include <cstdlib>
 #include <map>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "live/netns_support.hpp"
 #include "live/scenarios.hpp"
 #include "live/support.hpp"
 
@@ -23,91 +17,15 @@ using namespace tcpstat::testing;
 
 namespace {
 
-constexpr const char* kPrefix = "tcpstat-test-";
+constexpr const char* kPrefix = "tcpstat-test-";  // as Netns names them
 constexpr uid_t kNobody = 65534;
-
-// Runs `ip` (no shell) with output discarded; returns its exit status, or -1.
-int run_ip(const std::vector<std::string>& args) {
-    const pid_t pid = fork();
-    if (pid < 0) return -1;
-    if (pid == 0) {
-        const int null = open("/dev/null", O_WRONLY);
-        if (null >= 0) {
-            dup2(null, 1);
-            dup2(null, 2);
-        }
-        std::vector<char*> argv;
-        argv.push_back(const_cast<char*>("ip"));
-        for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-        argv.push_back(nullptr);
-        execvp("ip", argv.data());
-        _exit(127);
-    }
-    int status = 0;
-    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-    }
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
-bool have_ip() { return run_ip({"-V"}) == 0; }
-
-// Deletes namespaces this test binary left behind in an earlier run that crashed or was killed:
-// `tcpstat-test-<pid>-...` whose pid is gone. Live namespaces of a concurrent run are kept.
-void delete_leftovers() {
-    std::unique_ptr<DIR, int (*)(DIR*)> dir(opendir("/run/netns"), closedir);
-    if (!dir) return;
-    std::vector<std::string> stale;
-    while (const dirent* e = readdir(dir.get())) {
-        const std::string name = e->d_name;
-        if (name.rfind(kPrefix, 0) != 0) continue;
-        const pid_t owner = static_cast<pid_t>(std::atol(name.c_str() + std::string(kPrefix).size()));
-        if (owner > 0 && (kill(owner, 0) == 0 || errno == EPERM)) continue;
-        stale.push_back(name);
-    }
-    for (const auto& name : stale) run_ip({"netns", "del", name});
-}
-
-class LeftoverNamespaces : public ::testing::Environment {
-public:
-    void SetUp() override {
-        if (geteuid() == 0) delete_leftovers();
-    }
-    void TearDown() override {
-        if (geteuid() == 0) delete_leftovers();
-    }
-};
-[[maybe_unused]] const auto* const kLeftovers = ::testing::AddGlobalTestEnvironment(new LeftoverNamespaces);
-
-// One `ip netns` namespace with lo up, deleted when the guard goes, even if the test failed.
-class Netns {
-public:
-    explicit Netns(const std::string& suffix) : name_(std::string(kPrefix) + std::to_string(getpid()) + "-" + suffix) {
-        ok_ = run_ip({"netns", "add", name_}) == 0 && run_ip({"-n", name_, "link", "set", "lo", "up"}) == 0;
-    }
-    ~Netns() { run_ip({"netns", "del", name_}); }
-    Netns(const Netns&) = delete;
-    Netns& operator=(const Netns&) = delete;
-    const std::string& name() const { return name_; }
-    bool ok() const { return ok_; }
-
-private:
-    std::string name_;
-    bool ok_ = false;
-};
-
-// In a child: moves it into the namespace before it opens any socket.
-void enter(const std::string& ns) {
-    const int fd = open(("/run/netns/" + ns).c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0 || setns(fd, CLONE_NEWNET) != 0) _exit(96);
-    close(fd);
-}
 
 // A leaky server inside `ns`: `n` accepted connections never closed (CLOSE_WAIT), clients
 // closed (FIN_WAIT2, no owner). Ready line: the listener's port.
 std::unique_ptr<Child> leaky_in(const std::string& ns, int n, const std::string& name) {
     return std::make_unique<Child>(
         [ns, n] {
-            enter(ns);
+            enter_netns(ns);
             int l = listen_tcp(false);
             std::vector<int> clients;
             for (int i = 0; i < n; ++i) clients.push_back(connect_tcp(false, local_port(l)));
@@ -123,7 +41,7 @@ std::unique_ptr<Child> leaky_in(const std::string& ns, int n, const std::string&
 std::unique_ptr<Child> pair_in(const std::string& ns, const std::string& name) {
     return std::make_unique<Child>(
         [ns] {
-            enter(ns);
+            enter_netns(ns);
             int l = listen_tcp(false);
             connect_tcp(false, local_port(l));
             accept_one(l);

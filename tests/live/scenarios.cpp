@@ -49,6 +49,8 @@ void wait_for_states(bool v6, std::uint16_t port, int st, int n, Side side = Sid
 
 void wait_for_orphaned_clients(bool v6, std::uint16_t port, int n) { wait_for_states(v6, port, kFinWait2, n); }
 
+void wait_for_time_wait(bool v6, std::uint16_t port, int n) { wait_for_states(v6, port, kTimeWait, n); }
+
 LeakyServer::LeakyServer(bool v6, int n, const std::string& name) {
     child = std::make_unique<Child>(
         [v6, n] {
@@ -103,7 +105,7 @@ std::uint16_t make_time_wait(bool v6) {
     usleep(20000);
     close(s);
     close(l);
-    wait_for_states(v6, port, kTimeWait, 1);
+    wait_for_time_wait(v6, port, 1);
     return port;
 }
 

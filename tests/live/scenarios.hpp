@@ -38,6 +38,8 @@ struct HalfOpenHandshakes {
 // Waits (bounded, 3 s) until `n` clients of the listener on `port` have reached FIN_WAIT2 in this
 // process's network namespace: after close() the peer may delay its ACK of the FIN.
 void wait_for_orphaned_clients(bool v6, std::uint16_t port, int n);
+// Likewise (bounded, 3 s) until `n` clients of the listener on `port` have reached TIME_WAIT.
+void wait_for_time_wait(bool v6, std::uint16_t port, int n);
 
 // Closes a connection client-first so the client side is left in TIME_WAIT (no owner).
 // Returns the listener port whose peer sits in TIME_WAIT; done in this process.

@@ -165,6 +165,14 @@ int connect_tcp(bool v6, std::uint16_t port) {
     return fd;
 }
 
+void connect_nonblocking(std::uint16_t port) {
+    int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (fd < 0) die("socket");
+    socklen_t len = 0;
+    auto ss = loopback(false, port, len);
+    (void)connect(fd, reinterpret_cast<sockaddr*>(&ss), len);
+}
+
 int accept_one(int listener) {
     int fd = accept4(listener, nullptr, nullptr, SOCK_CLOEXEC);
     if (fd < 0) die("accept");

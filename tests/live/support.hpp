@@ -28,6 +28,9 @@ int listen_udp(bool v6);
 std::uint16_t local_port(int fd);
 std::uint64_t socket_inode(int fd);
 int connect_tcp(bool v6, std::uint16_t port);
+// Opens a connection to 127.0.0.1:port without waiting for the handshake (to a full accept
+// queue a blocking connect() would retry its SYN for seconds); the socket is left open.
+void connect_nonblocking(std::uint16_t port);
 int accept_one(int listener);
 
 // A forked child that runs `body`, reports a line of text to the parent when ready (via

@@ -2,7 +2,9 @@
 // named owner/port/peer, evidence, ordering, host-wide-only findings, and the threshold flags.
 #include <gtest/gtest.h>
 
+#include <map>
 #include <string>
+#include <vector>
 
 #include "tcpstat/doctor.hpp"
 #include "tcpstat/error.hpp"
@@ -117,20 +119,64 @@ TEST(Doctor, CloseWaitClientSideIsNamedByPeer) {
     EXPECT_EQ(fs[0].port, 5432);
     EXPECT_EQ(fs[0].count, 12u);
     EXPECT_EQ(fs[0].message, "pid 77 (app) holds 12 CLOSE_WAIT sockets to 10.0.0.20:5432");
+    EXPECT_TRUE(has_evidence(fs[0], "12 connections to 1 peer address;")) << "this side connected: to, not from";
 }
 
-TEST(Doctor, CloseWaitSharedByPreforkedWorkersCountsForEach) {
+TEST(Doctor, CloseWaitSharedByPreforkedWorkersIsOneLeakNamingEveryHolder) {
+    // A pre-fork server: 16 workers inherited the same 10 sockets.
     Snapshot snap;
-    snap.processes[1] = Process{"srv", {}, {}, {}};
-    snap.processes[2] = Process{"srv", {}, {}, {}};
+    std::vector<Owner> workers;
+    for (Pid p = 1; p <= 16; ++p) {
+        snap.processes[p] = Process{"srv", {}, {}, {}};
+        workers.push_back({p, 5});
+    }
     for (int i = 0; i < 10; ++i)
         snap.sockets.push_back(sock(TcpState::CloseWait, ep("127.0.0.1", 80),
-                                    ep("127.0.0.1", static_cast<std::uint16_t>(40000 + i)), {{1, 5}, {2, 5}}));
+                                    ep("127.0.0.1", static_cast<std::uint16_t>(40000 + i)), workers));
     auto fs = diagnose(snap, linux_defaults(), DoctorSettings{});
-    ASSERT_EQ(fs.size(), 2u);
+    ASSERT_EQ(fs.size(), 1u);
+    EXPECT_EQ(fs[0].count, 10u);
     EXPECT_EQ(fs[0].pid, 1);
-    EXPECT_EQ(fs[1].pid, 2);
-    EXPECT_TRUE(has_evidence(fs[0], "also held by pid 2 (srv)"));
+    EXPECT_EQ(fs[0].pids.size(), 16u);
+    EXPECT_EQ(fs[0].pids.back(), 16);
+    EXPECT_EQ(fs[0].message, "16 srv processes (pids 1, 2, 3, 4 and 12 more) hold 10 CLOSE_WAIT sockets on :80");
+    EXPECT_TRUE(has_evidence(fs[0], "shared by 16 processes (inherited across fork: every holder must close): "
+                                    "pid 1 (srv), pid 2 (srv),"));
+    EXPECT_TRUE(has_evidence(fs[0], "pid 16 (srv)"));
+}
+
+TEST(Doctor, CloseWaitHoldersJoinedBySharedSocketsCountEachSocketOnce) {
+    // pid 1 leaked 6 sockets of its own and 6 more it shares with pid 2: one leak of 12.
+    Snapshot snap;
+    snap.processes[1] = Process{"srv", {}, {}, {}};
+    snap.processes[2] = Process{"worker", {}, {}, {}};
+    for (int i = 0; i < 12; ++i) {
+        std::vector<Owner> owners{{1, 5 + i}};
+        if (i % 2) owners.push_back({2, 5 + i});
+        snap.sockets.push_back(sock(TcpState::CloseWait, ep("127.0.0.1", 80),
+                                    ep("127.0.0.1", static_cast<std::uint16_t>(40000 + i)), owners));
+    }
+    auto fs = diagnose(snap, linux_defaults(), DoctorSettings{});
+    ASSERT_EQ(fs.size(), 1u);
+    EXPECT_EQ(fs[0].count, 12u);
+    EXPECT_EQ(fs[0].pids, (std::vector<Pid>{1, 2}));
+    EXPECT_EQ(fs[0].message, "2 processes (pids 1 (srv), 2 (worker)) hold 12 CLOSE_WAIT sockets on :80");
+    EXPECT_TRUE(has_evidence(fs[0], "pid 1 (srv), pid 2 (worker) for 6 of them"));
+}
+
+TEST(Doctor, CloseWaitRecvQOfOneIsThePeersFinNotData) {
+    // Recv-Q counts the FIN's sequence number until the program reads end of file.
+    Snapshot snap;
+    add_close_wait(snap, 12);
+    for (std::size_t i = 0; i < snap.sockets.size(); ++i)
+        snap.sockets[i].rx_queue = i < 7 ? 1u : i < 10 ? 0u : static_cast<std::uint32_t>(6 + i);
+    auto fs = diagnose(snap, linux_defaults(), DoctorSettings{});
+    ASSERT_EQ(fs.size(), 1u);
+    EXPECT_TRUE(has_evidence(fs[0], "Recv-Q 1 on 7: only the peer's FIN is queued, the program never even read to "
+                                    "end of file (it never noticed the close)"));
+    EXPECT_TRUE(has_evidence(fs[0], "Recv-Q above 1 on 2: unread data too, Recv-Q - 1 bytes before the FIN (up to 16 bytes)"));
+    EXPECT_TRUE(has_evidence(fs[0], "Recv-Q 0 on 3: the program read to end of file and still did not close"));
+    EXPECT_FALSE(has_evidence(fs[0], "data was never read"));
 }
 
 TEST(Doctor, UnownedCloseWaitSaysTheOwnerIsHidden) {
@@ -275,6 +321,96 @@ TEST(Doctor, FinWait2PileUpPointsAtThePeerInCloseWait) {
     EXPECT_TRUE(has_evidence(fs[1], "holds 15 of them in CLOSE_WAIT: pid 300 (leaky)"));
     set.fin_wait2 = 16;
     EXPECT_EQ(find(diagnose(snap, linux_defaults(), set), FindingKind::FinWait2PileUp), nullptr);
+}
+
+TEST(Doctor, FinWait2NamesOnlyTheSocketsTheProcessHoldsAndOrphansApart) {
+    Snapshot snap;
+    snap.processes[10] = Process{"app", {}, {}, {}};
+    for (int i = 0; i < 120; ++i) {
+        Socket s = sock(TcpState::FinWait2, ep("10.0.0.5", static_cast<std::uint16_t>(40000 + i)), ep("10.0.0.9", 80),
+                        i < 60 ? std::vector<Owner>{{10, 3 + i}} : std::vector<Owner>{});
+        snap.sockets.push_back(s);
+    }
+    auto fs = diagnose(snap, linux_defaults(), DoctorSettings{});
+    const Finding* f = find(fs, FindingKind::FinWait2PileUp);
+    ASSERT_NE(f, nullptr);
+    EXPECT_EQ(f->count, 120u);
+    EXPECT_EQ(f->pid, 10);
+    EXPECT_EQ(f->message,
+              "120 FIN_WAIT2 sockets to 10.0.0.9:80 wait for the peer to close its side: pid 10 (app) holds 60, "
+              "60 are orphaned");
+    EXPECT_TRUE(has_evidence(*f, "60 orphaned (their process closed them)"));
+    EXPECT_TRUE(has_evidence(*f, "60 held by pid 10 (app) (half-closed with shutdown())"));
+}
+
+// Two namespaces seen in one --all-netns snapshot: each judged alone, against its own facts.
+Socket in_netns(Socket s, std::uint64_t ns) {
+    s.netns = ns;
+    return s;
+}
+
+TEST(Doctor, EachNamespaceIsJudgedAgainstItsOwnKernelFacts) {
+    constexpr std::uint64_t kSmall = 4026532001, kHost = 4026531840;
+    Snapshot snap;
+    snap.netns_names[kSmall] = "small";
+    auto small = linux_defaults();
+    small.ephemeral_low = 40000;
+    small.ephemeral_high = 40999;
+    small.max_tw_buckets = 1200;
+    snap.netns_facts[kSmall] = small;
+    snap.netns_facts[kHost] = linux_defaults();  // 28232 ports, 10000 buckets
+    for (int i = 0; i < 700; ++i) {
+        const auto port = static_cast<std::uint16_t>(40000 + i);
+        snap.sockets.push_back(in_netns(sock(TcpState::TimeWait, ep("127.0.0.1", port), ep("127.0.0.1", 8080)), kSmall));
+        snap.sockets.push_back(in_netns(sock(TcpState::TimeWait, ep("127.0.0.1", port), ep("127.0.0.1", 8080)), kHost));
+    }
+    auto fs = diagnose_each_netns(snap, DoctorSettings{});
+    ASSERT_EQ(fs.size(), 2u);
+    for (const Finding& f : fs) {
+        EXPECT_EQ(f.netns, kSmall);
+        EXPECT_EQ(f.count, 700u) << f.message;
+    }
+    ASSERT_NE(find(fs, FindingKind::TimeWaitPressure), nullptr);
+    EXPECT_NE(find(fs, FindingKind::TimeWaitPressure)->message.find("pin 70 % of the 1000 ephemeral ports"),
+              std::string::npos);
+    ASSERT_NE(find(fs, FindingKind::TimeWaitBuckets), nullptr);
+    EXPECT_NE(find(fs, FindingKind::TimeWaitBuckets)->message.find("tcp_max_tw_buckets (1200)"), std::string::npos);
+    // A namespace whose facts are unknown is not judged against anyone else's.
+    snap.netns_facts.erase(kSmall);
+    EXPECT_TRUE(diagnose_each_netns(snap, DoctorSettings{}).empty());
+}
+
+TEST(Doctor, NamespacesNeverShareSocketsListenersOrAddresses) {
+    constexpr std::uint64_t kA = 4026532001, kB = 4026532002, kC = 4026532003;
+    Snapshot snap;
+    for (auto ns : {kA, kB, kC}) snap.netns_facts[ns] = linux_defaults();
+    snap.netns_facts[kB].syncookies = 0;
+    snap.processes[18888] = Process{"web", {}, {}, {}};
+    snap.sockets.push_back(in_netns(sock(TcpState::Listen, ep("0.0.0.0", 8443), ep("0.0.0.0", 0), {{18888, 3}}), kC));
+    for (int i = 0; i < 100; ++i)
+        snap.sockets.push_back(in_netns(sock(TcpState::SynRecv, ep("127.0.0.1", 8443),
+                                             ep("127.0.0.1", static_cast<std::uint16_t>(50000 + i))),
+                                        i < 60 ? kA : kB));
+    // 60 + 40 would pass --syn-recv 100 together: apart, neither does.
+    auto fs = diagnose_each_netns(snap, DoctorSettings{});
+    EXPECT_EQ(find(fs, FindingKind::SynRecvPileUp), nullptr);
+    ASSERT_EQ(fs.size(), 1u) << "only namespace B's own syncookies=0 note";
+    EXPECT_EQ(fs[0].kind, FindingKind::SyncookiesOff);
+    EXPECT_EQ(fs[0].netns, kB);
+    DoctorSettings low;
+    low.syn_recv = 40;
+    fs = diagnose_each_netns(snap, low);
+    std::map<std::uint64_t, const Finding*> syn;
+    for (const Finding& f : fs)
+        if (f.kind == FindingKind::SynRecvPileUp) syn[f.netns.value()] = &f;
+    ASSERT_EQ(syn.size(), 2u);
+    EXPECT_EQ(syn[kA]->count, 60u);
+    EXPECT_EQ(syn[kB]->count, 40u);
+    for (const auto& [ns, f] : syn) {
+        EXPECT_FALSE(f->pid) << "the listener on :8443 is in another namespace";
+        EXPECT_TRUE(has_evidence(*f, "from 1 source address"));
+        EXPECT_TRUE(has_evidence(*f, ns == kB ? "tcp_syncookies = 0" : "tcp_syncookies = 1"));
+    }
 }
 
 TEST(Doctor, OrphansAgainstMaxOrphans) {

@@ -101,11 +101,13 @@ std::optional<std::uint64_t> sockstat_orphans(std::string_view text) {
     return std::nullopt;
 }
 
-KernelFacts read_kernel_facts(const std::string& root_in) {
-    std::string root = root_in.empty() ? std::string("/proc") : root_in;
-    while (root.size() > 1 && root.back() == '/') root.pop_back();
+namespace {
+
+// sys_dir holds net/ipv4/..., net_dir holds netstat and sockstat: in a recorded tree both sit
+// under one root, while a thread's own namespace is seen through /proc/sys and /proc/thread-self/net.
+KernelFacts read_facts(const std::string& sys_dir, const std::string& net_dir) {
     KernelFacts f;
-    const std::string ipv4 = root + "/sys/net/ipv4/";
+    const std::string ipv4 = sys_dir + "/net/ipv4/";
     if (auto text = slurp(ipv4 + "ip_local_port_range"))
         if (auto r = parse_port_range_sysctl(*text)) {
             f.ephemeral_low = r->first;
@@ -116,13 +118,27 @@ KernelFacts read_kernel_facts(const std::string& root_in) {
     read_number(ipv4 + "tcp_syncookies", f.syncookies);
     read_number(ipv4 + "tcp_max_tw_buckets", f.max_tw_buckets);
     read_number(ipv4 + "tcp_max_syn_backlog", f.max_syn_backlog);
-    read_number(root + "/sys/net/core/somaxconn", f.somaxconn);
-    if (auto text = slurp(root + "/net/netstat")) {
+    read_number(sys_dir + "/net/core/somaxconn", f.somaxconn);
+    if (auto text = slurp(net_dir + "/netstat")) {
         f.listen_overflows = netstat_counter(*text, "TcpExt", "ListenOverflows");
         f.listen_drops = netstat_counter(*text, "TcpExt", "ListenDrops");
     }
-    if (auto text = slurp(root + "/net/sockstat")) f.orphans = sockstat_orphans(*text);
+    if (auto text = slurp(net_dir + "/sockstat")) f.orphans = sockstat_orphans(*text);
     return f;
+}
+
+}  // namespace
+
+KernelFacts read_kernel_facts(const std::string& root_in) {
+    std::string root = root_in.empty() ? std::string("/proc") : root_in;
+    while (root.size() > 1 && root.back() == '/') root.pop_back();
+    return read_facts(root + "/sys", root + "/net");
+}
+
+KernelFacts read_kernel_facts_of_this_thread() {
+    // /proc/sys/net resolves to the reading thread's namespace; /proc/net follows the process's
+    // main thread, so a helper thread that entered another namespace reads thread-self.
+    return read_facts("/proc/sys", "/proc/thread-self/net");
 }
 
 }  // namespace tcpstat::procfs

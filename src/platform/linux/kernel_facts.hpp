@@ -14,6 +14,9 @@ namespace tcpstat::procfs {
 // Reads every fact it can under root ("/proc" or a recorded tree); a missing or malformed file
 // leaves its fact empty, never an error.
 KernelFacts read_kernel_facts(const std::string& root);
+// The facts of the network namespace the calling thread is in (after setns(2) in a helper
+// thread: that namespace's sysctls and counters, not the process's).
+KernelFacts read_kernel_facts_of_this_thread();
 
 // Pure parsers, exposed for tests. A named counter from /proc/net/netstat (header line of
 // names, then a line of values, per "Prefix:"); nullopt when absent or malformed.

@@ -32,7 +32,8 @@ std::vector<Target> find_all(const std::string& proc_root = "/proc", const std::
 
 // The tables of the requested namespaces (request.netns or request.all_netns), each read from
 // inside its namespace (netlink, or /proc/thread-self/net per request.source), every Socket
-// tagged with its namespace inode, names in Snapshot::netns_names. Owners are not attached
+// tagged with its namespace inode, names in Snapshot::netns_names and, with request.kernel_facts,
+// each namespace's own sysctls and counters in Snapshot::netns_facts. Owners are not attached
 // here: socket inodes are unique host-wide, so one /proc walk serves every namespace.
 // Throws RuntimeError naming CAP_SYS_ADMIN when no namespace could be entered for lack of it.
 Snapshot read_tables(const CollectRequest& request);

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <exception>
+#include <optional>
 #include <span>
 #include <string>
 #include <system_error>
@@ -16,6 +17,7 @@
 
 #include <fmt/format.h>
 
+#include "kernel_facts.hpp"
 #include "netlink.hpp"
 #include "netns.hpp"
 #include "procfs.hpp"
@@ -39,6 +41,7 @@ struct Entered {
     Outcome outcome = Outcome::Failed;
     int diag_fd = -1;     // Outcome::Socket: a sock_diag socket bound to the namespace
     Snapshot proc;        // Outcome::Proc: its /proc/net tables
+    std::optional<KernelFacts> facts;  // its sysctls and counters, when the request asked
     std::string detail;   // Proc: why netlink was not used; Refused/Failed: what went wrong
 };
 
@@ -71,6 +74,7 @@ void enter_one(const Target& t, const CollectRequest& request, Want want, Entere
         e.detail = fmt::format("cannot enter {}: setns: {}", t.path, errno_text(err));
         return;
     }
+    if (request.kernel_facts) e.facts = procfs::read_kernel_facts_of_this_thread();
     if (want != Want::ProcOnly) {
         try {
             e.diag_fd = netlink::open_diag_socket();
@@ -116,7 +120,8 @@ std::vector<Entered> enter_in_helper(std::span<const Target> targets, const Coll
     return out;
 }
 
-void merge(Snapshot& out, Snapshot& part, const Target& t) {
+void merge(Snapshot& out, Snapshot& part, const Target& t, std::optional<KernelFacts>& facts) {
+    if (facts) out.netns_facts[t.inode] = *facts;
     out.sockets.reserve(out.sockets.size() + part.sockets.size());
     for (Socket& s : part.sockets) {
         s.netns = t.inode;
@@ -157,7 +162,7 @@ Snapshot read_tables(const CollectRequest& request) {
             ++tally.proc_fallbacks;
             if (tally.first_fallback.empty()) tally.first_fallback = e.detail;
         }
-        merge(out, e.proc, t);
+        merge(out, e.proc, t, e.facts);
         tally.proc = true;
         ++tally.read;
     };
@@ -190,7 +195,7 @@ Snapshot read_tables(const CollectRequest& request) {
             }
             try {
                 Snapshot part = netlink::read_tables(request, e.diag_fd);
-                merge(out, part, t);
+                merge(out, part, t, e.facts);
                 tally.netlink = true;
                 ++tally.read;
             } catch (const netlink::Unavailable& u) {
