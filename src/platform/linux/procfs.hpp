@@ -52,14 +52,17 @@ private:
 // to out; malformed or truncated lines are skipped and counted, never fatal.
 ParseStats parse_table(std::string_view text, Protocol proto, Family family, std::vector<Socket>& out);
 
-// What a recorded tree (any table not on procfs) may make tcpstat read and hold; the kernel's
-// own tables are read whole. Either limit hit is a warning naming what was left out.
-inline constexpr std::uint64_t kRecordedTableMaxBytes = std::uint64_t{512} << 20;  // per table
-inline constexpr std::size_t kRecordedMaxRows = 4'000'000;                         // per tree
+// What a recorded tree (any table not on procfs) may make tcpstat read and hold: a copied tree
+// may hold anything (a 2 GiB sparse file). The kernel's own tables are read whole. Either limit
+// hit is a warning saying which rows were left out.
+struct RecordedLimits {
+    std::uint64_t table_bytes = std::uint64_t{512} << 20;  // per table: about 3.5 million rows
+    std::size_t rows = 4'000'000;                          // per tree: about 750 MB of sockets
+};
 
 // Reads the tables the request asks for under `root` (normally "/proc"), each in bounded chunks
 // parsed as they arrive. A missing table (e.g. tcp6 with IPv6 disabled) is a warning; no
 // readable table at all throws RuntimeError.
-Snapshot read_tables(const CollectRequest& request, const std::string& root);
+Snapshot read_tables(const CollectRequest& request, const std::string& root, const RecordedLimits& limits = {});
 
 }  // namespace tcpstat::procfs

@@ -30,7 +30,7 @@ constexpr std::size_t kMinLineBytes = 128;
 
 struct TableRead {
     int error = 0;            // 0, the errno of the failure, or kNotRegularFile
-    bool bytes_cut = false;   // a recorded table longer than kRecordedTableMaxBytes
+    bool bytes_cut = false;   // a recorded table longer than its byte limit
     ParseStats stats;
 };
 
@@ -38,7 +38,7 @@ struct TableRead {
 // procfs is the kernel's own and is read whole; any other file is a recorded one, held to the
 // limits (a recorded tree may hold anything, e.g. a 2 GiB sparse file).
 TableRead read_table(const std::string& path, std::vector<char>& chunk, Protocol proto, Family family,
-                     std::vector<Socket>& out, std::size_t max_rows) {
+                     std::vector<Socket>& out, std::uint64_t max_bytes_recorded, std::size_t max_rows) {
     TableRead r;
     // O_NONBLOCK keeps open(2) of a FIFO from waiting for a writer forever, and only regular
     // files are read, since a device such as /dev/zero never reaches EOF.
@@ -55,7 +55,7 @@ TableRead read_table(const std::string& path, std::vector<char>& chunk, Protocol
     }
     struct statfs sfs {};
     const bool kernel = ::fstatfs(fd, &sfs) == 0 && sfs.f_type == PROC_SUPER_MAGIC;
-    const std::uint64_t max_bytes = kernel ? UINT64_MAX : kRecordedTableMaxBytes;
+    const std::uint64_t max_bytes = kernel ? UINT64_MAX : max_bytes_recorded;
     if (!kernel) {
         const auto size = std::min<std::uint64_t>(static_cast<std::uint64_t>(st.st_size), max_bytes);
         const std::size_t rows = std::min<std::size_t>(size / kMinLineBytes + 1, max_rows);
@@ -93,6 +93,11 @@ TableRead read_table(const std::string& path, std::vector<char>& chunk, Protocol
     return r;
 }
 
+std::string bytes_text(std::uint64_t n) {
+    if (n >= (1u << 20) && n % (1u << 20) == 0) return std::to_string(n >> 20) + " MiB";
+    return std::to_string(n) + " bytes";
+}
+
 std::string normalized_root(const std::string& root) {
     std::string r = root.empty() ? std::string("/proc") : root;
     while (r.size() > 1 && r.back() == '/') r.pop_back();
@@ -107,7 +112,7 @@ struct TableSpec {
 
 }  // namespace
 
-Snapshot read_tables(const CollectRequest& request, const std::string& root_in) {
+Snapshot read_tables(const CollectRequest& request, const std::string& root_in, const RecordedLimits& limits) {
     const std::string root = normalized_root(root_in);
     Snapshot snap;
     snap.source = root == "/proc" ? std::string("proc") : "proc:" + root;
@@ -132,8 +137,8 @@ Snapshot read_tables(const CollectRequest& request, const std::string& root_in) 
         if (!(t.family == Family::Inet ? request.ipv4 : request.ipv6)) continue;
         ++wanted;
         const std::string path = root + "/net/" + t.name;
-        const std::size_t room = kRecordedMaxRows - std::min(kRecordedMaxRows, snap.sockets.size());
-        const TableRead r = read_table(path, chunk, t.proto, t.family, snap.sockets, room);
+        const std::size_t room = limits.rows - std::min(limits.rows, snap.sockets.size());
+        const TableRead r = read_table(path, chunk, t.proto, t.family, snap.sockets, limits.table_bytes, room);
         if (const int err = r.error) {
             const std::string reason =
                 err == kNotRegularFile ? "not a regular file" : std::system_category().message(err);
@@ -144,12 +149,12 @@ Snapshot read_tables(const CollectRequest& request, const std::string& root_in) 
         ++readable;
         const ParseStats& st = r.stats;
         if (r.bytes_cut) {
-            snap.warnings.push_back("read only the first " + std::to_string(kRecordedTableMaxBytes >> 20) +
-                                    " MiB of " + path + " (the most read of a recorded table); its later rows are not shown");
+            snap.warnings.push_back("read only the first " + bytes_text(limits.table_bytes) + " of " + path +
+                                    ", the most read of a recorded table; its later rows are not shown");
         }
         if (st.row_limit_hit) {
-            snap.warnings.push_back("stopped at " + std::to_string(kRecordedMaxRows) + " sockets in " + path +
-                                    " (the most held from a recorded tree); its later rows are not shown");
+            snap.warnings.push_back("stopped at " + std::to_string(limits.rows) + " sockets, the most held from a " +
+                                    "recorded tree; the later rows of " + path + " are not shown");
         }
         if (st.malformed > 0) {
             snap.warnings.push_back("skipped " + std::to_string(st.malformed) + " malformed line" +
