@@ -1,4 +1,4 @@
-// Owns the libFuzzer target for procfs::parse_table (/proc/net/{tcp,tcp6,udp,udp6} text).
+// Owns the libFuzzer target for procfs::parse_table and TableParser (/proc/net/{tcp,tcp6,udp,udp6} text, whole or in pieces).
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
@@ -24,6 +24,23 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             FUZZ_CHECK(stats.rows + stats.malformed <= lines);
             FUZZ_CHECK((stats.malformed == 0) == (stats.first_malformed_line == 0));
             FUZZ_CHECK(stats.first_malformed_line <= lines);
+            // The same text in three pieces, cut where its first bytes say, parses the same.
+            std::vector<Socket> pieces;
+            procfs::TableParser parser(proto, family, pieces);
+            const std::size_t a = size ? data[0] % (size + 1) : 0;
+            const std::size_t b = a + (size > 1 ? data[1] % (size - a + 1) : 0);
+            parser.feed(text.substr(0, a));
+            parser.feed(text.substr(a, b - a));
+            parser.feed(text.substr(b));
+            const auto again = parser.finish();
+            FUZZ_CHECK(again.rows == stats.rows && again.malformed == stats.malformed);
+            FUZZ_CHECK(again.first_malformed_line == stats.first_malformed_line);
+            FUZZ_CHECK(pieces.size() == stats.rows);
+            for (std::size_t i = 0; i < pieces.size(); ++i) {
+                FUZZ_CHECK(pieces[i].local == out[i + 1].local && pieces[i].remote == out[i + 1].remote);
+                FUZZ_CHECK(pieces[i].state == out[i + 1].state && pieces[i].uid == out[i + 1].uid);
+                FUZZ_CHECK(pieces[i].inode == out[i + 1].inode && pieces[i].tx_queue == out[i + 1].tx_queue);
+            }
             for (std::size_t i = 1; i < out.size(); ++i) {
                 const Socket& s = out[i];
                 FUZZ_CHECK(s.protocol == proto && s.family == family);

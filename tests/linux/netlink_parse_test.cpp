@@ -38,7 +38,8 @@ Bytes read_file(const std::string& path) {
 struct ExpectedSocket {
     std::string state;
     std::string laddr, raddr;
-    unsigned lport = 0, rport = 0, uid = 0;
+    unsigned lport = 0, rport = 0;
+    std::string uid;    // "-" when unknown (a minisocket's filler 0)
     std::string inode;  // "-" when none
 };
 
@@ -82,7 +83,7 @@ std::string addr_text(const IpAddress& a) {
 bool same(const Socket& s, const ExpectedSocket& e) {
     return std::string(state_name(s.state)) == e.state && addr_text(s.local.addr) == e.laddr &&
            s.local.port == e.lport && addr_text(s.remote.addr) == e.raddr && s.remote.port == e.rport &&
-           s.uid == e.uid && (e.inode == "-" ? !s.inode : s.inode && std::to_string(*s.inode) == e.inode);
+           (e.uid == "-" ? !s.uid : s.uid && std::to_string(*s.uid) == e.uid) && (e.inode == "-" ? !s.inode : s.inode && std::to_string(*s.inode) == e.inode);
 }
 
 Protocol proto_of(const std::string& table) { return table.rfind("udp", 0) == 0 ? Protocol::Udp : Protocol::Tcp; }
@@ -459,19 +460,39 @@ TEST(NetlinkParseSynthetic, MinisocketsHaveNoUid) {
     inet_diag_msg tw = v4_msg(6);
     tw.idiag_uid = 0;
     tw.idiag_inode = 0;
+    tw.idiag_timer = 3;
     inet_diag_msg req = v4_msg(3);
     req.idiag_uid = 0;
     req.idiag_inode = 0;
     inet_diag_msg full = v4_msg(3);  // a full socket still in SYN_RECV (Fast Open) keeps its owner
     full.idiag_inode = 0;
-    for (const auto& m : {tw, req, full}) append_message(b, SOCK_DIAG_BY_FAMILY, NLM_F_MULTI, diag_payload(m));
+    // An orphaned FIN_WAIT2 socket becomes a timewait minisocket: the time_wait timer, no
+    // inode, and the same filler uid 0 as TIME_WAIT.
+    inet_diag_msg fw2 = v4_msg(5);
+    fw2.idiag_uid = 0;
+    fw2.idiag_inode = 0;
+    fw2.idiag_timer = 3;
+    // Full orphans (closed by their program, still full sockets) keep the creator's uid, root too.
+    inet_diag_msg fw1 = v4_msg(4);
+    fw1.idiag_uid = 65534;
+    fw1.idiag_inode = 0;
+    inet_diag_msg last_ack = v4_msg(9);
+    last_ack.idiag_uid = 0;
+    last_ack.idiag_inode = 0;
+    for (const auto& m : {tw, req, full, fw2, fw1, last_ack})
+        append_message(b, SOCK_DIAG_BY_FAMILY, NLM_F_MULTI, diag_payload(m));
     const Parsed p = parse(b);
-    ASSERT_EQ(p.out.size(), 3u);
+    ASSERT_EQ(p.out.size(), 6u);
     EXPECT_EQ(p.out[0].state, TcpState::TimeWait);
     EXPECT_FALSE(p.out[0].uid);
     EXPECT_FALSE(p.out[0].inode);
     EXPECT_FALSE(p.out[1].uid);
     EXPECT_EQ(p.out[2].uid, 1000u);
+    EXPECT_EQ(p.out[3].state, TcpState::FinWait2);
+    EXPECT_FALSE(p.out[3].uid) << "an orphaned FIN_WAIT2 minisocket is not root's";
+    EXPECT_FALSE(p.out[3].inode);
+    EXPECT_EQ(p.out[4].uid, 65534u);
+    EXPECT_EQ(p.out[5].uid, 0u);
 }
 
 TEST(NetlinkParseSynthetic, UnknownFamilyOrShortPayloadIsMalformed) {

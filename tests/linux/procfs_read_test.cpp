@@ -1,7 +1,13 @@
 // Owns the tests of read_tables on recorded /proc roots: selection, warnings and total failure.
 #include <gtest/gtest.h>
 
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <algorithm>
 #include <string>
+#include <vector>
 
 #include "procfs.hpp"
 #include "tcpstat/error.hpp"
@@ -87,6 +93,62 @@ TEST(ProcfsRead, RealProcIsReadable) {
     const Snapshot s = read_tables(req, "/proc");
     EXPECT_EQ(s.source, "proc");
     for (const auto& w : s.warnings) EXPECT_EQ(w.find("malformed"), std::string::npos) << w;
+}
+
+// The row limit counts the whole tree: the table that reaches it keeps its first rows, every
+// later table keeps none, and each says which rows are not shown.
+TEST(ProcfsRead, RecordedTreeRowLimit) {
+    CollectRequest req;
+    req.udp = true;
+    const std::string root = kRoot + "/recorded";
+    const Snapshot s = read_tables(req, root, RecordedLimits{RecordedLimits{}.table_bytes, 20});
+    EXPECT_EQ(s.sockets.size(), 20u);
+    EXPECT_EQ(count(s, Protocol::Tcp, Family::Inet), 13u);
+    EXPECT_EQ(count(s, Protocol::Tcp, Family::Inet6), 7u);
+    ASSERT_EQ(s.warnings.size(), 3u);
+    for (const char* t : {"tcp6", "udp", "udp6"}) {
+        const std::string want = std::string("stopped at 20 sockets, the most held from a recorded tree; the later rows of ") +
+                                 root + "/net/" + t + " are not shown";
+        EXPECT_NE(std::find(s.warnings.begin(), s.warnings.end(), want), s.warnings.end()) << want;
+    }
+
+    // Exactly at the limit: nothing was left out, nothing to say.
+    const Snapshot exact = read_tables(req, root, RecordedLimits{RecordedLimits{}.table_bytes, 27});
+    EXPECT_EQ(exact.sockets.size(), 27u);
+    EXPECT_TRUE(exact.warnings.empty());
+}
+
+// The byte limit cuts a table between lines; the cut line is dropped, not called malformed.
+TEST(ProcfsRead, RecordedTableByteLimit) {
+    CollectRequest req;
+    req.ipv6 = false;
+    const std::string root = kRoot + "/recorded";
+    const Snapshot s = read_tables(req, root, RecordedLimits{1000, RecordedLimits{}.rows});
+    EXPECT_GT(s.sockets.size(), 3u);
+    EXPECT_LT(s.sockets.size(), 13u);
+    EXPECT_EQ(s.warnings, std::vector<std::string>{"read only the first 1000 bytes of " + root +
+                                                   "/net/tcp, the most read of a recorded table; its later rows are not shown"});
+}
+
+// The kernel's own tables are read whole whatever the limits: they are not a recorded tree.
+TEST(ProcfsRead, LiveProcIgnoresRecordedLimits) {
+    const int l = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    ASSERT_GE(l, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ASSERT_EQ(::bind(l, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
+    ASSERT_EQ(::listen(l, 4), 0);
+    socklen_t len = sizeof a;
+    ASSERT_EQ(::getsockname(l, reinterpret_cast<sockaddr*>(&a), &len), 0);
+    CollectRequest req;
+    req.ipv6 = false;
+    const Snapshot s = read_tables(req, "/proc", RecordedLimits{16, 0});
+    ::close(l);
+    EXPECT_TRUE(s.warnings.empty()) << s.warnings.front();
+    bool found = false;
+    for (const Socket& sock : s.sockets) found |= sock.state == TcpState::Listen && sock.local.port == ntohs(a.sin_port);
+    EXPECT_TRUE(found);
 }
 
 }  // namespace

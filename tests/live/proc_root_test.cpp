@@ -16,57 +16,13 @@
 
 #include <nlohmann/json.hpp>
 
+#include "live/proc_tree.hpp"
 #include "live/support.hpp"
 
 using namespace tcpstat::testing;
 namespace fs = std::filesystem;
 
 namespace {
-
-constexpr const char* kHeader =
-    "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n";
-// 127.0.0.1:8080 LISTEN, inode 5001.
-constexpr const char* kListen =
-    "   0: 0100007F:1F90 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 5001 1 "
-    "0000000000000000 100 0 0 10 0\n";
-// 127.0.0.1:8080 <-> 127.0.0.1:40000 ESTABLISHED, inode 5002.
-constexpr const char* kEstab =
-    "   1: 0100007F:1F90 0100007F:9C40 01 00000000:00000000 00:00000000 00000000     0        0 5002 1 "
-    "0000000000000000 20 4 30 10 -1\n";
-
-// A temporary directory tree readable by anyone (the unprivileged case runs as nobody).
-class Tree {
-public:
-    Tree() {
-        char tmpl[] = "/tmp/tcpstat-procroot-XXXXXX";
-        const char* d = ::mkdtemp(tmpl);
-        if (!d) std::abort();
-        root_ = d;
-        ::chmod(d, 0755);
-    }
-    ~Tree() {
-        std::error_code ec;
-        fs::remove_all(root_, ec);
-    }
-    Tree(const Tree&) = delete;
-    Tree& operator=(const Tree&) = delete;
-
-    const std::string& root() const { return root_; }
-    std::string path(const std::string& rel) const { return root_ + "/" + rel; }
-    void file(const std::string& rel, const std::string& content, mode_t mode = 0644) const {
-        fs::create_directories(fs::path(path(rel)).parent_path());
-        std::ofstream(path(rel), std::ios::binary) << content;
-        ::chmod(path(rel).c_str(), mode);
-    }
-    void dir(const std::string& rel) const { fs::create_directories(path(rel)); }
-    void symlink(const std::string& rel, const std::string& target) const {
-        fs::create_directories(fs::path(path(rel)).parent_path());
-        fs::create_symlink(target, path(rel));
-    }
-
-private:
-    std::string root_;
-};
 
 // Every run here lists IPv4 TCP only, so that only net/tcp matters unless a test says otherwise.
 RunResult list(const Tree& t, std::vector<std::string> extra = {}, const std::function<void()>& before = {}) {
@@ -150,6 +106,20 @@ TEST(ProcRoot, HugeNumbersNeitherCrashNorWrap) {
     EXPECT_FALSE(f[5].empty());
     EXPECT_NE(f[5][0], '-') << "a huge timer must saturate, not go negative: " << f[5];
     EXPECT_NE(r.err.find("skipped 4 malformed lines"), std::string::npos) << r.err;
+}
+
+// /proc prints 0 for a listener's backlog (it does not know it): Send-Q is absent, not 0; the
+// accept queue (rx_queue) is real. Other states keep both.
+TEST(ProcRoot, ListenerSendQueueIsAbsent) {
+    Tree t;
+    std::string listen = kListen;
+    listen.replace(listen.find("00000000:00000000"), 17, "00000000:00000002");
+    std::string estab = kEstab;
+    estab.replace(estab.find("00000000:00000000"), 17, "00000000:00000005");
+    t.file("net/tcp", std::string(kHeader) + listen + estab);
+    auto r = list(t, {"--fields", "state,recv_q,send_q"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(data_rows(r), (std::vector<std::string>{"LISTEN\t2\t", "ESTABLISHED\t5\t0"})) << r.out;
 }
 
 TEST(ProcRoot, CrlfLineEndings) {

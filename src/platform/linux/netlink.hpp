@@ -2,6 +2,7 @@
 #pragma once
 
 #include <stdexcept>
+#include <vector>
 
 #include "tcpstat/backend.hpp"
 #include "tcpstat/model.hpp"
@@ -28,6 +29,10 @@ Snapshot read_tables(const CollectRequest& request, int socket_fd);
 // How many sockets a dump of this request will bring, from /proc/net/sockstat{,6} of the
 // caller's namespace (TCP in use plus TIME_WAIT, UDP when asked); 0 when unreadable. A hint.
 std::size_t expected_sockets(const CollectRequest& request);
+
+// Reserves room for n sockets in v (huge pages asked for): the /proc reader sizes its vector
+// the same way.
+void reserve_sockets(std::vector<Socket>& v, std::size_t n);
 
 // Opens a NETLINK_SOCK_DIAG socket in the calling thread's network namespace (close-on-exec,
 // with a receive timeout). Throws Unavailable when netlink is refused, RuntimeError else.

@@ -75,21 +75,6 @@ void dump_table(const DumpSpec& spec, const std::vector<std::uint8_t>& bytecode,
     add_warnings(snap, what, consumer.stats());
 }
 
-// Reserves room for n sockets and asks for transparent huge pages on it. Filling 100k sockets
-// page by page took ~4,500 page faults, which cost more than parsing them (measured: 20 MiB
-// written in 4 KiB pages 80 ms, in huge pages 12 ms, on a paravirtualised guest). Pages never
-// written stay unallocated either way, so a generous reservation costs no resident memory.
-void reserve_sockets(std::vector<Socket>& v, std::size_t n) {
-    if (n <= v.capacity()) return;
-    v.reserve(n);
-    constexpr std::uintptr_t kHuge = std::uintptr_t{2} << 20;
-    const auto begin = reinterpret_cast<std::uintptr_t>(v.data());
-    const std::uintptr_t end = begin + v.capacity() * sizeof(Socket);
-    const std::uintptr_t first = (begin + kHuge - 1) & ~(kHuge - 1);
-    if (end > first && end - first >= kHuge)
-        ::madvise(reinterpret_cast<void*>(first), (end - first) & ~(kHuge - 1), MADV_HUGEPAGE);  // a hint
-}
-
 // TCP over both families in one legacy dump; on a kernel that refuses that request type, the
 // two per-family dumps. The rows come in the kernel's hash order with the families interleaved,
 // as they arrive: moving them IPv4-first cost ~10 ms of 90 at 100k sockets (random-access swaps
@@ -126,6 +111,21 @@ void dump_tcp_both_families(DumpSpec spec, const std::vector<std::uint8_t>& byte
 }
 
 }  // namespace
+
+// Reserves room for n sockets and asks for transparent huge pages on it. Filling 100k sockets
+// page by page took ~4,500 page faults, which cost more than parsing them (measured: 20 MiB
+// written in 4 KiB pages 80 ms, in huge pages 12 ms, on a paravirtualised guest). Pages never
+// written stay unallocated either way, so a generous reservation costs no resident memory.
+void reserve_sockets(std::vector<Socket>& v, std::size_t n) {
+    if (n <= v.capacity()) return;
+    v.reserve(n);
+    constexpr std::uintptr_t kHuge = std::uintptr_t{2} << 20;
+    const auto begin = reinterpret_cast<std::uintptr_t>(v.data());
+    const std::uintptr_t end = begin + v.capacity() * sizeof(Socket);
+    const std::uintptr_t first = (begin + kHuge - 1) & ~(kHuge - 1);
+    if (end > first && end - first >= kHuge)
+        ::madvise(reinterpret_cast<void*>(first), (end - first) & ~(kHuge - 1), MADV_HUGEPAGE);  // a hint
+}
 
 // Sizes the socket vector so it is allocated once: growing it by doubling copied every socket
 // about twice and touched twice the memory. Reserving more than is used costs address space,

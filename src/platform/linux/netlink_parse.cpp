@@ -1,5 +1,6 @@
 // Owns decoding inet_diag dump messages (and their tcp_info attribute) into Sockets, bounds-checked.
 #include "netlink_parse.hpp"
+#include "socket_uid.hpp"
 
 #include <linux/inet_diag.h>
 #include <linux/netlink.h>
@@ -147,11 +148,8 @@ Decoded decode_socket(std::span<const std::uint8_t> payload, const ParseContext&
     s.state = *state;
     s.local = Endpoint{decode_address(family, m.id.idiag_src, m.id.idiag_if), be16(&m.id.idiag_sport)};
     s.remote = Endpoint{decode_address(family, m.id.idiag_dst, m.id.idiag_if), be16(&m.id.idiag_dport)};
-    // TIME_WAIT and request (SYN_RECV) minisockets no longer know their owner: the kernel fills
-    // in uid 0, which would wrongly claim root.
-    const bool minisocket = *state == TcpState::TimeWait ||
-                            (*state == TcpState::SynRecv && m.idiag_inode == 0 && m.idiag_uid == 0);
-    if (!minisocket) s.uid = m.idiag_uid;
+    if (ctx.protocol == Protocol::Udp || tcp_uid_is_known(*state, m.idiag_timer == 3, m.idiag_inode, m.idiag_uid))
+        s.uid = m.idiag_uid;
     if (m.idiag_inode != 0) s.inode = m.idiag_inode;
     s.rx_queue = m.idiag_rqueue;
     s.tx_queue = m.idiag_wqueue;

@@ -1,4 +1,4 @@
-// Owns the parsing of one /proc/net/{tcp,tcp6,udp,udp6} table's text into Sockets.
+// Owns the parsing of one /proc/net/{tcp,tcp6,udp,udp6} table's text into Sockets, whole or in pieces.
 #include <unistd.h>
 
 #include <algorithm>
@@ -6,6 +6,7 @@
 
 #include "procfs.hpp"
 #include "procfs_scan.hpp"
+#include "socket_uid.hpp"
 
 namespace tcpstat::procfs {
 namespace {
@@ -108,14 +109,15 @@ bool parse_row(std::string_view line, Protocol proto, Family family, Socket& s) 
     s.protocol = proto;
     s.family = family;
     s.state = *state;
-    s.tx_queue = static_cast<std::uint32_t>(tx);
+    // A listener's tx_queue is write_seq - snd_una, always 0: /proc does not show its backlog
+    // (netlink does). Its rx_queue is the accept queue and is real.
+    if (!(proto == Protocol::Tcp && *state == TcpState::Listen)) s.tx_queue = static_cast<std::uint32_t>(tx);
     s.rx_queue = static_cast<std::uint32_t>(rx);
     s.timer = timer_from(tr, when);
     if (proto == Protocol::Tcp) s.retransmits = static_cast<std::uint32_t>(retr);
     if (inode != 0) s.inode = inode;
-    // TIME_WAIT rows print uid 0 and inode 0 because the kernel no longer knows them; a 0 there is
-    // not root, so leave the uid absent rather than claim it.
-    if (!(inode == 0 && *state == TcpState::TimeWait)) s.uid = static_cast<std::uint32_t>(uid);
+    const auto u = static_cast<std::uint32_t>(uid);
+    if (proto == Protocol::Udp || tcp_uid_is_known(*state, tr == 3, inode, u)) s.uid = u;
     return true;
 }
 
@@ -131,30 +133,72 @@ bool is_header(std::string_view line) {
 
 }  // namespace
 
-ParseStats parse_table(std::string_view text, Protocol proto, Family family, std::vector<Socket>& out) {
-    ParseStats stats;
-    out.reserve(out.size() + static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n')) + 1);
-    std::size_t pos = 0;
-    std::size_t line_no = 0;
-    while (pos < text.size()) {
-        const char* nl = static_cast<const char*>(std::memchr(text.data() + pos, '\n', text.size() - pos));
-        const std::size_t end = nl ? static_cast<std::size_t>(nl - text.data()) : text.size();
-        std::string_view line = text.substr(pos, end - pos);
-        pos = end + 1;
-        ++line_no;
-        if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-        if (is_blank(line)) continue;
-        if (line_no == 1 && is_header(line)) continue;
+TableParser::TableParser(Protocol proto, Family family, std::vector<Socket>& out, std::size_t max_rows)
+    : proto_(proto), family_(family), out_(out), max_rows_(max_rows) {}
 
-        Socket& s = out.emplace_back();
-        if (parse_row(line, proto, family, s)) {
-            ++stats.rows;
-        } else {
-            out.pop_back();
-            if (stats.malformed++ == 0) stats.first_malformed_line = line_no;
-        }
+void TableParser::line(std::string_view raw) {
+    ++line_no_;
+    if (raw.size() > kMaxLine || overlong_) {
+        overlong_ = false;
+        if (stats_.malformed++ == 0) stats_.first_malformed_line = line_no_;
+        return;
     }
-    return stats;
+    std::string_view line = raw;
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    if (is_blank(line)) return;
+    if (line_no_ == 1 && is_header(line)) return;
+
+    Socket& s = out_.emplace_back();
+    if (!parse_row(line, proto_, family_, s)) {
+        out_.pop_back();
+        if (stats_.malformed++ == 0) stats_.first_malformed_line = line_no_;
+    } else if (stats_.rows == max_rows_) {
+        out_.pop_back();
+        stats_.row_limit_hit = true;
+    } else {
+        ++stats_.rows;
+    }
+}
+
+bool TableParser::feed(std::string_view piece) {
+    while (!piece.empty() && !stats_.row_limit_hit) {
+        const char* nl = static_cast<const char*>(std::memchr(piece.data(), '\n', piece.size()));
+        const std::size_t end = nl ? static_cast<std::size_t>(nl - piece.data()) : piece.size();
+        const std::string_view head = piece.substr(0, end);
+        if (!nl) {
+            // Keep at most one byte past the limit: enough to know the line is too long.
+            if (!overlong_) partial_.append(head.substr(0, kMaxLine + 1 - std::min(partial_.size(), kMaxLine + 1)));
+            if (partial_.size() > kMaxLine) {
+                overlong_ = true;
+                partial_.clear();
+            }
+            return true;
+        }
+        if (partial_.empty() && !overlong_) {
+            line(head);  // the common case: a whole line inside the piece, parsed in place
+        } else {
+            if (!overlong_ && partial_.size() + head.size() <= kMaxLine + 1) partial_.append(head);
+            else overlong_ = true;
+            line(overlong_ ? std::string_view() : std::string_view(partial_));
+            partial_.clear();
+        }
+        piece.remove_prefix(end + 1);
+    }
+    return !stats_.row_limit_hit;
+}
+
+ParseStats TableParser::finish(bool cut) {
+    if (!cut && !stats_.row_limit_hit && (overlong_ || !partial_.empty())) line(partial_);
+    partial_.clear();
+    overlong_ = false;
+    return stats_;
+}
+
+ParseStats parse_table(std::string_view text, Protocol proto, Family family, std::vector<Socket>& out) {
+    out.reserve(out.size() + static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n')) + 1);
+    TableParser parser(proto, family, out);
+    parser.feed(text);
+    return parser.finish();
 }
 
 }  // namespace tcpstat::procfs

@@ -1,6 +1,8 @@
 // Owns reading the requested /proc/net socket tables under a root into one Snapshot.
 #include <fcntl.h>
+#include <linux/magic.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -8,6 +10,7 @@
 #include <string>
 #include <system_error>
 
+#include "netlink.hpp"
 #include "procfs.hpp"
 #include "tcpstat/error.hpp"
 #include "users.hpp"
@@ -15,42 +18,84 @@
 namespace tcpstat::procfs {
 namespace {
 
-// read_whole's failure for anything but a regular file (the errno values are all positive).
+// read_table's failure for anything but a regular file (the errno values are all positive).
 constexpr int kNotRegularFile = -1;
 
-// /proc files report size 0, so read until EOF, growing one buffer that all tables share.
-// Returns 0, the errno of the failure, or kNotRegularFile.
-int read_whole(const std::string& path, std::string& buf) {
-    buf.clear();
-    // A recorded tree may hold anything: O_NONBLOCK keeps open(2) of a FIFO from waiting for a
-    // writer forever, and only regular files are read, since a device such as /dev/zero never
-    // reaches EOF.
+// One read(2) at a time: the parse keeps rows, not text, so a table costs its sockets.
+constexpr std::size_t kChunk = 64 * 1024;
+
+// A Socket takes more than a /proc line; this many bytes per row overestimates the rows of a
+// recorded table (the kernel's lines are 150 bytes and more), and unused room costs no memory.
+constexpr std::size_t kMinLineBytes = 128;
+
+struct TableRead {
+    int error = 0;            // 0, the errno of the failure, or kNotRegularFile
+    bool bytes_cut = false;   // a recorded table longer than its byte limit
+    ParseStats stats;
+};
+
+// /proc files report size 0, so read until EOF, parsing each chunk as it comes. A table on
+// procfs is the kernel's own and is read whole; any other file is a recorded one, held to the
+// limits (a recorded tree may hold anything, e.g. a 2 GiB sparse file).
+TableRead read_table(const std::string& path, std::vector<char>& chunk, Protocol proto, Family family,
+                     std::vector<Socket>& out, std::uint64_t max_bytes_recorded, std::size_t max_rows) {
+    TableRead r;
+    // O_NONBLOCK keeps open(2) of a FIFO from waiting for a writer forever, and only regular
+    // files are read, since a device such as /dev/zero never reaches EOF.
     const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-    if (fd < 0) return errno;
+    if (fd < 0) {
+        r.error = errno;
+        return r;
+    }
     struct stat st {};
     if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-        const int err = S_ISDIR(st.st_mode) ? EISDIR : kNotRegularFile;
+        r.error = S_ISDIR(st.st_mode) ? EISDIR : kNotRegularFile;
         ::close(fd);
-        return err;
+        return r;
     }
-    std::size_t used = 0;
-    if (buf.capacity() < 64 * 1024) buf.reserve(64 * 1024);
+    struct statfs sfs {};
+    const bool kernel = ::fstatfs(fd, &sfs) == 0 && sfs.f_type == PROC_SUPER_MAGIC;
+    const std::uint64_t max_bytes = kernel ? UINT64_MAX : max_bytes_recorded;
+    if (!kernel) {
+        const auto size = std::min<std::uint64_t>(static_cast<std::uint64_t>(st.st_size), max_bytes);
+        const std::size_t rows = std::min<std::size_t>(size / kMinLineBytes + 1, max_rows);
+        out.reserve(out.size() + rows);
+    }
+
+    const std::size_t first = out.size();
+    TableParser parser(proto, family, out, kernel ? SIZE_MAX : max_rows);
+    std::uint64_t total = 0;
     for (;;) {
-        if (buf.size() - used < 16 * 1024) buf.resize(std::max<std::size_t>(buf.capacity(), used + 16 * 1024) * 2);
-        const ssize_t n = ::read(fd, buf.data() + used, buf.size() - used);
+        std::size_t want = chunk.size();
+        if (total == max_bytes) {
+            want = 1;  // only to learn whether anything is left
+        } else if (max_bytes - total < want) {
+            want = static_cast<std::size_t>(max_bytes - total);
+        }
+        const ssize_t n = ::read(fd, chunk.data(), want);
         if (n == 0) break;
         if (n < 0) {
             if (errno == EINTR) continue;
-            const int err = errno;
+            r.error = errno;
             ::close(fd);
-            buf.clear();
-            return err;
+            out.erase(out.begin() + static_cast<std::ptrdiff_t>(first), out.end());
+            return r;
         }
-        used += static_cast<std::size_t>(n);
+        if (total == max_bytes) {
+            r.bytes_cut = true;
+            break;
+        }
+        total += static_cast<std::uint64_t>(n);
+        if (!parser.feed(std::string_view(chunk.data(), static_cast<std::size_t>(n)))) break;
     }
     ::close(fd);
-    buf.resize(used);
-    return 0;
+    r.stats = parser.finish(r.bytes_cut);
+    return r;
+}
+
+std::string bytes_text(std::uint64_t n) {
+    if (n >= (1u << 20) && n % (1u << 20) == 0) return std::to_string(n >> 20) + " MiB";
+    return std::to_string(n) + " bytes";
 }
 
 std::string normalized_root(const std::string& root) {
@@ -67,7 +112,7 @@ struct TableSpec {
 
 }  // namespace
 
-Snapshot read_tables(const CollectRequest& request, const std::string& root_in) {
+Snapshot read_tables(const CollectRequest& request, const std::string& root_in, const RecordedLimits& limits) {
     const std::string root = normalized_root(root_in);
     Snapshot snap;
     snap.source = root == "/proc" ? std::string("proc") : "proc:" + root;
@@ -79,7 +124,12 @@ Snapshot read_tables(const CollectRequest& request, const std::string& root_in) 
         {"udp6", Protocol::Udp, Family::Inet6},
     };
 
-    std::string buf;
+    // The kernel's own tables: sized from sockstat as the netlink dump is, so the vector is not
+    // regrown (and copied) table after table. Under another root (a recorded tree, or another
+    // namespace's /proc/thread-self) sockstat would describe the wrong sockets.
+    if (root == "/proc") netlink::reserve_sockets(snap.sockets, netlink::expected_sockets(request));
+
+    std::vector<char> chunk(kChunk);
     std::size_t wanted = 0, readable = 0;
     std::string first_failure;
     for (const TableSpec& t : kTables) {
@@ -87,7 +137,9 @@ Snapshot read_tables(const CollectRequest& request, const std::string& root_in) 
         if (!(t.family == Family::Inet ? request.ipv4 : request.ipv6)) continue;
         ++wanted;
         const std::string path = root + "/net/" + t.name;
-        if (const int err = read_whole(path, buf)) {
+        const std::size_t room = limits.rows - std::min(limits.rows, snap.sockets.size());
+        const TableRead r = read_table(path, chunk, t.proto, t.family, snap.sockets, limits.table_bytes, room);
+        if (const int err = r.error) {
             const std::string reason =
                 err == kNotRegularFile ? "not a regular file" : std::system_category().message(err);
             if (first_failure.empty()) first_failure = reason;
@@ -95,7 +147,15 @@ Snapshot read_tables(const CollectRequest& request, const std::string& root_in) 
             continue;
         }
         ++readable;
-        const ParseStats st = parse_table(buf, t.proto, t.family, snap.sockets);
+        const ParseStats& st = r.stats;
+        if (r.bytes_cut) {
+            snap.warnings.push_back("read only the first " + bytes_text(limits.table_bytes) + " of " + path +
+                                    ", the most read of a recorded table; its later rows are not shown");
+        }
+        if (st.row_limit_hit) {
+            snap.warnings.push_back("stopped at " + std::to_string(limits.rows) + " sockets, the most held from a " +
+                                    "recorded tree; the later rows of " + path + " are not shown");
+        }
         if (st.malformed > 0) {
             snap.warnings.push_back("skipped " + std::to_string(st.malformed) + " malformed line" +
                                     (st.malformed == 1 ? "" : "s") + " in " + path + " (first at line " +
