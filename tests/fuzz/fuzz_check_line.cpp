@@ -5,29 +5,13 @@
 #include <string>
 #include <string_view>
 
+#include "common/text_oracle.hpp"
 #include "fuzz/fuzz_check.hpp"
 #include "render/escape.hpp"
 #include "tcpstat/render.hpp"
 
 using namespace tcpstat;
-
-namespace {
-
-bool valid_utf8(std::string_view s) {
-    const auto* p = reinterpret_cast<const unsigned char*>(s.data());
-    for (std::size_t i = 0; i < s.size();) {
-        if (p[i] < 0x80) {
-            ++i;
-            continue;
-        }
-        const std::size_t len = utf8_sequence_length(p + i, s.size() - i);
-        if (len == 0) return false;
-        i += len;
-    }
-    return true;
-}
-
-}  // namespace
+using tcpstat::testing::valid_utf8;
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     // Two names from one input: before and after the first NUL (comm holds none, user names may).

@@ -6,12 +6,15 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/text_oracle.hpp"
 #include "fuzz/fuzz_check.hpp"
 #include "render/escape.hpp"
 #include "tcpstat/output.hpp"
 #include "tcpstat/render.hpp"
 
 using namespace tcpstat;
+using tcpstat::testing::unescape_text;
+using tcpstat::testing::valid_utf8;
 
 namespace {
 
@@ -40,61 +43,8 @@ bool has_raw_layout_control(std::string_view s) {
     return false;
 }
 
-bool valid_utf8(std::string_view s) {
-    const auto* p = reinterpret_cast<const unsigned char*>(s.data());
-    for (std::size_t i = 0; i < s.size();) {
-        if (p[i] < 0x80) {
-            ++i;
-            continue;
-        }
-        const std::size_t len = utf8_sequence_length(p + i, s.size() - i);
-        if (len == 0) return false;
-        i += len;
-    }
-    return true;
-}
 
-int hex(char c) {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    return -1;
-}
 
-// The inverse of the text escaping; any other backslash sequence violates the property.
-std::string unescape(std::string_view e) {
-    std::string r;
-    for (std::size_t i = 0; i < e.size(); ++i) {
-        if (e[i] != '\\') {
-            r += e[i];
-            continue;
-        }
-        FUZZ_CHECK(i + 1 < e.size());
-        const char k = e[++i];
-        if (k == '\\') r += '\\';
-        else if (k == 't') r += '\t';
-        else if (k == 'n') r += '\n';
-        else if (k == 'r') r += '\r';
-        else if (k == 'u') {  // a layout control (bidi, U+2028/9): back to its UTF-8 bytes
-            FUZZ_CHECK(i + 4 < e.size() && hex(e[i + 1]) >= 0 && hex(e[i + 2]) >= 0 && hex(e[i + 3]) >= 0 &&
-                       hex(e[i + 4]) >= 0);
-            const unsigned cp = static_cast<unsigned>(hex(e[i + 1]) << 12 | hex(e[i + 2]) << 8 |
-                                                      hex(e[i + 3]) << 4 | hex(e[i + 4]));
-            if (cp < 0x800) {
-                r += static_cast<char>(0xC0 | cp >> 6);
-            } else {
-                r += static_cast<char>(0xE0 | cp >> 12);
-                r += static_cast<char>(0x80 | (cp >> 6 & 0x3F));
-            }
-            r += static_cast<char>(0x80 | (cp & 0x3F));
-            i += 4;
-        } else {
-            FUZZ_CHECK(k == 'x' && i + 2 < e.size() && hex(e[i + 1]) >= 0 && hex(e[i + 2]) >= 0);
-            r += static_cast<char>(hex(e[i + 1]) * 16 + hex(e[i + 2]));
-            i += 2;
-        }
-    }
-    return r;
-}
 
 // Removes one quoting layer: CSV doubles '"'; Prometheus puts '\' before '\' and '"'.
 std::string unquote(std::string_view e, TextQuoting q) {
@@ -128,7 +78,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     }
     FUZZ_CHECK(valid_utf8(text));
     FUZZ_CHECK(!has_raw_layout_control(text));
-    FUZZ_CHECK(unescape(text) == s);  // lossless
+    FUZZ_CHECK(unescape_text(text) == s);  // lossless
     const std::size_t width = escaped_text_width(s);
     FUZZ_CHECK(width <= text.size() * 2);
     bool ascii = true;

@@ -4,11 +4,14 @@
 
 #include <gtest/gtest.h>
 
+#include "common/text_oracle.hpp"
 #include "render/escape.hpp"
 #include "tcpstat/render.hpp"
 
 namespace tcpstat {
 namespace {
+
+using tcpstat::testing::valid_utf8;
 
 std::string line_of(const CheckResult& r) {
     std::string text;
@@ -73,19 +76,6 @@ TEST(CheckLine, EveryKeyIsDescribed) {
     EXPECT_NE(l.find("'state CLOSE_WAIT client ports peer -'=2;1;;0;"), std::string::npos) << l;
 }
 
-bool valid_utf8(const std::string& s) {
-    const auto* p = reinterpret_cast<const unsigned char*>(s.data());
-    for (std::size_t i = 0; i < s.size();) {
-        if (p[i] < 0x80) {
-            ++i;
-            continue;
-        }
-        const std::size_t len = utf8_sequence_length(p + i, s.size() - i);
-        if (len == 0) return false;
-        i += len;
-    }
-    return true;
-}
 
 // The C1 CSI (U+009B) acts like ESC [ on some terminals; 0xFF is no UTF-8 at all. Both once
 // reached the plugin's stdout, as did bytes that break a Nagios perfdata label.

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "common/text_oracle.hpp"
 #include "fixture.hpp"
 #include "golden.hpp"
 #include "render/escape.hpp"
@@ -14,53 +15,10 @@ namespace {
 
 using golden::escaped_text;
 using golden::json_text;
+using testing::unescape_text;
+using testing::valid_utf8;
 
-// Undoes the text escaping; the rules promise this recovers the original bytes.
-std::string unescape(const std::string& s) {
-    std::string r;
-    for (std::size_t i = 0; i < s.size(); ++i) {
-        if (s[i] != '\\') {
-            r += s[i];
-            continue;
-        }
-        const char k = s.at(++i);
-        if (k == '\\') r += '\\';
-        else if (k == 't') r += '\t';
-        else if (k == 'n') r += '\n';
-        else if (k == 'r') r += '\r';
-        else if (k == 'x') {
-            r += static_cast<char>(std::stoi(s.substr(i + 1, 2), nullptr, 16));
-            i += 2;
-        } else if (k == 'u') {  // a layout control: three UTF-8 bytes, or two for U+061C
-            const auto cp = static_cast<unsigned>(std::stoi(s.substr(i + 1, 4), nullptr, 16));
-            if (cp < 0x800) {
-                r += static_cast<char>(0xC0 | cp >> 6);
-            } else {
-                r += static_cast<char>(0xE0 | cp >> 12);
-                r += static_cast<char>(0x80 | (cp >> 6 & 0x3F));
-            }
-            r += static_cast<char>(0x80 | (cp & 0x3F));
-            i += 4;
-        } else {
-            ADD_FAILURE() << "unknown escape \\" << k;
-        }
-    }
-    return r;
-}
 
-bool valid_utf8(const std::string& s) {
-    const auto* p = reinterpret_cast<const unsigned char*>(s.data());
-    for (std::size_t i = 0; i < s.size();) {
-        if (p[i] < 0x80) {
-            ++i;
-            continue;
-        }
-        const std::size_t len = utf8_sequence_length(p + i, s.size() - i);
-        if (len == 0) return false;
-        i += len;
-    }
-    return true;
-}
 
 TEST(TextEscape, ControlBytesAndBackslash) {
     EXPECT_EQ(escaped_text("plain ascii"), "plain ascii");
@@ -98,7 +56,7 @@ TEST(TextEscape, BidiControlsAndLineSeparatorsAreEscaped) {
         const std::string t = escaped_text(c);
         EXPECT_EQ(t.rfind("\\u", 0), 0u) << golden::visible(t);
         EXPECT_EQ(t.size(), 6u) << golden::visible(t);
-        EXPECT_EQ(unescape(t), c);
+        EXPECT_EQ(unescape_text(t), c);
         EXPECT_EQ(escaped_text_width(c), 6u);
     }
     EXPECT_EQ(escaped_text("\xe2\x80\xae", TextQuoting::Prometheus), "\\\\u202e");
@@ -161,7 +119,7 @@ TEST(Escape, RandomBytesRoundTripAndStaySafe) {
         ASSERT_TRUE(valid_utf8(t)) << golden::visible(t);
         ASSERT_EQ(t.find("\xe2\x80\xae"), std::string::npos) << golden::visible(t);
         ASSERT_EQ(t.find("\xe2\x80\xa8"), std::string::npos) << golden::visible(t);
-        ASSERT_EQ(unescape(t), raw) << golden::visible(t);
+        ASSERT_EQ(unescape_text(t), raw) << golden::visible(t);
         ASSERT_EQ(escaped_text_width(t), escaped_text_width(t)) << "deterministic";
 
         const std::string j = json_text(raw);

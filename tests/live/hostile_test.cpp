@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/text_oracle.hpp"
 #include "live/scenarios.hpp"
 #include "live/support.hpp"
 
@@ -62,24 +63,6 @@ TEST(Hostile, JsonIsValidAndRoundTripsTheName) {
     ASSERT_EQ(ls.size(), 3u) << l.out;
     for (const auto& line : ls) EXPECT_TRUE(nlohmann::json::accept(line)) << line;
 }
-
-namespace {
-
-// RFC 3629, decoded by hand so the check does not lean on tcpstat's own decoder.
-bool valid_utf8(const std::string& s) {
-    const auto* p = reinterpret_cast<const unsigned char*>(s.data());
-    for (std::size_t i = 0; i < s.size();) {
-        const unsigned char b = p[i];
-        std::size_t len = b < 0x80 ? 1 : b >= 0xC2 && b <= 0xDF ? 2 : b >= 0xE0 && b <= 0xEF ? 3 : b >= 0xF0 && b <= 0xF4 ? 4 : 0;
-        if (len == 0 || i + len > s.size()) return false;
-        for (std::size_t k = 1; k < len; ++k)
-            if ((p[i + k] & 0xC0) != 0x80) return false;
-        i += len;
-    }
-    return true;
-}
-
-}  // namespace
 
 // The plugin line once replaced only C0 controls: U+009B (the C1 CSI, "ESC [" on some
 // terminals and log viewers) and the invalid byte 0xFF reached the monitoring system raw.
