@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "tcpstat/endpoint.hpp"
+#include "tcpstat/expression.hpp"
 #include "tcpstat/kernel_facts.hpp"
 #include "tcpstat/model.hpp"
 #include "tcpstat/tcp_state.hpp"
@@ -27,6 +28,7 @@ struct CollectRequest {
     std::vector<PortRange> sports;   // push-down hints (OR within each list)
     std::vector<PortRange> dports;
     std::vector<PortRange> any_ports;  // --port: either side
+    Expression expression;           // push-down hint too: ports and addresses become bytecode
     bool extended = false;           // fetch TCP internals when the source can
     // Fill Snapshot::users (uid -> name). The first lookup initialises NSS, which can dlopen
     // modules and cost milliseconds, so callers that show no user name turn this off.

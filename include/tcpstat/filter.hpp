@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "tcpstat/endpoint.hpp"
+#include "tcpstat/expression.hpp"
 #include "tcpstat/model.hpp"
 #include "tcpstat/tcp_state.hpp"
 
@@ -27,6 +28,7 @@ struct Filter {
     std::vector<std::uint32_t> uids;  // socket owner uid (--user, already resolved to uids)
     std::vector<Pid> pids;            // any owner's pid
     std::vector<std::string> process_names;  // any owner's name: exact, or prefix (as lsof -c)
+    Expression expression;            // positional ss-style expression, ANDed with the above
 
     bool needs_owners() const { return !pids.empty() || !process_names.empty(); }
 

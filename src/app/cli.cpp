@@ -23,6 +23,8 @@ Examples:
   tcpstat -s close_wait -g pid,process        which process holds them, counted
   tcpstat -s close-wait,time_wait --port 6800 two states, one port (either side)
   tcpstat -u -l                               listening / unconnected UDP sockets
+  tcpstat state close-wait '( sport = :6800 or dport = :6800 )'   ss filter expressions
+  tcpstat 'dst 10.0.0.0/8 and not dport = :22'                  (see FILTER EXPRESSIONS in tcpstat(1))
   tcpstat -p 1234 -H                          sockets of pid 1234, no header, for grep
   tcpstat --count -s established --dport 5432 a number, for scripts
   tcpstat -f jsonl | jq .                     one JSON object per socket
@@ -83,6 +85,12 @@ void add_filters(CLI::App& app, RawFlags& raw) {
     list("--src", raw.src, "ADDR[/N],...", "local address or prefix, e.g. 10.0.0.0/8, ::1");
     list("--dst", raw.dst, "ADDR[/N],...", "remote address or prefix");
     // netstat/ss muscle memory: tcpstat already shows all states, numerically.
+    // ss's filter language as trailing words; summary, check and doctor fall through to it.
+    app.add_option("EXPRESSION", raw.expression,
+                   "ss filter expression, e.g. state close-wait '( sport = :6800 or dst 10.0.0.0/8 )': "
+                   "src/dst ADDR[/N][:PORT], sport/dport OP :PORT (= != < > <= >=), state/exclude NAME, "
+                   "and, or, not, ( )")
+        ->type_name("")->group("Filters");
     app.add_flag("-a,--all")->description("accepted for netstat/ss habits; all states are shown anyway")->group("");
     app.add_flag("-n,--numeric")->description("accepted for netstat/ss habits; output is always numeric")->group("");
 }
@@ -185,6 +193,7 @@ Examples:
   tcpstat summary                 TCP counts per state, IPv4 and IPv6
   tcpstat summary -t -u           TCP and UDP
   tcpstat summary --port 6800     only sockets on port 6800
+  tcpstat summary 'sport = :6800 or dport = :6800'   the same, as an ss filter expression
   tcpstat summary -f prometheus   gauges for node_exporter's textfile collector
 )");
 
@@ -198,6 +207,7 @@ Examples:
   tcpstat check -s close_wait --warn 50 --crit 200
   tcpstat check -s close_wait --per process --warn 50 --crit 200
   tcpstat check -s time_wait --per raddr --warn 10000 --crit 25000
+  tcpstat check state close-wait 'sport = :6800' --warn 50 --crit 200
 
 Exit status: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.
 )");
@@ -227,6 +237,7 @@ Examples:
 Examples:
   tcpstat doctor                          every finding on this host, worst first
   tcpstat doctor --port 6800              only what involves port 6800
+  tcpstat doctor 'dst 10.0.0.0/8'         only connections to 10.0.0.0/8 (an ss filter expression)
   tcpstat doctor -f json                  findings as data: kind, severity, pid, process, port, count
   tcpstat doctor --close-wait 50          report CLOSE_WAIT leaks from 50 sockets per process and port
 

@@ -149,7 +149,7 @@ void apply_doctor_flags(const RawFlags& raw, Options& o) {
     if (format != Format::Table && format != Format::Json && format != Format::Jsonl)
         throw UsageError(fmt::format("doctor prints -f table, json or jsonl, not '{}'", format_name(format)));
     d.whole_host = f.states.is_all() && !f.listening && f.ipv4 && f.ipv6 && f.ports.empty() && f.sports.empty() &&
-                   f.dports.empty() && f.src.empty() && f.dst.empty() && f.uids.empty() && f.pids.empty() &&
+                   f.dports.empty() && f.src.empty() && f.dst.empty() && f.uids.empty() && f.pids.empty() && f.expression.empty() &&
                    f.process_names.empty() && o.user_names.empty();
     o.request.extended = true;
 }
@@ -253,6 +253,7 @@ Options to_options(const RawFlags& raw) {
     ports(raw.dports, "--dport", f.dports);
     for_each_item(raw.src, "--src", "--src 10.0.0.0/8,::1", [&](std::string_view t) { f.src.push_back(parse_cidr(t)); });
     for_each_item(raw.dst, "--dst", "--dst 10.0.0.0/8,::1", [&](std::string_view t) { f.dst.push_back(parse_cidr(t)); });
+    f.expression = parse_expression(raw.expression);
 
     o.count = raw.count;
     o.extended = raw.extended;
@@ -312,7 +313,8 @@ Options to_options(const RawFlags& raw) {
     r.udp = f.udp;
     r.ipv4 = f.ipv4;
     r.ipv6 = f.ipv6;
-    r.states = f.states;
+    // The expression's states (`state close-wait ...`) narrow the kernel's state bitmask too.
+    r.states = StateMask(f.states.bits() & f.expression.state_superset().bits());
     if (f.listening) {
         StateMask listen_like = StateMask::of(TcpState::Listen);
         listen_like.add(TcpState::Close);
@@ -321,6 +323,7 @@ Options to_options(const RawFlags& raw) {
     r.sports = f.sports;
     r.dports = f.dports;
     r.any_ports = f.ports;
+    r.expression = f.expression;
     r.extended = o.extended || std::any_of(o.render.fields.begin(), o.render.fields.end(),
                                            [](Field x) { return field_info(x).extended_only; });
 

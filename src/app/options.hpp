@@ -22,6 +22,7 @@ enum class ColorMode { Auto, Always, Never };
 struct RawFlags {
     Command command = Command::List;
     std::vector<std::string> states, pids, processes, users, ports, sports, dports, src, dst;
+    std::vector<std::string> expression;  // positional words: an ss-style filter expression
     bool tcp = false, udp = false, ipv4 = false, ipv6 = false, listening = false;
     bool count = false, no_header = false, extended = false;
     std::string format = "table", color = "auto", source = "auto";

@@ -36,6 +36,7 @@ std::vector<std::string> socket_options_given(const RawFlags& raw) {
     list(raw.dports, "--dport");
     list(raw.src, "--src");
     list(raw.dst, "--dst");
+    list(raw.expression, "a filter expression");
     auto flag = [&](bool on, const char* name) {
         if (on) given.emplace_back(name);
     };

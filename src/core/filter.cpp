@@ -40,7 +40,7 @@ bool Filter::matches_socket(const Socket& s) const {
     if (!uids.empty()) {
         if (!s.uid || std::find(uids.begin(), uids.end(), *s.uid) == uids.end()) return false;
     }
-    return true;
+    return expression.matches(s);
 }
 
 bool Filter::matches_owners(const Socket& s, const Snapshot& snap) const {

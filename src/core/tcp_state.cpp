@@ -71,6 +71,7 @@ constexpr Word kWords[] = {
     {"synsent", StateMask::of(TcpState::SynSent)},
     {"synrecv", StateMask::of(TcpState::SynRecv)},
     {"synrcvd", StateMask::of(TcpState::SynRecv)},
+    {"synrcv", StateMask::of(TcpState::SynRecv)},  // ss's spelling
     {"synreceived", StateMask::of(TcpState::SynRecv)},
     {"finwait1", StateMask::of(TcpState::FinWait1)},
     {"finwait2", StateMask::of(TcpState::FinWait2)},
@@ -78,6 +79,7 @@ constexpr Word kWords[] = {
     {"close", StateMask::of(TcpState::Close)},
     {"closed", StateMask::of(TcpState::Close)},
     {"unconn", StateMask::of(TcpState::Close)},
+    {"unconnected", StateMask::of(TcpState::Close)},  // ss's spelling
     {"closewait", StateMask::of(TcpState::CloseWait)},
     {"lastack", StateMask::of(TcpState::LastAck)},
     {"listen", StateMask::of(TcpState::Listen)},

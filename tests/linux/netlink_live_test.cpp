@@ -18,6 +18,7 @@
 #include "common/private_net.hpp"
 #include "netlink.hpp"
 #include "procfs.hpp"
+#include "tcpstat/expression.hpp"
 
 namespace tcpstat::netlink {
 namespace {
@@ -344,6 +345,41 @@ TEST_F(NetlinkLive, RangesAroundAPortExcludeIt) {
     EXPECT_EQ(by_inode(snap, w().a4.get()), nullptr);
     EXPECT_NE(by_inode(snap, w().c4.get()), nullptr);
     EXPECT_NE(by_inode(snap, w().l6.get()), nullptr);
+}
+
+// Expressions run in the real kernel: what the dump returns is exactly what the core filter
+// keeps from a full dump (none of these needs widening), so the kernel did the filtering.
+TEST_F(NetlinkLive, ExpressionPushDownReturnsOnlyMatchingSockets) {
+    const std::string p4 = std::to_string(w().p4), p6 = std::to_string(w().p6), cw = std::to_string(w().cw_port);
+    const std::vector<std::vector<std::string>> cases = {
+        {"state", "close-wait", "( sport = :" + cw + " )"},
+        {"( sport = :" + p4 + " or dport = :" + p4 + " )"},
+        {"dst 127.0.0.1:" + p4},
+        {"src [::1]"},
+        {"src ::1/128 and not sport = :" + p6},
+        {"dport != :" + p4 + " and dst 127.0.0.0/8"},
+        {"sport gt :" + p4 + " or sport lt :" + p6},
+        {"src 0.0.0.0/0 and dport ge :1"},
+    };
+    Snapshot settled;
+    wait_orphan_fin_wait2(settled, w());  // so that no socket changes state between the two dumps
+    const Snapshot all = read_tables(all_request());
+    for (const auto& words : cases) {
+        CollectRequest r = all_request();
+        r.expression = parse_expression(words);
+        r.states = r.expression.state_superset();
+        const Snapshot got = read_tables(r);
+        std::multiset<std::tuple<int, std::uint16_t, std::uint16_t, int>> want, have;
+        for (const Socket& s : all.sockets)
+            if (r.expression.matches(s) && r.states.has(s.state))
+                want.insert({static_cast<int>(s.protocol), s.local.port, s.remote.port, static_cast<int>(s.state)});
+        for (const Socket& s : got.sockets) {
+            EXPECT_TRUE(r.expression.matches(s)) << words[0] << ": the kernel sent a socket that does not match";
+            have.insert({static_cast<int>(s.protocol), s.local.port, s.remote.port, static_cast<int>(s.state)});
+        }
+        EXPECT_EQ(have, want) << words[0];
+        EXPECT_FALSE(want.empty()) << words[0];
+    }
 }
 
 TEST_F(NetlinkLive, UdpOnly) {

@@ -74,6 +74,13 @@ const std::vector<BadCase> kBad = {
     {{"doctor", "-H"}, "-H/--no-header does not apply"},
     {{"-s", "listen", "explain", "close_wait"}, "explain reads no sockets; --state does not apply"},
     {{"-g", "pid", "explain"}, "--group-by does not apply"},
+    // ss filter expressions: the word, its position, what was expected.
+    {{"state", "close-wait", "( sport = or )"}, "at word 6 'or': expected a port after 'sport'"},
+    {{"state", "close_wiat"}, "at word 2 'close_wiat': unknown state"},
+    {{"(", "dport", "=", ":22"}, "expected ')' to close the '(' at word 1"},
+    {{"summary", "dst", "db1"}, "at word 2 'db1': expected a numeric address"},
+    {{"doctor", "sport", ">", ":http"}, "service names are not resolved"},
+    {{"explain", "close_wait", "sport"}, "sport"},
 };
 
 }  // namespace
@@ -100,7 +107,8 @@ TEST(BadCommandLines, CheckErrorsAreUnknownOnStdout) {
                                        {"check", "--crit", "20:10"},
                                        {"check", "--warn", "5", "--watch", ""},
                                        {"check", "--warn", ":"},  // 0..infinity: never alerts
-                                       {"check", "--warn", "5", "--crit", "0:"}}) {
+                                       {"check", "--warn", "5", "--crit", "0:"},
+                                       {"check", "--warn", "5", "state", "close-wait", "sport ="}}) {
         auto r = run_tcpstat(a);
         EXPECT_EQ(r.exit_code, 3) << r.out << r.err;
         EXPECT_EQ(r.out.rfind("TCPSTAT UNKNOWN - ", 0), 0u) << r.out;

@@ -166,8 +166,7 @@ Snapshot read_tables(const CollectRequest& request) { return read_tables(request
 Snapshot read_tables(const CollectRequest& request, int socket_fd) {
     Snapshot snap;
     snap.source = "netlink";
-    const std::vector<std::uint8_t> bytecode =
-        build_port_bytecode(request.sports, request.dports, request.any_ports);
+    const std::vector<std::uint8_t> bytecode = build_bytecode(request);
     std::vector<std::uint8_t> rx;  // one receive buffer for every dump
     // /proc/net/sockstat counts this process's namespace: no hint for a socket from another one.
     if (socket_fd < 0) reserve_sockets(snap.sockets, expected_sockets(request));

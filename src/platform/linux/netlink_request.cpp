@@ -1,4 +1,5 @@
-// Owns building the inet_diag dump request: state mask translation and the port bytecode program.
+// Owns building the inet_diag dump request: state mask translation and the bytecode programs for
+// the port options and for filter expressions.
 #include "netlink_request.hpp"
 
 #include <linux/inet_diag.h>
@@ -86,7 +87,120 @@ void put_port_op(std::vector<std::uint8_t>& out, std::uint8_t code, std::uint16_
     put_op(out, 0, 0, port);
 }
 
+// --- Filter expressions, compiled as ss compiles its filters: every leaf rejects by jumping to
+// its end + 4, and the combinators below keep that the one way out to "reject".
+
+// A compiled subtree. Empty code means "always true"; exact = false means the code (or "true")
+// accepts a superset of the subtree, which is fine under And/Or but cannot be negated.
+struct Compiled {
+    std::vector<std::uint8_t> code;
+    bool exact = true;
+};
+
+// Walks the program by `yes` steps (every op, operands skipped) and moves the jumps that reject
+// (to end + 4) further by `by` bytes, so that a program can be followed by another one.
+void move_rejections(std::vector<std::uint8_t>& code, std::size_t by) {
+    std::size_t pos = 0;
+    while (pos < code.size()) {
+        inet_diag_bc_op op;
+        std::memcpy(&op, code.data() + pos, sizeof op);
+        const std::size_t left = code.size() - pos;
+        if (op.no == left + 4) {
+            op.no = static_cast<unsigned short>(op.no + by);
+            std::memcpy(code.data() + pos, &op, sizeof op);
+        }
+        if (op.yes == 0) break;  // never emitted; guards the walk
+        pos += op.yes;
+    }
+}
+
+std::vector<std::uint8_t> concat_and(std::vector<std::uint8_t> a, const std::vector<std::uint8_t>& b) {
+    if (a.empty()) return b;
+    if (b.empty()) return a;
+    move_rejections(a, b.size());
+    a.insert(a.end(), b.begin(), b.end());
+    return a;
+}
+
+void put_host_cond(std::vector<std::uint8_t>& out, const ExprNode& n) {
+    const bool has_addr = n.cidr.has_value();
+    const bool v6 = has_addr && n.cidr->base.family == Family::Inet6;
+    const std::size_t addr_len = !has_addr ? 0 : v6 ? 16 : 4;
+    const std::size_t len = sizeof(inet_diag_bc_op) + sizeof(inet_diag_hostcond) + addr_len;
+    put_op(out, n.remote ? INET_DIAG_BC_D_COND : INET_DIAG_BC_S_COND, len, len + 4);
+    inet_diag_hostcond cond{};
+    cond.family = !has_addr ? AF_UNSPEC : v6 ? AF_INET6 : AF_INET;
+    cond.prefix_len = has_addr ? static_cast<std::uint8_t>(n.cidr->prefix_len) : 0;
+    cond.port = n.has_port ? n.port : -1;
+    const auto* p = reinterpret_cast<const std::uint8_t*>(&cond);
+    out.insert(out.end(), p, p + sizeof cond);
+    if (has_addr) out.insert(out.end(), n.cidr->base.bytes.begin(), n.cidr->base.bytes.begin() + addr_len);
+}
+
+Compiled compile(const Expression& e, std::int32_t at) {
+    const ExprNode& n = e.nodes()[static_cast<std::size_t>(at)];
+    Compiled c;
+    switch (n.kind) {
+        case ExprNode::Kind::States:
+            c.exact = false;  // the state bitmask carries states; here they widen to "true"
+            return c;
+        case ExprNode::Kind::Host:
+            if (n.has_port || n.cidr) put_host_cond(c.code, n);
+            return c;
+        case ExprNode::Kind::PortGe:
+        case ExprNode::Kind::PortLe: {
+            const bool ge = n.kind == ExprNode::Kind::PortGe;
+            if (ge ? n.port == 0 : n.port == 0xFFFF) return c;  // always true
+            const std::uint8_t code = n.remote ? (ge ? INET_DIAG_BC_D_GE : INET_DIAG_BC_D_LE)
+                                               : (ge ? INET_DIAG_BC_S_GE : INET_DIAG_BC_S_LE);
+            put_port_op(c.code, code, n.port, kPortOpSize + 4);
+            return c;
+        }
+        case ExprNode::Kind::And: {
+            Compiled a = compile(e, n.left), b = compile(e, n.right);
+            c.code = concat_and(std::move(a.code), b.code);
+            c.exact = a.exact && b.exact;
+            return c;
+        }
+        case ExprNode::Kind::Or: {
+            Compiled a = compile(e, n.left), b = compile(e, n.right);
+            if (a.code.empty() || b.code.empty()) {  // true or x: true
+                c.exact = (a.code.empty() && a.exact) || (b.code.empty() && b.exact);
+                return c;
+            }
+            // a's rejections land on b; a's acceptance jumps over b to the end.
+            c.code = std::move(a.code);
+            put_op(c.code, INET_DIAG_BC_JMP, kJumpOpSize, b.code.size() + kJumpOpSize);
+            c.code.insert(c.code.end(), b.code.begin(), b.code.end());
+            c.exact = a.exact && b.exact;
+            return c;
+        }
+        case ExprNode::Kind::Not: {
+            Compiled a = compile(e, n.left);
+            if (!a.exact) return Compiled{{}, false};
+            // a's rejections land on the end (accept); its acceptance reaches a jump to end + 4.
+            c.code = std::move(a.code);
+            put_op(c.code, INET_DIAG_BC_JMP, kJumpOpSize, kJumpOpSize + 4);
+            return c;
+        }
+    }
+    return Compiled{{}, false};
+}
+
 }  // namespace
+
+std::vector<std::uint8_t> build_expression_bytecode(const Expression& expression) {
+    if (expression.empty()) return {};
+    std::vector<std::uint8_t> code = compile(expression, expression.root()).code;
+    if (code.size() > kMaxBytecode) return {};
+    return code;
+}
+
+std::vector<std::uint8_t> build_bytecode(const CollectRequest& request) {
+    std::vector<std::uint8_t> ports = build_port_bytecode(request.sports, request.dports, request.any_ports);
+    std::vector<std::uint8_t> both = concat_and(ports, build_expression_bytecode(request.expression));
+    return both.size() > kMaxBytecode ? ports : both;
+}
 
 std::uint32_t kernel_state_mask(StateMask wanted, Protocol proto) {
     std::uint32_t bits = wanted.bits() & kLinuxStateBits;

@@ -5,7 +5,9 @@
 #include <span>
 #include <vector>
 
+#include "tcpstat/backend.hpp"
 #include "tcpstat/endpoint.hpp"
+#include "tcpstat/expression.hpp"
 #include "tcpstat/tcp_state.hpp"
 #include "tcpstat/types.hpp"
 
@@ -34,6 +36,15 @@ std::uint32_t kernel_state_mask(StateMask wanted, Protocol proto);
 std::vector<std::uint8_t> build_port_bytecode(const std::vector<PortRange>& sports,
                                               const std::vector<PortRange>& dports,
                                               const std::vector<PortRange>& any_ports);
+
+// INET_DIAG_REQ_BYTECODE program for a filter expression, compiled as ss compiles its filters:
+// ports and addresses become S_COND/D_COND and port comparisons; state sets (the state bitmask
+// carries them) and whatever cannot be negated exactly widen to "accept", so the program always
+// accepts a superset. Empty when there is nothing to push down or it would not be cheap.
+std::vector<std::uint8_t> build_expression_bytecode(const Expression& expression);
+
+// The program for a whole request: the port options' program AND the expression's.
+std::vector<std::uint8_t> build_bytecode(const CollectRequest& request);
 
 // The complete dump request: nlmsghdr + inet_diag_req_v2 (SOCK_DIAG_BY_FAMILY), or for
 // both_families nlmsghdr + inet_diag_req (TCPDIAG_GETSOCK), then the optional bytecode.
