@@ -240,6 +240,9 @@ Options to_options(const RawFlags& raw) {
     for_each_item(raw.pids, "--pid", "-p 1234,5678", [&](std::string_view t) { f.pids.push_back(parse_pid(t)); });
     for_each_item(raw.processes, "--process", "-c nginx,java",
                   [&](std::string_view t) { f.process_names.emplace_back(t); });
+#ifdef _WIN32
+    f.fold_name_case = true;  // image names are case-insensitive there
+#endif
     for_each_item(raw.users, "--user", "--user root,33", [&](std::string_view t) {
         if (auto uid = parse_uid(t)) f.uids.push_back(*uid);
         else o.user_names.emplace_back(t);

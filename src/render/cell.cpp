@@ -64,20 +64,59 @@ Cell CellSource::address(const IpAddress& a) {
     return Cell::plain_string(std::string_view(buf_, format_address_to(a, buf_)));
 }
 
+void CellSource::list_item(std::string_view item) {
+    if (style_ == OwnerStyle::Capped && listed_ == kOwnerCap) {
+        ++over_cap_;
+        return;
+    }
+    if (listed_++ > 0) list_.push_back(',');
+    list_.append(item);
+}
+
+Cell CellSource::finish_list() {
+    if (over_cap_ > 0) {
+        list_.append(",+");
+        append_int(list_, static_cast<std::int64_t>(over_cap_));
+    }
+    return Cell::string(list_);
+}
+
 Cell CellSource::pids(const Socket& s) {
     if (s.owners.empty()) return Cell::null();
     if (style_ == OwnerStyle::First || s.owners.size() == 1) return Cell::signed_number(s.owners[0].pid);
     // A process holding the socket on two fds is still one pid.
     list_.clear();
+    listed_ = over_cap_ = 0;
     for (std::size_t k = 0; k < s.owners.size(); ++k) {
         const Pid pid = s.owners[k].pid;
         bool repeat = false;
         for (std::size_t j = 0; j < k && !repeat; ++j) repeat = s.owners[j].pid == pid;
         if (repeat) continue;
-        if (!list_.empty()) list_.push_back(',');
-        append_int(list_, pid);
+        fmt::format_int f(pid);
+        list_item(std::string_view(f.data(), f.size()));
     }
-    return Cell::string(list_);
+    return finish_list();
+}
+
+Cell CellSource::owner_texts(const Socket& s, const std::optional<std::string>& (*get)(const Process&)) {
+    if (style_ == OwnerStyle::First) {
+        if (s.owners.empty()) return Cell::null();
+        const Process* p = snap_.process(s.owners[0].pid);
+        const std::optional<std::string>* v = p ? &get(*p) : nullptr;
+        return v && *v ? Cell::string(**v) : Cell::null();
+    }
+    seen_.clear();
+    list_.clear();
+    listed_ = over_cap_ = 0;
+    for (const Owner& o : s.owners) {
+        const Process* p = snap_.process(o.pid);
+        if (!p || !get(*p)) continue;
+        const std::string_view v = *get(*p);
+        if (std::find(seen_.begin(), seen_.end(), v) != seen_.end()) continue;
+        seen_.push_back(v);
+        list_item(v);
+    }
+    return seen_.empty() ? Cell::null() : finish_list();
 }
 
 Cell CellSource::process_names(const Socket& s) {
@@ -88,28 +127,34 @@ Cell CellSource::process_names(const Socket& s) {
     }
     seen_.clear();
     list_.clear();
+    listed_ = over_cap_ = 0;
     for (const Owner& o : s.owners) {
         const Process* p = snap_.process(o.pid);
         if (!p || std::find(seen_.begin(), seen_.end(), std::string_view(p->name)) != seen_.end()) continue;
         seen_.emplace_back(p->name);
-        if (!list_.empty()) list_.push_back(',');
-        list_.append(p->name);
+        list_item(p->name);
     }
-    return seen_.empty() ? Cell::null() : Cell::string(list_);
+    return seen_.empty() ? Cell::null() : finish_list();
 }
 
 Cell CellSource::owner_list(const Socket& s) {
     if (s.owners.empty()) return Cell::null();
     list_.clear();
+    listed_ = over_cap_ = 0;
+    char item[24];
     for (const Owner& o : s.owners) {
-        if (!list_.empty()) list_.push_back(',');
-        append_int(list_, o.pid);
+        fmt::format_int pid(o.pid);
+        std::size_t n = pid.size();
+        std::copy_n(pid.data(), n, item);
         if (o.fd) {
-            list_.push_back('/');
-            append_int(list_, *o.fd);
+            item[n++] = '/';
+            fmt::format_int fd(*o.fd);
+            std::copy_n(fd.data(), fd.size(), item + n);
+            n += fd.size();
         }
+        list_item(std::string_view(item, n));
     }
-    return Cell::string(list_);
+    return finish_list();
 }
 
 Cell CellSource::user(const Socket& s) {
@@ -161,6 +206,8 @@ Cell CellSource::get(const Socket& s, Field f) {
     case Field::LastRecvMs: return info_number(s, &TcpInfo::last_recv_ms);
     case Field::IdleMs: return s.tcp_info ? optional_number(s.tcp_info->idle_ms()) : Cell::null();
     case Field::Netns: return netns(s);
+    case Field::Cmdline: return owner_texts(s, [](const Process& p) -> const std::optional<std::string>& { return p.cmdline; });
+    case Field::Exe: return owner_texts(s, [](const Process& p) -> const std::optional<std::string>& { return p.exe; });
     }
     return Cell::null();
 }
