@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "app/names.hpp"
 #include "tcpstat/error.hpp"
 #include "tcpstat/filter.hpp"
 
@@ -51,6 +52,7 @@ Snapshot gather(Options& options, Backend& backend) {
         options.filter.uids.push_back(*uid);
     }
     options.user_names.clear();
+    resolve_filter_names(options);
 
     options.request.user_names = shows_user_names(options);
     const bool owners = options.needs_owners();
@@ -69,6 +71,7 @@ Snapshot gather(Options& options, Backend& backend) {
     } else if (owners) {
         backend.cancel_owner_prefetch();
     }
+    if (options.command == Command::List) name_snapshot(snap, options.resolve);
     return snap;
 }
 

@@ -42,7 +42,43 @@ std::string_view timer_name(TimerKind k) {
     return "other";
 }
 
-Cell CellSource::endpoint(const Endpoint& e) {
+void CellSource::append_named_address(const IpAddress& a) {
+    if (auto h = snap_.host_names.find(a); h != snap_.host_names.end()) {
+        list_.append(h->second);
+        return;
+    }
+    IpAddress bare = a;
+    bare.scope_id = 0;
+    list_.append(buf_, format_address_to(bare, buf_));
+    if (a.scope_id == 0) return;
+    list_.push_back('%');
+    if (auto i = snap_.interface_names.find(a.scope_id); i != snap_.interface_names.end())
+        list_.append(i->second);
+    else
+        append_int(list_, a.scope_id);
+}
+
+Cell CellSource::named_endpoint(const Endpoint& e, Protocol proto) {
+    list_.clear();
+    // A host name has no colon, so only a numeric IPv6 address needs the brackets.
+    const bool brackets = e.addr.family == Family::Inet6 && !snap_.host_names.contains(e.addr);
+    if (brackets) list_.push_back('[');
+    append_named_address(e.addr);
+    if (brackets) list_.push_back(']');
+    list_.push_back(':');
+    if (e.port == 0) {
+        list_.push_back('*');
+    } else if (auto s = snap_.service_names.find({proto, e.port}); s != snap_.service_names.end()) {
+        list_.append(s->second);
+    } else {
+        append_int(list_, e.port);
+    }
+    // Names come from the OS and DNS: escaped like any untrusted text.
+    return Cell::string(list_);
+}
+
+Cell CellSource::endpoint(const Endpoint& e, Protocol proto) {
+    if (named_) return named_endpoint(e, proto);
     // Same text as format_endpoint(), built in place to avoid a string per cell.
     std::size_t n = 0;
     const bool v6 = e.addr.family == Family::Inet6;
@@ -61,6 +97,11 @@ Cell CellSource::endpoint(const Endpoint& e) {
 }
 
 Cell CellSource::address(const IpAddress& a) {
+    if (named_) {
+        list_.clear();
+        append_named_address(a);
+        return Cell::string(list_);
+    }
     return Cell::plain_string(std::string_view(buf_, format_address_to(a, buf_)));
 }
 
@@ -177,8 +218,8 @@ Cell CellSource::get(const Socket& s, Field f) {
     case Field::Proto: return Cell::plain_string(protocol_name(s.protocol));
     case Field::Family: return Cell::plain_string(family_name(s.family));
     case Field::State: return Cell::plain_string(state_name(s.state, s.protocol));
-    case Field::Local: return endpoint(s.local);
-    case Field::Remote: return endpoint(s.remote);
+    case Field::Local: return endpoint(s.local, s.protocol);
+    case Field::Remote: return endpoint(s.remote, s.protocol);
     case Field::Laddr: return address(s.local.addr);
     case Field::Lport: return Cell::unsigned_number(s.local.port);
     case Field::Raddr: return address(s.remote.addr);

@@ -65,12 +65,18 @@ inline constexpr std::size_t kOwnerCap = 2;
 // cell is valid only until the next call; lists reuse one string whose capacity is kept.
 class CellSource {
 public:
-    CellSource(const Snapshot& snap, OwnerStyle style) : snap_(snap), style_(style) {}
+    CellSource(const Snapshot& snap, OwnerStyle style)
+        : snap_(snap),
+          style_(style),
+          named_(!snap.interface_names.empty() || !snap.host_names.empty() || !snap.service_names.empty()) {}
     Cell get(const Socket& s, Field f);
 
 private:
-    Cell endpoint(const Endpoint& e);
+    Cell endpoint(const Endpoint& e, Protocol proto);
     Cell address(const IpAddress& a);
+    // The slow path of both when the snapshot carries names: host, zone and service names.
+    void append_named_address(const IpAddress& a);
+    Cell named_endpoint(const Endpoint& e, Protocol proto);
     Cell pids(const Socket& s);
     Cell process_names(const Socket& s);
     Cell owner_list(const Socket& s);
@@ -84,6 +90,7 @@ private:
 
     const Snapshot& snap_;
     OwnerStyle style_;
+    bool named_;
     char buf_[kMaxAddressText + 16];
     std::string list_;
     std::size_t listed_ = 0, over_cap_ = 0;
