@@ -111,9 +111,9 @@ struct Socket {
 struct Process {
     std::string name;                   // comm: up to 15 bytes, attacker-controlled, may hold any byte
     std::optional<std::string> cmdline; // NULs replaced by spaces
-    std::optional<std::string> exe;     // path of the executable; absent when unreadable or asked for
     std::optional<std::uint32_t> uid;
     std::optional<std::string> user;    // user name of uid, when resolvable
+    std::optional<std::string> exe;     // the executable's path (/proc/PID/exe); absent unless asked for or unreadable
 };
 
 struct Snapshot {
