@@ -48,6 +48,7 @@ struct CollectRequest {
 struct OwnerRequest {
     std::vector<Pid> only_pids;    // empty: all processes
     bool want_cmdline = false;
+    bool want_exe = false;         // Process::exe (a readlink per owning process)
     bool user_names = true;        // fill Process::user (see CollectRequest::user_names)
 };
 

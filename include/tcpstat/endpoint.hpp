@@ -58,13 +58,28 @@ struct Cidr {
     IpAddress base;
     unsigned prefix_len = 0;
     // IPv4 prefixes also match IPv4-mapped IPv6 addresses, since a dual-stack listener
-    // reports v4 peers that way.
+    // reports v4 peers that way. A base with a scope (fe80::1%2) matches only that scope; one
+    // without matches every scope.
     bool contains(const IpAddress& a) const;
 };
 
+// Interface names <-> indexes, for IPv6 zones ("fe80::1%lo"). Asking the OS is platform work,
+// so the app supplies an implementation; the core only calls it.
+class InterfaceNames {
+public:
+    virtual ~InterfaceNames() = default;
+    virtual std::optional<std::uint32_t> index_of(std::string_view name) const = 0;
+    virtual std::optional<std::string> name_of(std::uint32_t index) const = 0;
+};
+
+// Whether text carries an IPv6 zone that is a name, not a number ("fe80::1%lo"): only such
+// text needs an InterfaceNames to parse.
+bool has_named_zone(std::string_view text);
+
 // Throws UsageError ("invalid address '...': expected ADDR or ADDR/PREFIX, e.g. 10.0.0.0/8
-// or ::1/128") when malformed or the prefix is out of range.
-Cidr parse_cidr(std::string_view text);
+// or ::1/128") when malformed or the prefix is out of range. An IPv6 address may carry a zone,
+// "fe80::1%2" or, given interfaces, "fe80::1%lo" (an unknown name is an error naming it).
+Cidr parse_cidr(std::string_view text, const InterfaceNames* interfaces = nullptr);
 
 // An inclusive port range; a single port is lo == hi.
 struct PortRange {

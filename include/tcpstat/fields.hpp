@@ -14,7 +14,7 @@ enum class Field : std::uint8_t {
     Proto, Family, State, Local, Remote, Laddr, Lport, Raddr, Rport,
     Pid, Process, Owners, User, Uid, Inode, RecvQ, SendQ, Timer, TimerMs, Retrans,
     Rtt, Rttvar, Cwnd, Ssthresh, Mss, RetransTotal, BytesSent, BytesReceived,
-    LastSendMs, LastRecvMs, IdleMs, Netns,
+    LastSendMs, LastRecvMs, IdleMs, Netns, Cmdline, Exe,
 };
 
 enum class FieldType : std::uint8_t { Text, Number };

@@ -29,6 +29,9 @@ struct Filter {
     std::vector<Pid> pids;            // any owner's pid
     std::vector<std::string> process_names;  // any owner's name: exact, or prefix (as lsof -c)
     Expression expression;            // positional ss-style expression, ANDed with the above
+    // Compare process names ignoring ASCII case: Windows image names are ("Python.exe" is
+    // python.exe). The app sets it per OS; the core knows no OS.
+    bool fold_name_case = false;
 
     bool needs_owners() const { return !pids.empty() || !process_names.empty(); }
 
@@ -39,6 +42,9 @@ struct Filter {
 };
 
 // Remove the sockets that fail matches_socket / matches_owners, keeping order. Linear time.
+// With process names, apply_owner_filter also drops the owners of other names from the sockets
+// it keeps, as the --pid owner walk shows only the named pids: `-c nginx` never lists a shared
+// socket's other holders.
 void apply_socket_filter(Snapshot& snap, const Filter& f);
 void apply_owner_filter(Snapshot& snap, const Filter& f);
 

@@ -13,7 +13,7 @@
 namespace tcpstat {
 
 enum class GroupKey : std::uint8_t {
-    State, Proto, Family, Pid, Process, User, Lport, Rport, Laddr, Raddr, Netns,
+    State, Proto, Family, Pid, Process, User, Lport, Rport, Laddr, Raddr, Netns, Cmdline, Exe,
 };
 
 std::string_view group_key_name(GroupKey k);

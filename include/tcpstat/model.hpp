@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -112,6 +113,7 @@ struct Process {
     std::optional<std::string> cmdline; // NULs replaced by spaces
     std::optional<std::uint32_t> uid;
     std::optional<std::string> user;    // user name of uid, when resolvable
+    std::optional<std::string> exe;     // the executable's path (/proc/PID/exe); absent unless asked for or unreadable
 };
 
 struct Snapshot {
@@ -127,6 +129,12 @@ struct Snapshot {
     // Network namespace inode -> that namespace's own sysctls and counters, read from inside it;
     // filled only when CollectRequest::kernel_facts asked for them (doctor with namespaces).
     std::unordered_map<std::uint64_t, KernelFacts> netns_facts;
+    // Display names the app looked up after collection; render prints them in place of numbers.
+    // Interface names of the IPv6 zones seen ("fe80::1%lo", so a printed address pastes back as
+    // a filter), and with -r/--resolve host and service names. All empty on the default path.
+    std::unordered_map<std::uint32_t, std::string> interface_names;
+    std::map<IpAddress, std::string> host_names;
+    std::map<std::pair<Protocol, std::uint16_t>, std::string> service_names;
 
     const Process* process(Pid pid) const {
         auto it = processes.find(pid);

@@ -28,6 +28,8 @@ Examples:
   tcpstat -p 1234 -H                          sockets of pid 1234, no header, for grep
   tcpstat --count -s established --dport 5432 a number, for scripts
   tcpstat -f jsonl | jq .                     one JSON object per socket
+  tcpstat -l -g cmdline                       listeners by command line: three python3 services apart
+  tcpstat --dst db1 --dport postgresql -r     connections to every address of db1, shown by name
   tcpstat summary                             counts per state, every state by its name
   tcpstat check -s close_wait --per process --warn 50 --crit 200
   tcpstat -g state --watch 2                  redraw the counts every 2 s, with a CHANGE column
@@ -77,13 +79,15 @@ void add_filters(CLI::App& app, RawFlags& raw) {
     app.add_flag("-l,--listening", raw.listening, "listening TCP and unconnected UDP sockets")
         ->group("Filters");
     list("-p,--pid", raw.pids, "PID,...", "sockets owned by these pids (owners are shown anyway)");
-    list("-c,--process", raw.processes, "NAME,...", "sockets owned by processes whose name starts with NAME");
+    list("-c,--process", raw.processes, "NAME,...", "sockets owned by processes whose name starts with NAME; shows only those owners");
     list("--user", raw.users, "USER,...", "sockets of this user name or uid");
-    list("--port", raw.ports, "PORT,...", "local or remote port, or a range such as 8000-8100");
-    list("--sport", raw.sports, "PORT,...", "local port or range");
-    list("--dport", raw.dports, "PORT,...", "remote port or range");
-    list("--src", raw.src, "ADDR[/N],...", "local address or prefix, e.g. 10.0.0.0/8, ::1");
-    list("--dst", raw.dst, "ADDR[/N],...", "remote address or prefix");
+    list("--port", raw.ports, "PORT,...",
+         "local or remote port, a range such as 8000-8100, or a service name (ssh, postgresql)");
+    list("--sport", raw.sports, "PORT,...", "local port, range or service name");
+    list("--dport", raw.dports, "PORT,...", "remote port, range or service name");
+    list("--src", raw.src, "ADDR[/N],...",
+         "local address or prefix, e.g. 10.0.0.0/8, ::1, fe80::1%lo, or a host name (every address it resolves to)");
+    list("--dst", raw.dst, "ADDR[/N],...", "remote address, prefix or host name, e.g. db1");
     // netstat/ss muscle memory: tcpstat already shows all states, numerically.
     // ss's filter language as trailing words; summary, check and doctor fall through to it.
     app.add_option("EXPRESSION", raw.expression,
@@ -92,7 +96,7 @@ void add_filters(CLI::App& app, RawFlags& raw) {
                    "and, or, not, ( )")
         ->type_name("")->group("Filters");
     app.add_flag("-a,--all")->description("accepted for netstat/ss habits; all states are shown anyway")->group("");
-    app.add_flag("-n,--numeric")->description("accepted for netstat/ss habits; output is always numeric")->group("");
+    app.add_flag("-n,--numeric")->description("accepted for netstat/ss habits; output is numeric unless -r")->group("");
 }
 
 void add_monitoring(CLI::App& app, RawFlags& raw) {
@@ -140,7 +144,7 @@ void add_output(CLI::App& app, RawFlags& raw, bool listing) {
     app.add_option_function<std::string>(
            "-g,--group-by", [&raw](const std::string& keys) { raw.group_by = keys; },
                    "one row per group with its count, largest first; keys: state, proto, family, "
-                   "pid, process, user, lport, rport, laddr, raddr, netns")
+                   "pid, process, cmdline, exe, user, lport, rport, laddr, raddr, netns")
         ->type_name("KEY,...")->group("Output");
     app.add_flag("--count", raw.count, "print only the number of matching sockets")->group("Output");
     app.add_option_function<std::string>(
@@ -153,6 +157,9 @@ void add_output(CLI::App& app, RawFlags& raw, bool listing) {
         ->type_name("FIELD")->group("Output");
     app.add_flag("-e,--extended", raw.extended,
                  "queues, user, inode, timers, and from netlink rtt, cwnd, idle time")
+        ->group("Output");
+    app.add_flag("-r,--resolve", raw.resolve,
+                 "host and service names instead of numbers, as ss -r (reverse DNS, at most 2 s in total)")
         ->group("Output");
 }
 

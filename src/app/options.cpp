@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "app/names.hpp"
 #include "tcpstat/check.hpp"
 #include "tcpstat/comma_list.hpp"
 #include "tcpstat/error.hpp"
@@ -150,7 +151,7 @@ void apply_doctor_flags(const RawFlags& raw, Options& o) {
         throw UsageError(fmt::format("doctor prints -f table, json or jsonl, not '{}'", format_name(format)));
     d.whole_host = f.states.is_all() && !f.listening && f.ipv4 && f.ipv6 && f.ports.empty() && f.sports.empty() &&
                    f.dports.empty() && f.src.empty() && f.dst.empty() && f.uids.empty() && f.pids.empty() && f.expression.empty() &&
-                   f.process_names.empty() && o.user_names.empty();
+                   f.process_names.empty() && o.user_names.empty() && o.names.empty();
     o.request.extended = true;
 }
 
@@ -240,19 +241,34 @@ Options to_options(const RawFlags& raw) {
     for_each_item(raw.pids, "--pid", "-p 1234,5678", [&](std::string_view t) { f.pids.push_back(parse_pid(t)); });
     for_each_item(raw.processes, "--process", "-c nginx,java",
                   [&](std::string_view t) { f.process_names.emplace_back(t); });
+#ifdef _WIN32
+    f.fold_name_case = true;  // image names are case-insensitive there
+#endif
     for_each_item(raw.users, "--user", "--user root,33", [&](std::string_view t) {
         if (auto uid = parse_uid(t)) f.uids.push_back(*uid);
         else o.user_names.emplace_back(t);
     });
-    auto ports = [&](const std::vector<std::string>& raw_list, const char* option, std::vector<PortRange>& into) {
-        for_each_item(raw_list, option, fmt::format("{} 80,8000-8100", option),
-                      [&](std::string_view t) { into.push_back(parse_port_range(t)); });
+    // Names (ssh, db1, fe80::1%lo) wait for resolve_filter_names(); numbers are checked now.
+    auto ports = [&](const std::vector<std::string>& raw_list, const char* option, std::vector<PortRange>& into,
+                     std::vector<std::string>& names) {
+        for_each_item(raw_list, option, fmt::format("{} 80,8000-8100,ssh", option), [&](std::string_view t) {
+            if (is_service_name(t)) names.emplace_back(t);
+            else into.push_back(parse_port_range(t));
+        });
     };
-    ports(raw.ports, "--port", f.ports);
-    ports(raw.sports, "--sport", f.sports);
-    ports(raw.dports, "--dport", f.dports);
-    for_each_item(raw.src, "--src", "--src 10.0.0.0/8,::1", [&](std::string_view t) { f.src.push_back(parse_cidr(t)); });
-    for_each_item(raw.dst, "--dst", "--dst 10.0.0.0/8,::1", [&](std::string_view t) { f.dst.push_back(parse_cidr(t)); });
+    ports(raw.ports, "--port", f.ports, o.names.ports);
+    ports(raw.sports, "--sport", f.sports, o.names.sports);
+    ports(raw.dports, "--dport", f.dports, o.names.dports);
+    auto addresses = [&](const std::vector<std::string>& raw_list, const char* option, std::vector<Cidr>& into,
+                         std::vector<std::string>& names) {
+        for_each_item(raw_list, option, fmt::format("{} 10.0.0.0/8,::1,db1", option), [&](std::string_view t) {
+            if (is_host_name(t) || has_named_zone(t)) names.emplace_back(t);
+            else into.push_back(parse_cidr(t));
+        });
+    };
+    addresses(raw.src, "--src", f.src, o.names.src);
+    addresses(raw.dst, "--dst", f.dst, o.names.dst);
+    o.resolve = raw.resolve;
     f.expression = parse_expression(raw.expression);
 
     o.count = raw.count;
@@ -290,6 +306,8 @@ Options to_options(const RawFlags& raw) {
         throw UsageError("--count and --group-by cannot be combined: --group-by already counts per group");
     if (o.sort_key && !o.group_by.empty())
         throw UsageError("--sort applies to listings; groups are always ordered by count");
+    if (o.resolve && (!o.group_by.empty() || o.count))
+        throw UsageError("-r/--resolve names the addresses of a listing; --group-by and --count print them as numbers");
     if (o.fields_given && (!o.group_by.empty() || o.count))
         throw UsageError("--fields applies to listings; with --group-by or --count the columns are fixed");
     if (o.render.format == Format::Prometheus && o.command == Command::List && o.group_by.empty())

@@ -25,6 +25,7 @@ struct RawFlags {
     std::vector<std::string> expression;  // positional words: an ss-style filter expression
     bool tcp = false, udp = false, ipv4 = false, ipv6 = false, listening = false;
     bool count = false, no_header = false, extended = false;
+    bool resolve = false;  // -r/--resolve
     std::string format = "table", color = "auto", source = "auto";
     // Absent: not given; given empty is an error, never the default.
     std::optional<std::string> group_by, fields, sort, proc_root;
@@ -46,11 +47,21 @@ struct CheckOptions {
     std::vector<GroupKey> per;  // --per; empty: the total only
 };
 
+// Filter items only the OS can turn into numbers: host names (--src db1), addresses with a zone
+// named by interface (fe80::1%lo), service names (--port ssh). to_options() keeps them as typed;
+// resolve_filter_names() (names_filter.cpp) looks them up before collection.
+struct NameQueries {
+    std::vector<std::string> src, dst, ports, sports, dports;
+    bool empty() const { return src.empty() && dst.empty() && ports.empty() && sports.empty() && dports.empty(); }
+};
+
 // Stage two: validated, typed, no I/O done yet.
 struct Options {
     Command command = Command::List;
     Filter filter;
     std::vector<std::string> user_names;  // --user NAMEs, resolved to uids once a backend exists
+    NameQueries names;                     // resolved before collection, then cleared
+    bool resolve = false;                  // -r: host and service names in the output
     CollectRequest request;
     bool count = false;
     std::vector<GroupKey> group_by;

@@ -18,6 +18,7 @@ std::vector<std::string> listing_output_given(const RawFlags& raw) {
     if (raw.sort) given.emplace_back("--sort");
     if (raw.fields) given.emplace_back("--fields");
     if (raw.extended) given.emplace_back("-e/--extended");
+    if (raw.resolve) given.emplace_back("-r/--resolve");
     return given;
 }
 

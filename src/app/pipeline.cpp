@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "app/names.hpp"
 #include "tcpstat/error.hpp"
 #include "tcpstat/filter.hpp"
 
@@ -29,6 +30,18 @@ bool shows_user_names(const Options& o) {
     }
 }
 
+// Whether the output shows a field or groups by the matching key; cmdline and exe cost a read
+// per owning process, so only a listing, grouping or check that shows them asks for them.
+bool shows(const Options& o, Field field, GroupKey key) {
+    const auto has_key = [&](const std::vector<GroupKey>& keys) {
+        return std::find(keys.begin(), keys.end(), key) != keys.end();
+    };
+    if (o.command == Command::Check) return has_key(o.check.per);
+    if (o.command != Command::List || o.count) return false;
+    if (!o.group_by.empty()) return has_key(o.group_by);
+    return o.sort_key == field || std::find(o.render.fields.begin(), o.render.fields.end(), field) != o.render.fields.end();
+}
+
 }  // namespace
 
 Snapshot gather(Options& options, Backend& backend) {
@@ -39,12 +52,16 @@ Snapshot gather(Options& options, Backend& backend) {
         options.filter.uids.push_back(*uid);
     }
     options.user_names.clear();
+    resolve_filter_names(options);
 
     options.request.user_names = shows_user_names(options);
     const bool owners = options.needs_owners();
     OwnerRequest req;
     req.only_pids = options.filter.pids;
     req.user_names = options.request.user_names;
+    // doctor names a listener by its script (`python3 app.py`), which only the cmdline tells.
+    req.want_cmdline = options.command == Command::Doctor || shows(options, Field::Cmdline, GroupKey::Cmdline);
+    req.want_exe = shows(options, Field::Exe, GroupKey::Exe);
     if (owners) backend.prefetch_owners(options.request, req);
     Snapshot snap = backend.collect(options.request);
     apply_socket_filter(snap, options.filter);
@@ -54,6 +71,7 @@ Snapshot gather(Options& options, Backend& backend) {
     } else if (owners) {
         backend.cancel_owner_prefetch();
     }
+    if (options.command == Command::List) name_snapshot(snap, options.resolve);
     return snap;
 }
 

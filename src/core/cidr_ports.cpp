@@ -47,9 +47,22 @@ std::optional<unsigned> parse_bounded(std::string_view s, unsigned max) {
     return v;
 }
 
+// A numeric zone, 1..2^32-1; counted in 64 bits so that ten digits cannot wrap.
+std::optional<std::uint32_t> zone_index(std::string_view s) {
+    if (s.empty() || s.size() > 10) return std::nullopt;
+    std::uint64_t v = 0;
+    for (char c : s) {
+        if (c < '0' || c > '9') return std::nullopt;
+        v = v * 10 + static_cast<unsigned>(c - '0');
+    }
+    if (v > 0xFFFFFFFFu) return std::nullopt;
+    return static_cast<std::uint32_t>(v);
+}
+
 }  // namespace
 
 bool Cidr::contains(const IpAddress& a) const {
+    if (base.scope_id != 0 && a.scope_id != base.scope_id) return false;
     if (base.family == Family::Inet) {
         IpAddress v4 = a.unmapped();
         if (v4.family != Family::Inet) return false;
@@ -59,10 +72,34 @@ bool Cidr::contains(const IpAddress& a) const {
     return same_prefix(base.bytes.data(), a.bytes.data(), prefix_len);
 }
 
-Cidr parse_cidr(std::string_view text) {
+bool has_named_zone(std::string_view text) {
+    const auto pct = text.find('%');
+    if (pct == std::string_view::npos) return false;
+    const auto zone = text.substr(pct + 1, text.find('/', pct) - pct - 1);
+    return !zone.empty() && !zone_index(zone);
+}
+
+Cidr parse_cidr(std::string_view text, const InterfaceNames* interfaces) {
     auto slash = text.find('/');
-    auto addr = parse_address(text.substr(0, slash));
+    const auto addr_text = text.substr(0, slash);
+    const auto pct = addr_text.find('%');
+    auto addr = parse_address(addr_text.substr(0, pct));
     if (!addr) throw UsageError(fmt::format("invalid address '{}': {}", text, kCidrHint));
+    if (pct != std::string_view::npos) {
+        const auto zone = addr_text.substr(pct + 1);
+        if (addr->family != Family::Inet6 || zone.empty())
+            throw UsageError(fmt::format("invalid address '{}': a %zone follows an IPv6 address, e.g. fe80::1%lo "
+                                         "or fe80::1%2",
+                                         text));
+        std::optional<std::uint32_t> scope;
+        if (auto n = zone_index(zone); n && *n > 0) scope = *n;
+        else if (!n && interfaces != nullptr) scope = interfaces->index_of(zone);
+        if (!scope)
+            throw UsageError(fmt::format("unknown interface '{}' in '{}': expected an interface name of this host "
+                                         "(ip link) or its index, e.g. fe80::1%lo or fe80::1%2",
+                                         zone, text));
+        addr->scope_id = *scope;
+    }
     unsigned max = addr->family == Family::Inet ? 32 : 128;
     Cidr c;
     c.prefix_len = max;

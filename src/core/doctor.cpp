@@ -87,9 +87,44 @@ void sort_findings(std::vector<Finding>& out) {
     });
 }
 
+namespace {
+
+std::string_view basename_of(std::string_view path) {
+    const auto slash = path.rfind('/');
+    return slash == std::string_view::npos ? path : path.substr(slash + 1);
+}
+
+// The script an interpreter runs: three python services are all "python3" by name, and only
+// the first non-option argument of the command line tells them apart ("python3 orders.py",
+// "python3 http.server" for -m). Only when argv[0] is the named program itself (so a process
+// that rewrote its argv, "nginx: worker process", is left alone) and the word looks like a file
+// or module name.
+std::optional<std::string_view> script_of(const Process& p) {
+    if (!p.cmdline || p.name.empty()) return std::nullopt;
+    std::string_view cmd = *p.cmdline;
+    auto next_word = [&]() {
+        while (cmd.starts_with(' ')) cmd.remove_prefix(1);
+        const auto end = cmd.find(' ');
+        std::string_view w = cmd.substr(0, end);
+        cmd.remove_prefix(end == std::string_view::npos ? cmd.size() : end);
+        return w;
+    };
+    if (!basename_of(next_word()).starts_with(p.name)) return std::nullopt;
+    for (std::string_view w = next_word(); !w.empty(); w = next_word()) {
+        if (w.starts_with('-')) continue;
+        if (w.find_first_of("./") == std::string_view::npos) return std::nullopt;
+        return basename_of(w);
+    }
+    return std::nullopt;
+}
+
+}  // namespace
+
 std::string describe_pid(const Snapshot& snap, Pid pid) {
     const Process* p = snap.process(pid);
-    return p ? fmt::format("pid {} ({})", pid, p->name) : fmt::format("pid {}", pid);
+    if (p == nullptr) return fmt::format("pid {}", pid);
+    if (auto script = script_of(*p)) return fmt::format("pid {} ({} {})", pid, p->name, *script);
+    return fmt::format("pid {} ({})", pid, p->name);
 }
 
 std::string describe_owners(const Snapshot& snap, const std::vector<Pid>& pids) {

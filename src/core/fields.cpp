@@ -48,6 +48,8 @@ constexpr FieldInfo kFields[] = {
     {Field::LastRecvMs, "last_recv_ms", "LAST-RECV-MS", N, true, false, true, "milliseconds since data was last received"},
     {Field::IdleMs, "idle_ms", "IDLE-MS", N, true, false, true, "milliseconds since anything was sent or received"},
     {Field::Netns, "netns", "NETNS", N, true, false, false, "network namespace (--netns, --all-netns): its name, else its inode"},
+    {Field::Cmdline, "cmdline", "CMDLINE", T, false, true, false, "command line of the owner, arguments joined by spaces"},
+    {Field::Exe, "exe", "EXE", T, false, true, false, "executable path of the owner (/proc/PID/exe)"},
 };
 
 constexpr bool in_enum_order() {
@@ -56,7 +58,7 @@ constexpr bool in_enum_order() {
     return true;
 }
 static_assert(in_enum_order(), "kFields must follow the Field enum order");
-static_assert(std::size(kFields) == static_cast<std::size_t>(Field::Netns) + 1, "every field needs an entry");
+static_assert(std::size(kFields) == static_cast<std::size_t>(Field::Exe) + 1, "every field needs an entry");
 
 std::string accepted_field_names() {
     std::string out;

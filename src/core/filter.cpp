@@ -19,10 +19,15 @@ bool is_listening(const Socket& s) {
     return s.protocol == Protocol::Tcp ? s.state == TcpState::Listen : s.state == TcpState::Close;
 }
 
+char lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+
 // lsof -c semantics: the name given is a prefix of the process name (equality included).
-bool name_matches(std::string_view name, const std::vector<std::string>& wanted) {
-    return std::any_of(wanted.begin(), wanted.end(),
-                       [&](const std::string& w) { return name.starts_with(w); });
+bool name_matches(std::string_view name, const std::vector<std::string>& wanted, bool fold_case) {
+    return std::any_of(wanted.begin(), wanted.end(), [&](const std::string& w) {
+        if (!fold_case) return name.starts_with(w);
+        return w.size() <= name.size() &&
+               std::equal(w.begin(), w.end(), name.begin(), [](char a, char b) { return lower(a) == lower(b); });
+    });
 }
 
 }  // namespace
@@ -53,7 +58,7 @@ bool Filter::matches_owners(const Socket& s, const Snapshot& snap) const {
     if (!process_names.empty()) {
         bool hit = std::any_of(s.owners.begin(), s.owners.end(), [&](const Owner& o) {
             const Process* p = snap.process(o.pid);
-            return p != nullptr && name_matches(p->name, process_names);
+            return p != nullptr && name_matches(p->name, process_names, fold_name_case);
         });
         if (!hit) return false;
     }
@@ -67,6 +72,13 @@ void apply_socket_filter(Snapshot& snap, const Filter& f) {
 void apply_owner_filter(Snapshot& snap, const Filter& f) {
     if (!f.needs_owners()) return;
     std::erase_if(snap.sockets, [&](const Socket& s) { return !f.matches_owners(s, snap); });
+    if (f.process_names.empty()) return;
+    for (Socket& s : snap.sockets) {
+        std::erase_if(s.owners, [&](const Owner& o) {
+            const Process* p = snap.process(o.pid);
+            return p == nullptr || !name_matches(p->name, f.process_names, f.fold_name_case);
+        });
+    }
 }
 
 }  // namespace tcpstat

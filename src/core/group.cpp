@@ -10,7 +10,7 @@ namespace tcpstat {
 
 namespace {
 
-constexpr std::size_t kMaxKeys = static_cast<std::size_t>(GroupKey::Netns) + 1;
+constexpr std::size_t kMaxKeys = static_cast<std::size_t>(GroupKey::Exe) + 1;
 
 // One key value while counting. Text points into the snapshot or static tables, which outlive
 // the grouping, so building a key never allocates.
@@ -169,7 +169,9 @@ Cell socket_cell(GroupKey k, const Socket& s, const Snapshot& snap, const Server
             return it != snap.netns_names.end() ? text(it->second) : number(static_cast<std::int64_t>(*s.netns));
         }
         case GroupKey::Pid:
-        case GroupKey::Process: break;  // per owner
+        case GroupKey::Process:
+        case GroupKey::Cmdline:
+        case GroupKey::Exe: break;  // per owner
     }
     return c;
 }
@@ -178,9 +180,30 @@ Cell socket_cell(GroupKey k, const Socket& s, const Snapshot& snap, const Server
 // two owners differing in an ungrouped member collapse into one.
 struct OwnerValue {
     std::optional<Pid> pid;
-    std::optional<std::string_view> name;
+    std::optional<std::string_view> name, cmdline, exe;
     auto operator<=>(const OwnerValue&) const = default;
 };
+
+// Which slot of the counted key each owner-derived key fills; -1: not grouped by it.
+struct OwnerSlots {
+    int pid = -1, process = -1, cmdline = -1, exe = -1;
+    bool any() const { return pid >= 0 || process >= 0 || cmdline >= 0 || exe >= 0; }
+};
+
+OwnerValue owner_value(const Owner& o, const Snapshot& snap, const OwnerSlots& slots) {
+    OwnerValue v;
+    if (slots.pid >= 0) v.pid = o.pid;
+    const Process* p = snap.process(o.pid);
+    if (p == nullptr) return v;
+    if (slots.process >= 0) v.name = std::string_view(p->name);
+    if (slots.cmdline >= 0 && p->cmdline) v.cmdline = std::string_view(*p->cmdline);
+    if (slots.exe >= 0 && p->exe) v.exe = std::string_view(*p->exe);
+    return v;
+}
+
+void put_text(std::array<Cell, kMaxKeys>& key, int slot, const std::optional<std::string_view>& v) {
+    if (slot >= 0) key[static_cast<std::size_t>(slot)] = v ? text(*v) : Cell{};
+}
 
 std::string_view cell_text(const Cell& c, std::array<char, 24>& buf) {
     if (c.kind == CellKind::Uid) {
@@ -239,12 +262,15 @@ Table group_sockets(const Snapshot& snap, const std::vector<GroupKey>& keys, con
     for (GroupKey k : keys)
         if (static_cast<std::size_t>(k) < kMaxKeys && std::find(used.begin(), used.end(), k) == used.end())
             used.push_back(k);
-    int pid_slot = -1, process_slot = -1;
+    OwnerSlots slots;
     for (std::size_t i = 0; i < used.size(); ++i) {
-        if (used[i] == GroupKey::Pid) pid_slot = static_cast<int>(i);
-        if (used[i] == GroupKey::Process) process_slot = static_cast<int>(i);
+        const int at = static_cast<int>(i);
+        if (used[i] == GroupKey::Pid) slots.pid = at;
+        if (used[i] == GroupKey::Process) slots.process = at;
+        if (used[i] == GroupKey::Cmdline) slots.cmdline = at;
+        if (used[i] == GroupKey::Exe) slots.exe = at;
     }
-    bool by_owner = pid_slot >= 0 || process_slot >= 0;
+    const bool by_owner = slots.any();
 
     GroupCounter counter(used.size());
     std::vector<OwnerValue> variants;  // reused across sockets
@@ -256,21 +282,16 @@ Table group_sockets(const Snapshot& snap, const std::vector<GroupKey>& keys, con
             continue;
         }
         variants.clear();
-        for (const Owner& o : s.owners) {
-            OwnerValue v;
-            if (pid_slot >= 0) v.pid = o.pid;
-            if (process_slot >= 0) {
-                if (const Process* p = snap.process(o.pid)) v.name = std::string_view(p->name);
-            }
-            variants.push_back(v);
-        }
+        for (const Owner& o : s.owners) variants.push_back(owner_value(o, snap, slots));
         if (variants.size() > 1) {
             std::sort(variants.begin(), variants.end());
             variants.erase(std::unique(variants.begin(), variants.end()), variants.end());
         }
         for (const OwnerValue& v : variants) {
-            if (pid_slot >= 0) key[static_cast<std::size_t>(pid_slot)] = v.pid ? number(*v.pid) : Cell{};
-            if (process_slot >= 0) key[static_cast<std::size_t>(process_slot)] = v.name ? text(*v.name) : Cell{};
+            if (slots.pid >= 0) key[static_cast<std::size_t>(slots.pid)] = v.pid ? number(*v.pid) : Cell{};
+            put_text(key, slots.process, v.name);
+            put_text(key, slots.cmdline, v.cmdline);
+            put_text(key, slots.exe, v.exe);
             counter.add(key.data());
         }
     }

@@ -12,9 +12,9 @@ namespace {
 
 // In enum order, so a key's name is an index.
 constexpr std::string_view kNames[] = {
-    "state", "proto", "family", "pid", "process", "user", "lport", "rport", "laddr", "raddr", "netns",
+    "state", "proto", "family", "pid", "process", "user", "lport", "rport", "laddr", "raddr", "netns", "cmdline", "exe",
 };
-static_assert(std::size(kNames) == static_cast<std::size_t>(GroupKey::Netns) + 1, "every key needs a name");
+static_assert(std::size(kNames) == static_cast<std::size_t>(GroupKey::Exe) + 1, "every key needs a name");
 
 }  // namespace
 
@@ -32,7 +32,9 @@ std::string_view group_key_name(GroupKey k) {
     return i < std::size(kNames) ? kNames[i] : std::string_view("unknown");
 }
 
-bool group_key_needs_owners(GroupKey k) { return k == GroupKey::Pid || k == GroupKey::Process; }
+bool group_key_needs_owners(GroupKey k) {
+    return k == GroupKey::Pid || k == GroupKey::Process || k == GroupKey::Cmdline || k == GroupKey::Exe;
+}
 
 std::vector<GroupKey> parse_group_keys(std::string_view list) {
     std::vector<GroupKey> out;

@@ -95,6 +95,16 @@ void sort_sockets(Snapshot& snap, Field key, bool descending) {
                 if (p == nullptr) return std::nullopt;
                 return std::string_view(p->name);
             });
+        case Field::Cmdline:
+        case Field::Exe:
+            return sort_by(snap, descending, [&](const Socket& s) -> std::optional<std::string_view> {
+                if (s.owners.empty()) return std::nullopt;
+                const Process* p = snap.process(s.owners.front().pid);
+                if (p == nullptr) return std::nullopt;
+                const std::optional<std::string>& v = key == Field::Cmdline ? p->cmdline : p->exe;
+                if (!v) return std::nullopt;
+                return std::string_view(*v);
+            });
         case Field::Owners:
             throw UsageError(
                 "cannot sort by 'owners': a socket may have several; sort by pid or process instead");

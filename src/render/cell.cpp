@@ -42,7 +42,43 @@ std::string_view timer_name(TimerKind k) {
     return "other";
 }
 
-Cell CellSource::endpoint(const Endpoint& e) {
+void CellSource::append_named_address(const IpAddress& a) {
+    if (auto h = snap_.host_names.find(a); h != snap_.host_names.end()) {
+        list_.append(h->second);
+        return;
+    }
+    IpAddress bare = a;
+    bare.scope_id = 0;
+    list_.append(buf_, format_address_to(bare, buf_));
+    if (a.scope_id == 0) return;
+    list_.push_back('%');
+    if (auto i = snap_.interface_names.find(a.scope_id); i != snap_.interface_names.end())
+        list_.append(i->second);
+    else
+        append_int(list_, a.scope_id);
+}
+
+Cell CellSource::named_endpoint(const Endpoint& e, Protocol proto) {
+    list_.clear();
+    // A host name has no colon, so only a numeric IPv6 address needs the brackets.
+    const bool brackets = e.addr.family == Family::Inet6 && !snap_.host_names.contains(e.addr);
+    if (brackets) list_.push_back('[');
+    append_named_address(e.addr);
+    if (brackets) list_.push_back(']');
+    list_.push_back(':');
+    if (e.port == 0) {
+        list_.push_back('*');
+    } else if (auto s = snap_.service_names.find({proto, e.port}); s != snap_.service_names.end()) {
+        list_.append(s->second);
+    } else {
+        append_int(list_, e.port);
+    }
+    // Names come from the OS and DNS: escaped like any untrusted text.
+    return Cell::string(list_);
+}
+
+Cell CellSource::endpoint(const Endpoint& e, Protocol proto) {
+    if (named_) return named_endpoint(e, proto);
     // Same text as format_endpoint(), built in place to avoid a string per cell.
     std::size_t n = 0;
     const bool v6 = e.addr.family == Family::Inet6;
@@ -61,7 +97,29 @@ Cell CellSource::endpoint(const Endpoint& e) {
 }
 
 Cell CellSource::address(const IpAddress& a) {
+    if (named_) {
+        list_.clear();
+        append_named_address(a);
+        return Cell::string(list_);
+    }
     return Cell::plain_string(std::string_view(buf_, format_address_to(a, buf_)));
+}
+
+void CellSource::list_item(std::string_view item) {
+    if (style_ == OwnerStyle::Capped && listed_ == kOwnerCap) {
+        ++over_cap_;
+        return;
+    }
+    if (listed_++ > 0) list_.push_back(',');
+    list_.append(item);
+}
+
+Cell CellSource::finish_list() {
+    if (over_cap_ > 0) {
+        list_.append(",+");
+        append_int(list_, static_cast<std::int64_t>(over_cap_));
+    }
+    return Cell::string(list_);
 }
 
 Cell CellSource::pids(const Socket& s) {
@@ -69,15 +127,37 @@ Cell CellSource::pids(const Socket& s) {
     if (style_ == OwnerStyle::First || s.owners.size() == 1) return Cell::signed_number(s.owners[0].pid);
     // A process holding the socket on two fds is still one pid.
     list_.clear();
+    listed_ = over_cap_ = 0;
     for (std::size_t k = 0; k < s.owners.size(); ++k) {
         const Pid pid = s.owners[k].pid;
         bool repeat = false;
         for (std::size_t j = 0; j < k && !repeat; ++j) repeat = s.owners[j].pid == pid;
         if (repeat) continue;
-        if (!list_.empty()) list_.push_back(',');
-        append_int(list_, pid);
+        fmt::format_int f(pid);
+        list_item(std::string_view(f.data(), f.size()));
     }
-    return Cell::string(list_);
+    return finish_list();
+}
+
+Cell CellSource::owner_texts(const Socket& s, const std::optional<std::string>& (*get)(const Process&)) {
+    if (style_ == OwnerStyle::First) {
+        if (s.owners.empty()) return Cell::null();
+        const Process* p = snap_.process(s.owners[0].pid);
+        const std::optional<std::string>* v = p ? &get(*p) : nullptr;
+        return v && *v ? Cell::string(**v) : Cell::null();
+    }
+    seen_.clear();
+    list_.clear();
+    listed_ = over_cap_ = 0;
+    for (const Owner& o : s.owners) {
+        const Process* p = snap_.process(o.pid);
+        if (!p || !get(*p)) continue;
+        const std::string_view v = *get(*p);
+        if (std::find(seen_.begin(), seen_.end(), v) != seen_.end()) continue;
+        seen_.push_back(v);
+        list_item(v);
+    }
+    return seen_.empty() ? Cell::null() : finish_list();
 }
 
 Cell CellSource::process_names(const Socket& s) {
@@ -88,28 +168,34 @@ Cell CellSource::process_names(const Socket& s) {
     }
     seen_.clear();
     list_.clear();
+    listed_ = over_cap_ = 0;
     for (const Owner& o : s.owners) {
         const Process* p = snap_.process(o.pid);
         if (!p || std::find(seen_.begin(), seen_.end(), std::string_view(p->name)) != seen_.end()) continue;
         seen_.emplace_back(p->name);
-        if (!list_.empty()) list_.push_back(',');
-        list_.append(p->name);
+        list_item(p->name);
     }
-    return seen_.empty() ? Cell::null() : Cell::string(list_);
+    return seen_.empty() ? Cell::null() : finish_list();
 }
 
 Cell CellSource::owner_list(const Socket& s) {
     if (s.owners.empty()) return Cell::null();
     list_.clear();
+    listed_ = over_cap_ = 0;
+    char item[24];
     for (const Owner& o : s.owners) {
-        if (!list_.empty()) list_.push_back(',');
-        append_int(list_, o.pid);
+        fmt::format_int pid(o.pid);
+        std::size_t n = pid.size();
+        std::copy_n(pid.data(), n, item);
         if (o.fd) {
-            list_.push_back('/');
-            append_int(list_, *o.fd);
+            item[n++] = '/';
+            fmt::format_int fd(*o.fd);
+            std::copy_n(fd.data(), fd.size(), item + n);
+            n += fd.size();
         }
+        list_item(std::string_view(item, n));
     }
-    return Cell::string(list_);
+    return finish_list();
 }
 
 Cell CellSource::user(const Socket& s) {
@@ -132,8 +218,8 @@ Cell CellSource::get(const Socket& s, Field f) {
     case Field::Proto: return Cell::plain_string(protocol_name(s.protocol));
     case Field::Family: return Cell::plain_string(family_name(s.family));
     case Field::State: return Cell::plain_string(state_name(s.state, s.protocol));
-    case Field::Local: return endpoint(s.local);
-    case Field::Remote: return endpoint(s.remote);
+    case Field::Local: return endpoint(s.local, s.protocol);
+    case Field::Remote: return endpoint(s.remote, s.protocol);
     case Field::Laddr: return address(s.local.addr);
     case Field::Lport: return Cell::unsigned_number(s.local.port);
     case Field::Raddr: return address(s.remote.addr);
@@ -161,6 +247,8 @@ Cell CellSource::get(const Socket& s, Field f) {
     case Field::LastRecvMs: return info_number(s, &TcpInfo::last_recv_ms);
     case Field::IdleMs: return s.tcp_info ? optional_number(s.tcp_info->idle_ms()) : Cell::null();
     case Field::Netns: return netns(s);
+    case Field::Cmdline: return owner_texts(s, [](const Process& p) -> const std::optional<std::string>& { return p.cmdline; });
+    case Field::Exe: return owner_texts(s, [](const Process& p) -> const std::optional<std::string>& { return p.exe; });
     }
     return Cell::null();
 }

@@ -3,6 +3,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -55,29 +56,44 @@ struct Cell {
 };
 
 // Text formats list every owner ("812,813"); JSON keeps one scalar per key (the first owner)
-// and carries the full list in "owners".
-enum class OwnerStyle : std::uint8_t { Joined, First };
+// and carries the full list in "owners". The table caps each list at kOwnerCap entries and a
+// count of the rest ("589,1231,+50"), so a pre-fork server's 64 workers keep the row readable.
+enum class OwnerStyle : std::uint8_t { Joined, First, Capped };
+inline constexpr std::size_t kOwnerCap = 2;
 
 // Turns (socket, field) into a Cell. Text cells may point into this object's buffers, so a
 // cell is valid only until the next call; lists reuse one string whose capacity is kept.
 class CellSource {
 public:
-    CellSource(const Snapshot& snap, OwnerStyle style) : snap_(snap), style_(style) {}
+    CellSource(const Snapshot& snap, OwnerStyle style)
+        : snap_(snap),
+          style_(style),
+          named_(!snap.interface_names.empty() || !snap.host_names.empty() || !snap.service_names.empty()) {}
     Cell get(const Socket& s, Field f);
 
 private:
-    Cell endpoint(const Endpoint& e);
+    Cell endpoint(const Endpoint& e, Protocol proto);
     Cell address(const IpAddress& a);
+    // The slow path of both when the snapshot carries names: host, zone and service names.
+    void append_named_address(const IpAddress& a);
+    Cell named_endpoint(const Endpoint& e, Protocol proto);
     Cell pids(const Socket& s);
     Cell process_names(const Socket& s);
     Cell owner_list(const Socket& s);
+    // The distinct non-empty texts of the owners' processes (name, cmdline or exe).
+    Cell owner_texts(const Socket& s, const std::optional<std::string>& (*get)(const Process&));
+    // Appends one list item, or once past the cap counts it; finish_list() writes "+N".
+    void list_item(std::string_view item);
+    Cell finish_list();
     Cell user(const Socket& s);
     Cell netns(const Socket& s);  // its name when known, else the inode
 
     const Snapshot& snap_;
     OwnerStyle style_;
+    bool named_;
     char buf_[kMaxAddressText + 16];
     std::string list_;
+    std::size_t listed_ = 0, over_cap_ = 0;
     std::vector<std::string_view> seen_;
 };
 

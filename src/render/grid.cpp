@@ -3,8 +3,8 @@
 
 namespace tcpstat {
 
-SocketGrid::SocketGrid(const Snapshot& snap, const std::vector<Field>& fields)
-    : snap_(snap), fields_(fields), source_(snap, OwnerStyle::Joined) {
+SocketGrid::SocketGrid(const Snapshot& snap, const std::vector<Field>& fields, OwnerStyle style)
+    : snap_(snap), fields_(fields), source_(snap, style) {
     columns_.reserve(fields.size());
     for (Field f : fields) {
         const FieldInfo& info = field_info(f);

@@ -34,7 +34,7 @@ protected:
 
 class SocketGrid final : public Grid {
 public:
-    SocketGrid(const Snapshot& snap, const std::vector<Field>& fields);
+    SocketGrid(const Snapshot& snap, const std::vector<Field>& fields, OwnerStyle style = OwnerStyle::Joined);
     std::size_t row_count() const override { return snap_.sockets.size(); }
     Cell cell(std::size_t row, std::size_t col) override {
         return source_.get(snap_.sockets[row], fields_[col]);

@@ -16,7 +16,7 @@ void render_sockets(const Snapshot& snap, const RenderOptions& opt, Output& out)
     }
     switch (opt.format) {
     case Format::Table: {
-        SocketGrid grid(snap, opt.fields);
+        SocketGrid grid(snap, opt.fields, OwnerStyle::Capped);
         write_aligned(grid, opt, out);
         return;
     }

@@ -35,6 +35,11 @@ void pad(Output& out, std::size_t n) {
 }
 
 constexpr std::string_view kMissing = "-";
+// A process (or user) literally named "-" would read as "no value": its one byte is written as
+// the escape the other control-free escapes use, so "-" always means missing (docs/formats.md).
+constexpr std::string_view kLiteralDash = "\\x2d";
+
+bool is_literal_dash(const Cell& c) { return c.kind == Cell::Kind::Text && !c.plain && c.text == kMissing; }
 
 }  // namespace
 
@@ -51,7 +56,10 @@ void write_aligned(Grid& grid, const RenderOptions& opt, Output& out) {
     for (std::size_t r = 0; r < nrows; ++r) {
         for (std::size_t c = 0; c < ncols; ++c) {
             const Cell cell = grid.cell(r, c);
-            widths[c] = std::max(widths[c], cell.is_null() ? kMissing.size() : cell_width(cell));
+            const std::size_t w = cell.is_null()          ? kMissing.size()
+                                  : is_literal_dash(cell) ? kLiteralDash.size()
+                                                          : cell_width(cell);
+            widths[c] = std::max(widths[c], w);
         }
     }
 
@@ -80,6 +88,10 @@ void write_aligned(Grid& grid, const RenderOptions& opt, Output& out) {
             const Cell cell = grid.cell(r, c);
             if (cell.is_null()) {
                 write_cell(c, kMissing.size(), [&] { out.write(kMissing); }, {});
+                continue;
+            }
+            if (is_literal_dash(cell)) {
+                write_cell(c, kLiteralDash.size(), [&] { out.write(kLiteralDash); }, {});
                 continue;
             }
             std::string_view color;

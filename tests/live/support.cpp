@@ -179,6 +179,27 @@ int accept_one(int listener) {
     return fd;
 }
 
+namespace {
+
+// The first line a child writes to `fd` (bounded: 30 s), without its newline; closes fd.
+std::string read_ready_line(int fd) {
+    char buf[4096];
+    std::string got;
+    pollfd pf{fd, POLLIN, 0};
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    while (got.find('\n') == std::string::npos && std::chrono::steady_clock::now() < deadline) {
+        if (poll(&pf, 1, 1000) <= 0) continue;
+        const ssize_t n = read(fd, buf, sizeof buf);
+        if (n <= 0) break;
+        got.append(buf, static_cast<std::size_t>(n));
+    }
+    close(fd);
+    if (auto nl = got.find('\n'); nl != std::string::npos) got.resize(nl);
+    return got;
+}
+
+}  // namespace
+
 Child::Child(Body body, const std::string& name) {
     int p[2];
     if (pipe2(p, O_CLOEXEC) != 0) die("pipe");
@@ -197,19 +218,7 @@ Child::Child(Body body, const std::string& name) {
         for (;;) pause();
     }
     close(p[1]);
-    char buf[4096];
-    std::string got;
-    pollfd pf{p[0], POLLIN, 0};
-    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-    while (got.find('\n') == std::string::npos && std::chrono::steady_clock::now() < deadline) {
-        if (poll(&pf, 1, 1000) <= 0) continue;
-        ssize_t n = read(p[0], buf, sizeof buf);
-        if (n <= 0) break;
-        got.append(buf, static_cast<std::size_t>(n));
-    }
-    close(p[0]);
-    if (auto nl = got.find('\n'); nl != std::string::npos) got.resize(nl);
-    line_ = got;
+    line_ = read_ready_line(p[0]);
 }
 
 void Child::stop() {
@@ -221,6 +230,42 @@ void Child::stop() {
 }
 
 Child::~Child() { stop(); }
+
+ScriptChild::ScriptChild(const std::string& path, const std::string& source, const std::vector<std::string>& args) {
+    {
+        FILE* f = std::fopen(path.c_str(), "w");
+        if (f == nullptr) die("fopen script");
+        std::fwrite(source.data(), 1, source.size(), f);
+        std::fclose(f);
+    }
+    int p[2];
+    if (pipe2(p, O_CLOEXEC) != 0) die("pipe");
+    const pid_t parent = getpid();
+    pid_ = fork();
+    if (pid_ < 0) die("fork");
+    if (pid_ == 0) {
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
+        if (getppid() != parent) _exit(0);
+        alarm(300);
+        dup2(p[1], 1);
+        std::vector<std::string> argv_s = {"python3", path};
+        argv_s.insert(argv_s.end(), args.begin(), args.end());
+        std::vector<char*> argv;
+        for (auto& a : argv_s) argv.push_back(a.data());
+        argv.push_back(nullptr);
+        execvp("python3", argv.data());
+        _exit(97);
+    }
+    close(p[1]);
+    line_ = read_ready_line(p[0]);
+}
+
+ScriptChild::~ScriptChild() {
+    if (pid_ > 0) {
+        kill(pid_, SIGKILL);
+        waitpid(pid_, nullptr, 0);
+    }
+}
 
 std::vector<std::string> lines_of(const std::string& text) {
     std::vector<std::string> out;

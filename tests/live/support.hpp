@@ -53,6 +53,25 @@ private:
     std::string line_;
 };
 
+// A python3 script run as a real child process (fork + exec, so its comm is "python3" and its
+// cmdline and exe are the interpreter's): `source` is written to `path`, run as
+// `python3 path args...`, and its first stdout line is the ready line. Dies with the test
+// process (PDEATHSIG) and is killed when this object goes.
+class ScriptChild {
+public:
+    ScriptChild(const std::string& path, const std::string& source, const std::vector<std::string>& args = {});
+    ~ScriptChild();
+    ScriptChild(const ScriptChild&) = delete;
+    ScriptChild& operator=(const ScriptChild&) = delete;
+
+    pid_t pid() const { return pid_; }
+    const std::string& ready_line() const { return line_; }
+
+private:
+    pid_t pid_ = -1;
+    std::string line_;
+};
+
 // Splits text into lines (no trailing empty line).
 std::vector<std::string> lines_of(const std::string& text);
 // Splits one line on a delimiter.

@@ -127,3 +127,59 @@ TEST(PortRangeTest, Errors) {
     EXPECT_NE(msg.find("'9-3'"), std::string::npos) << msg;
     EXPECT_NE(msg.find("greater"), std::string::npos) << msg;
 }
+
+namespace {
+
+// A fixed interface table, as the app's OS-backed one would answer.
+class TwoInterfaces final : public InterfaceNames {
+public:
+    std::optional<std::uint32_t> index_of(std::string_view name) const override {
+        if (name == "lo") return 1;
+        if (name == "eth0") return 2;
+        return std::nullopt;
+    }
+    std::optional<std::string> name_of(std::uint32_t i) const override {
+        if (i == 1) return "lo";
+        if (i == 2) return "eth0";
+        return std::nullopt;
+    }
+};
+
+IpAddress scoped(std::string_view text, std::uint32_t scope) {
+    IpAddress a = addr(text);
+    a.scope_id = scope;
+    return a;
+}
+
+}  // namespace
+
+TEST(Cidr, ZonesByIndexOrInterfaceName) {
+    const TwoInterfaces ifs;
+    EXPECT_EQ(parse_cidr("fe80::1%2").base, scoped("fe80::1", 2));
+    EXPECT_EQ(parse_cidr("fe80::1%eth0", &ifs).base, scoped("fe80::1", 2));
+    EXPECT_EQ(parse_cidr("fe80::1%lo/64", &ifs).base.scope_id, 1u);
+    EXPECT_EQ(parse_cidr("fe80::1%lo/64", &ifs).prefix_len, 64u);
+    EXPECT_EQ(parse_cidr("fe80::1%4294967295").base.scope_id, 4294967295u);
+    EXPECT_TRUE(has_named_zone("fe80::1%eth0"));
+    EXPECT_TRUE(has_named_zone("fe80::1%eth0/64"));
+    EXPECT_FALSE(has_named_zone("fe80::1%2"));
+    EXPECT_FALSE(has_named_zone("fe80::1"));
+    EXPECT_EQ(usage_message([] { parse_cidr("fe80::1%eth0"); }),
+              "unknown interface 'eth0' in 'fe80::1%eth0': expected an interface name of this host (ip link) or its "
+              "index, e.g. fe80::1%lo or fe80::1%2");
+    EXPECT_EQ(usage_message([&] { parse_cidr("fe80::1%wlan9", &ifs); }).rfind("unknown interface 'wlan9'", 0), 0u);
+    EXPECT_EQ(usage_message([] { parse_cidr("fe80::1%4294967296"); }).rfind("unknown interface '4294967296'", 0), 0u);
+    EXPECT_EQ(usage_message([] { parse_cidr("10.0.0.1%2"); }),
+              "invalid address '10.0.0.1%2': a %zone follows an IPv6 address, e.g. fe80::1%lo or fe80::1%2");
+    EXPECT_EQ(usage_message([] { parse_cidr("fe80::1%"); }).rfind("invalid address 'fe80::1%'", 0), 0u);
+}
+
+TEST(Cidr, ZonedPrefixMatchesOnlyItsZone) {
+    const Cidr c = parse_cidr("fe80::1%2");
+    EXPECT_TRUE(c.contains(scoped("fe80::1", 2)));
+    EXPECT_FALSE(c.contains(scoped("fe80::1", 3)));
+    EXPECT_FALSE(c.contains(addr("fe80::1")));
+    // Without a zone every zone matches.
+    EXPECT_TRUE(parse_cidr("fe80::/64").contains(scoped("fe80::1", 3)));
+    EXPECT_TRUE(parse_cidr("fe80::1").contains(scoped("fe80::1", 3)));
+}

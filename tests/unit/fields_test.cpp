@@ -13,7 +13,7 @@ TEST(Fields, NamesAreTheContractInOrder) {
                               "rport", "pid", "process", "owners", "user", "uid", "inode", "recv_q",
                               "send_q", "timer", "timer_ms", "retrans", "rtt_us", "rttvar_us", "cwnd",
                               "ssthresh", "mss", "retrans_total", "bytes_sent", "bytes_received",
-                              "last_send_ms", "last_recv_ms", "idle_ms", "netns"};
+                              "last_send_ms", "last_recv_ms", "idle_ms", "netns", "cmdline", "exe"};
     auto all = all_fields();
     ASSERT_EQ(all.size(), std::size(expected));
     for (std::size_t i = 0; i < all.size(); ++i) {
@@ -45,7 +45,8 @@ TEST(Fields, TypesAndNeeds) {
         EXPECT_TRUE(field_info(f).right_align) << field_info(f).name;
     }
     for (Field f : {Field::Proto, Field::Family, Field::State, Field::Local, Field::Remote, Field::Laddr,
-                    Field::Raddr, Field::Process, Field::Owners, Field::User, Field::Timer}) {
+                    Field::Raddr, Field::Process, Field::Owners, Field::User, Field::Timer, Field::Cmdline,
+                    Field::Exe}) {
         EXPECT_EQ(field_info(f).type, FieldType::Text) << field_info(f).name;
     }
     int owners = 0, extended = 0;
@@ -53,7 +54,9 @@ TEST(Fields, TypesAndNeeds) {
         owners += f.needs_owners;
         extended += f.extended_only;
     }
-    EXPECT_EQ(owners, 3);
+    EXPECT_EQ(owners, 5);
+    EXPECT_TRUE(field_info(Field::Cmdline).needs_owners);
+    EXPECT_TRUE(field_info(Field::Exe).needs_owners);
     EXPECT_TRUE(field_info(Field::Pid).needs_owners);
     EXPECT_TRUE(field_info(Field::Process).needs_owners);
     EXPECT_TRUE(field_info(Field::Owners).needs_owners);

@@ -48,7 +48,7 @@ Snapshot fixture() {
 
 TEST(GroupKeys, NamesAndParsing) {
     const char* names[] = {"state", "proto", "family", "pid", "process", "user",
-                           "lport", "rport", "laddr", "raddr", "netns"};
+                           "lport", "rport", "laddr", "raddr", "netns", "cmdline", "exe"};
     for (const char* name : names) {
         auto keys = parse_group_keys(name);
         ASSERT_EQ(keys.size(), 1u);
@@ -57,6 +57,8 @@ TEST(GroupKeys, NamesAndParsing) {
     EXPECT_EQ(parse_group_keys(" pid , process "), (std::vector<GroupKey>{GroupKey::Pid, GroupKey::Process}));
     EXPECT_TRUE(group_key_needs_owners(GroupKey::Pid));
     EXPECT_TRUE(group_key_needs_owners(GroupKey::Process));
+    EXPECT_TRUE(group_key_needs_owners(GroupKey::Cmdline));
+    EXPECT_TRUE(group_key_needs_owners(GroupKey::Exe));
     EXPECT_FALSE(group_key_needs_owners(GroupKey::User));
     EXPECT_FALSE(group_key_needs_owners(GroupKey::State));
 }
@@ -68,7 +70,7 @@ TEST(GroupKeys, Errors) {
     } catch (const UsageError& e) {
         EXPECT_EQ(std::string(e.what()),
                   "unknown group key 'colour': expected one of state, proto, family, pid, process, user, lport, "
-                  "rport, laddr, raddr, netns");
+                  "rport, laddr, raddr, netns, cmdline, exe");
     }
     try {
         parse_group_keys("pid,state,pid");
@@ -210,4 +212,37 @@ TEST(Group, ManyOwnersOfOneSocket) {
     ASSERT_EQ(byPid.rows.size(), 1000u);
     EXPECT_EQ(byPid.rows.front(), (Row{n(1), n(1)}));
     EXPECT_EQ(byPid.rows.back(), (Row{n(1000), n(1)}));
+}
+
+// Three python3 services are one process name but three command lines; two share one exe.
+TEST(Group, ByCmdlineAndExeTellInterpretersApart) {
+    Snapshot snap;
+    auto py = [](const char* script, const char* exe) {
+        Process p;
+        p.name = "python3";
+        p.cmdline = std::string("python3 ") + script;
+        p.exe = exe;
+        return p;
+    };
+    snap.processes[1] = py("orders.py", "/usr/bin/python3.11");
+    snap.processes[2] = py("billing.py", "/usr/bin/python3.11");
+    snap.processes[3] = py("search.py", "/opt/py312/bin/python3.12");
+    snap.processes[4] = Process{"kthread", {}, {}, {}};  // no cmdline, no exe
+    snap.sockets.push_back(sock(TcpState::Listen, "127.0.0.1", 8001, {{1, 3}}));
+    snap.sockets.push_back(sock(TcpState::Listen, "127.0.0.1", 8002, {{2, 3}}));
+    snap.sockets.push_back(sock(TcpState::Established, "127.0.0.1", 8002, {{2, 4}}));
+    snap.sockets.push_back(sock(TcpState::Listen, "127.0.0.1", 8003, {{3, 3}}));
+    snap.sockets.push_back(sock(TcpState::Listen, "127.0.0.1", 9000, {{4, 3}}));
+    EXPECT_EQ(group_sockets(snap, {GroupKey::Process}).rows,
+              (std::vector<Row>{{txt("python3"), n(4)}, {txt("kthread"), n(1)}}));
+    EXPECT_EQ(group_sockets(snap, {GroupKey::Cmdline}).rows,
+              (std::vector<Row>{{txt("python3 billing.py"), n(2)},
+                                {txt("python3 orders.py"), n(1)},
+                                {txt("python3 search.py"), n(1)},
+                                {null, n(1)}}));
+    EXPECT_EQ(group_sockets(snap, {GroupKey::Exe, GroupKey::State}).rows,
+              (std::vector<Row>{{txt("/usr/bin/python3.11"), txt("LISTEN"), n(2)},
+                                {txt("/opt/py312/bin/python3.12"), txt("LISTEN"), n(1)},
+                                {txt("/usr/bin/python3.11"), txt("ESTABLISHED"), n(1)},
+                                {null, txt("LISTEN"), n(1)}}));
 }

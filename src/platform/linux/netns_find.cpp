@@ -77,7 +77,7 @@ std::vector<std::pair<std::string, std::uint64_t>> named_namespaces(const std::s
 // "<comm>:<inode>": a process name alone could name two namespaces (two containers both running
 // nginx), and grouping by netns must never merge them.
 std::string hint_name(int proc_fd, Pid pid, std::uint64_t inode) {
-    const Process p = procfs::read_process(proc_fd, pid, false);
+    const Process p = procfs::read_process(proc_fd, pid, OwnerRequest{});
     if (p.name.empty()) return {};
     return fmt::format("{}:{}", p.name, inode);
 }
@@ -185,12 +185,14 @@ std::vector<Target> find_all(const std::string& proc_root, const std::string& ru
         std::unordered_map<std::uint64_t, bool> settled;  // inode -> no better hint can come
         for (const auto& [inode, t] : by_inode) settled.emplace(inode, true);  // `ip netns` names
         char rel[32];
+        OwnerRequest cmdline_only;
+        cmdline_only.want_cmdline = true;
         for (Pid pid : pids) {
             struct stat st {};
             if (::fstatat(proc.get(), procfs::pid_path(rel, pid, "/ns/net"), &st, 0) != 0) continue;
             bool& done = settled[st.st_ino];
             if (done) continue;
-            const Process p = procfs::read_process(proc.get(), pid, true);
+            const Process p = procfs::read_process(proc.get(), pid, cmdline_only);
             const bool user_process = p.cmdline.has_value();
             if (by_inode.count(st.st_ino) && !user_process) continue;
             Target t{st.st_ino, proc_root + "/" + std::to_string(pid) + "/ns/net", {}};

@@ -26,6 +26,7 @@ struct WorkerResult {
     std::vector<OwnerMatch> matches;
     std::vector<std::pair<Pid, Process>> processes;
     std::size_t hidden = 0;
+    std::size_t exe_hidden = 0;  // processes whose exe link could not be read
 };
 
 // Hands out the pid list one pid at a time: sockets gather in a few processes with consecutive
@@ -47,7 +48,15 @@ private:
     std::atomic<std::size_t> pos_{0};
 };
 
-void walk(int proc_fd, PidQueue& queue, const InodeIndex& index, bool want_cmdline, WorkerResult& res) {
+// Reads an owning process's details and counts an exe the kernel would not show.
+void add_process(int proc_fd, Pid pid, const OwnerRequest& request, std::vector<std::pair<Pid, Process>>& into,
+                 std::size_t& exe_hidden) {
+    bool denied = false;
+    into.emplace_back(pid, read_process(proc_fd, pid, request, &denied));
+    if (denied) ++exe_hidden;
+}
+
+void walk(int proc_fd, PidQueue& queue, const InodeIndex& index, const OwnerRequest& request, WorkerResult& res) {
     auto buf = std::make_unique<WalkBuffers>();
     Pid pid = 0;
     while (queue.next(pid)) {
@@ -55,7 +64,7 @@ void walk(int proc_fd, PidQueue& queue, const InodeIndex& index, bool want_cmdli
         const FdScan r = scan_pid_fds(proc_fd, pid, index, res.matches, *buf);
         if (r == FdScan::Denied) ++res.hidden;
         // Read the details now, while the pid most likely still names the same process.
-        if (res.matches.size() > before) res.processes.emplace_back(pid, read_process(proc_fd, pid, want_cmdline));
+        if (res.matches.size() > before) add_process(proc_fd, pid, request, res.processes, res.exe_hidden);
     }
 }
 
@@ -108,9 +117,10 @@ void finish(Snapshot& snap, std::vector<WorkerResult>& results, const OwnerReque
     merge_owners(snap, results);
 
     UserNames names;
-    std::size_t hidden = 0;
+    std::size_t hidden = 0, exe_hidden = 0;
     for (auto& r : results) {
         hidden += r.hidden;
+        exe_hidden += r.exe_hidden;
         for (auto& [pid, proc] : r.processes) {
             if (proc.uid && request.user_names) {
                 if (const auto& user = names.name_of(*proc.uid)) proc.user = *user;
@@ -121,6 +131,10 @@ void finish(Snapshot& snap, std::vector<WorkerResult>& results, const OwnerReque
     if (hidden > 0)
         snap.warnings.push_back("owners of some sockets are hidden: " + std::to_string(hidden) +
                                 (hidden == 1 ? " process" : " processes") +
+                                " could not be read (run as root to see all)");
+    if (exe_hidden > 0)
+        snap.warnings.push_back("exe of some owners is hidden: " + std::to_string(exe_hidden) +
+                                (exe_hidden == 1 ? " process" : " processes") +
                                 " could not be read (run as root to see all)");
     snap.owners_attached = true;
 }
@@ -135,6 +149,7 @@ struct OwnerPrefetch::State {
         std::vector<SocketFd> sockets;
         std::vector<std::pair<Pid, Process>> processes;
         std::size_t hidden = 0;
+        std::size_t exe_hidden = 0;
     };
 
     OwnerRequest request;
@@ -154,8 +169,7 @@ struct OwnerPrefetch::State {
             const std::size_t before = res.sockets.size();
             const FdScan r = scan_pid_socket_fds(proc_fd, pid, res.sockets, *buf);
             if (r == FdScan::Denied) ++res.hidden;
-            if (res.sockets.size() > before)
-                res.processes.emplace_back(pid, read_process(proc_fd, pid, request.want_cmdline));
+            if (res.sockets.size() > before) add_process(proc_fd, pid, request, res.processes, res.exe_hidden);
         }
     }
 
@@ -205,7 +219,8 @@ OwnerPrefetch::~OwnerPrefetch() {
 
 bool OwnerPrefetch::serves(const OwnerRequest& request) const {
     const OwnerRequest& mine = state_->request;
-    return mine.only_pids == request.only_pids && mine.want_cmdline == request.want_cmdline;
+    return mine.only_pids == request.only_pids && mine.want_cmdline == request.want_cmdline &&
+           mine.want_exe == request.want_exe;
 }
 
 void OwnerPrefetch::attach(Snapshot& snap, const OwnerRequest& request) {
@@ -235,6 +250,7 @@ void OwnerPrefetch::attach(Snapshot& snap, const OwnerRequest& request) {
         for (auto& [pid, proc] : from.processes)
             if (std::binary_search(owning.begin(), owning.end(), pid)) to.processes.emplace_back(pid, std::move(proc));
         to.hidden = from.hidden;
+        to.exe_hidden = from.exe_hidden;
     }
     finish(snap, results, request);
 }
@@ -273,13 +289,13 @@ void attach_owners(Snapshot& snap, const OwnerRequest& request, const std::strin
         helpers.reserve(n_threads - 1);
         for (unsigned t = 1; t < n_threads; ++t) {
             try {
-                helpers.emplace_back(walk, proc_fd, std::ref(queue), std::cref(index), request.want_cmdline,
+                helpers.emplace_back(walk, proc_fd, std::ref(queue), std::cref(index), std::cref(request),
                                      std::ref(results[t]));
             } catch (const std::system_error&) {
                 break;
             }
         }
-        walk(proc_fd, queue, index, request.want_cmdline, results[0]);
+        walk(proc_fd, queue, index, request, results[0]);
         for (auto& th : helpers) th.join();
     }
     ::close(proc_fd);

@@ -1,4 +1,4 @@
-// Owns reading a process's comm, uid and cmdline relative to an open /proc directory.
+// Owns reading a process's comm, uid, cmdline and exe relative to an open /proc directory.
 #include "process_info.hpp"
 
 #include <fcntl.h>
@@ -38,7 +38,7 @@ bool read_file_at(int dir_fd, const char* rel, std::string& out, std::size_t lim
 
 }  // namespace
 
-Process read_process(int proc_fd, Pid pid, bool want_cmdline) {
+Process read_process(int proc_fd, Pid pid, const OwnerRequest& want, bool* exe_denied) {
     Process p;
     char path[32];
 
@@ -50,7 +50,7 @@ Process read_process(int proc_fd, Pid pid, bool want_cmdline) {
     struct stat st {};
     if (::fstatat(proc_fd, pid_path(path, pid, ""), &st, 0) == 0) p.uid = static_cast<std::uint32_t>(st.st_uid);
 
-    if (want_cmdline) {
+    if (want.want_cmdline) {
         std::string cmd;
         if (read_file_at(proc_fd, pid_path(path, pid, "/cmdline"), cmd, 1 << 20)) {
             while (!cmd.empty() && cmd.back() == '\0') cmd.pop_back();
@@ -59,6 +59,16 @@ Process read_process(int proc_fd, Pid pid, bool want_cmdline) {
             // Kernel threads and zombies have no command line: absent, not "".
             if (!cmd.empty()) p.cmdline = std::move(cmd);
         }
+    }
+
+    if (want.want_exe) {
+        char target[4096];
+        const ssize_t n = ::readlinkat(proc_fd, pid_path(path, pid, "/exe"), target, sizeof target);
+        // A full buffer may be a truncated path: absent rather than wrong.
+        if (n > 0 && static_cast<std::size_t>(n) < sizeof target)
+            p.exe = std::string(target, static_cast<std::size_t>(n));
+        else if (n < 0 && (errno == EACCES || errno == EPERM) && exe_denied != nullptr)
+            *exe_denied = true;
     }
     return p;
 }
