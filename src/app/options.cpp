@@ -149,7 +149,7 @@ void apply_doctor_flags(const RawFlags& raw, Options& o) {
     if (format != Format::Table && format != Format::Json && format != Format::Jsonl)
         throw UsageError(fmt::format("doctor prints -f table, json or jsonl, not '{}'", format_name(format)));
     d.whole_host = f.states.is_all() && !f.listening && f.ipv4 && f.ipv6 && f.ports.empty() && f.sports.empty() &&
-                   f.dports.empty() && f.src.empty() && f.dst.empty() && f.uids.empty() && f.pids.empty() &&
+                   f.dports.empty() && f.src.empty() && f.dst.empty() && f.addrs.empty() && f.uids.empty() && f.pids.empty() &&
                    f.process_names.empty() && o.user_names.empty();
     o.request.extended = true;
 }
@@ -177,6 +177,25 @@ void apply_netns_flags(const RawFlags& raw, Options& o) {
     o.request.all_netns = raw.all_netns;
     if (!o.fields_given && std::find(o.render.fields.begin(), o.render.fields.end(), Field::Netns) == o.render.fields.end())
         o.render.fields.push_back(Field::Netns);
+}
+
+// --sort and --reverse: fields of the listing, or the columns of a -g grouping.
+void apply_sort_flags(const RawFlags& raw, Options& o) {
+    if (raw.sort && !raw.sort->empty())
+        require_items(*raw.sort, "--sort", "--sort state,-idle_ms");
+    if (!o.group_by.empty()) {
+        if (raw.sort) o.group_sort = parse_group_sort(*raw.sort, o.group_by);
+        if (raw.reverse && o.group_sort.empty()) o.group_sort.push_back(GroupSortKey{std::nullopt, false});
+        else if (raw.reverse)
+            for (GroupSortKey& k : o.group_sort) k.descending = !k.descending;
+        return;
+    }
+    if (raw.sort) o.sort_keys = parse_sort_keys(*raw.sort);
+    if (!raw.reverse) return;
+    if (o.sort_keys.empty())
+        throw UsageError("--reverse flips the order of --sort (or of -g's counts): give --sort too, "
+                         "e.g. --sort idle_ms --reverse");
+    for (SortKey& k : o.sort_keys) k.descending = !k.descending;
 }
 
 }  // namespace
@@ -253,6 +272,7 @@ Options to_options(const RawFlags& raw) {
     ports(raw.dports, "--dport", f.dports);
     for_each_item(raw.src, "--src", "--src 10.0.0.0/8,::1", [&](std::string_view t) { f.src.push_back(parse_cidr(t)); });
     for_each_item(raw.dst, "--dst", "--dst 10.0.0.0/8,::1", [&](std::string_view t) { f.dst.push_back(parse_cidr(t)); });
+    for_each_item(raw.addrs, "--addr", "--addr 10.0.0.5,::1", [&](std::string_view t) { f.addrs.push_back(parse_cidr(t)); });
 
     o.count = raw.count;
     o.extended = raw.extended;
@@ -269,26 +289,12 @@ Options to_options(const RawFlags& raw) {
     o.render.fields = o.fields_given ? parse_field_list(*raw.fields)
                                      : default_fields_for(o.render.format, raw.extended);
 
-    if (raw.sort) {
-        auto key = field_by_name(*raw.sort);
-        if (!key || *key == Field::Owners) {
-            std::string names;
-            for (const FieldInfo& fi : all_fields()) {
-                if (fi.field == Field::Owners) continue;
-                if (!names.empty()) names += ", ";
-                names += fi.name;
-            }
-            throw UsageError(fmt::format("invalid --sort '{}': expected one of {}", *raw.sort, names));
-        }
-        o.sort_key = key;
-    }
+    apply_sort_flags(raw, o);
 
     // Combinations that cannot mean anything.
     require_netns_flags(raw, o.group_by, "-g");
     if (o.count && !o.group_by.empty())
         throw UsageError("--count and --group-by cannot be combined: --group-by already counts per group");
-    if (o.sort_key && !o.group_by.empty())
-        throw UsageError("--sort applies to listings; groups are always ordered by count");
     if (o.fields_given && (!o.group_by.empty() || o.count))
         throw UsageError("--fields applies to listings; with --group-by or --count the columns are fixed");
     if (o.render.format == Format::Prometheus && o.command == Command::List && o.group_by.empty())

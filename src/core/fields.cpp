@@ -6,6 +6,7 @@
 
 #include "tcpstat/comma_list.hpp"
 #include "tcpstat/error.hpp"
+#include "tcpstat/suggest.hpp"
 
 namespace tcpstat {
 
@@ -58,6 +59,12 @@ constexpr bool in_enum_order() {
 static_assert(in_enum_order(), "kFields must follow the Field enum order");
 static_assert(std::size(kFields) == static_cast<std::size_t>(Field::Netns) + 1, "every field needs an entry");
 
+std::vector<std::string_view> field_names() {
+    std::vector<std::string_view> out;
+    for (const auto& f : kFields) out.push_back(f.name);
+    return out;
+}
+
 std::string accepted_field_names() {
     std::string out;
     for (const auto& f : kFields) {
@@ -77,9 +84,11 @@ const FieldInfo& field_info(Field f) {
 }
 
 // Case and the separators '-' and '_' are not significant: RECV-Q, recv_q and recvq all name
-// the same field (docs/formats.md promises this).
+// the same field (docs/formats.md promises this), but only between letters.
 std::optional<Field> field_by_name(std::string_view name) {
     auto is_sep = [](char c) { return c == '-' || c == '_'; };
+    // Separators join words; one at either end would be a character silently ignored.
+    if (name.empty() || is_sep(name.front()) || is_sep(name.back())) return std::nullopt;
     for (const auto& f : kFields) {
         std::size_t i = 0, j = 0;
         while (true) {
@@ -112,7 +121,8 @@ std::vector<Field> parse_field_list(std::string_view list) {
         if (item.empty()) return;
         auto f = field_by_name(item);
         if (!f) {
-            throw UsageError(fmt::format("unknown field '{}': expected one of {}", item, accepted_field_names()));
+            throw UsageError(fmt::format("unknown field '{}'{}: expected one of {}", item, did_you_mean(item, field_names()),
+                                         accepted_field_names()));
         }
         // A repeated field would give JSON objects a duplicate key.
         for (Field seen : out) {
