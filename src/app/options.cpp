@@ -179,6 +179,25 @@ void apply_netns_flags(const RawFlags& raw, Options& o) {
         o.render.fields.push_back(Field::Netns);
 }
 
+// ss's column sets -o (timers), -i (TCP internals, as -e's) and -m (socket memory) join the
+// default columns: in the table before the owner, in machine formats at the end.
+void add_column_sets(const RawFlags& raw, Format format, std::vector<Field>& fields) {
+    std::vector<Field> more;
+    if (raw.timers) more.insert(more.end(), {Field::Timer, Field::TimerMs});
+    if (raw.info && format == Format::Table)
+        more.insert(more.end(), {Field::Rtt, Field::Rttvar, Field::Cwnd, Field::Ssthresh, Field::Mss, Field::RetransTotal,
+                                 Field::BytesSent, Field::BytesReceived, Field::LastSendMs, Field::LastRecvMs,
+                                 Field::IdleMs});
+    if (raw.memory)
+        for (std::size_t i = 0; i < SocketMemory::kCount; ++i)
+            more.push_back(static_cast<Field>(static_cast<std::size_t>(Field::RmemAlloc) + i));
+    auto at = format == Format::Table ? std::find(fields.begin(), fields.end(), Field::Pid) : fields.end();
+    for (Field f : more) {
+        if (std::find(fields.begin(), fields.end(), f) != fields.end()) continue;
+        at = std::next(fields.insert(at, f));
+    }
+}
+
 // --sort and --reverse: fields of the listing, or the columns of a -g grouping.
 void apply_sort_flags(const RawFlags& raw, Options& o) {
     if (raw.sort && !raw.sort->empty())
@@ -287,7 +306,8 @@ Options to_options(const RawFlags& raw) {
     if (raw.fields) require_items(*raw.fields, "--fields", "--fields state,local,remote,pid (see docs/formats.md)");
     o.fields_given = raw.fields.has_value();
     o.render.fields = o.fields_given ? parse_field_list(*raw.fields)
-                                     : default_fields_for(o.render.format, raw.extended);
+                                     : default_fields_for(o.render.format, raw.extended || (raw.info && o.render.format != Format::Table));
+    if (!o.fields_given) add_column_sets(raw, o.render.format, o.render.fields);
 
     apply_sort_flags(raw, o);
 
@@ -327,8 +347,10 @@ Options to_options(const RawFlags& raw) {
     r.sports = f.sports;
     r.dports = f.dports;
     r.any_ports = f.ports;
-    r.extended = o.extended || std::any_of(o.render.fields.begin(), o.render.fields.end(),
-                                           [](Field x) { return field_info(x).extended_only; });
+    r.extended = o.extended || raw.info || std::any_of(o.render.fields.begin(), o.render.fields.end(),
+                                                       [](Field x) { return field_info(x).extended_only; });
+    r.memory = std::any_of(o.render.fields.begin(), o.render.fields.end(),
+                           [](Field x) { return memory_index(x).has_value(); });
 
     if (o.command == Command::Check) {
         o.check = {raw.warn, raw.crit, parse_check_per(raw.per)};

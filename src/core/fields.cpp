@@ -49,6 +49,15 @@ constexpr FieldInfo kFields[] = {
     {Field::LastRecvMs, "last_recv_ms", "LAST-RECV-MS", N, true, false, true, "milliseconds since data was last received"},
     {Field::IdleMs, "idle_ms", "IDLE-MS", N, true, false, true, "milliseconds since anything was sent or received"},
     {Field::Netns, "netns", "NETNS", N, true, false, false, "network namespace (--netns, --all-netns): its name, else its inode"},
+    {Field::RmemAlloc, "rmem_alloc", "RMEM-ALLOC", N, true, false, false, "-m: bytes of received data held in memory (ss skmem r)"},
+    {Field::Rcvbuf, "rcvbuf", "RCVBUF", N, true, false, false, "-m: receive buffer size in bytes (ss skmem rb)"},
+    {Field::WmemAlloc, "wmem_alloc", "WMEM-ALLOC", N, true, false, false, "-m: bytes of sent data in flight to the device (ss skmem t)"},
+    {Field::Sndbuf, "sndbuf", "SNDBUF", N, true, false, false, "-m: send buffer size in bytes (ss skmem tb)"},
+    {Field::FwdAlloc, "fwd_alloc", "FWD-ALLOC", N, true, false, false, "-m: memory reserved ahead for the socket (ss skmem f)"},
+    {Field::WmemQueued, "wmem_queued", "WMEM-QUEUED", N, true, false, false, "-m: bytes queued for sending (ss skmem w)"},
+    {Field::Optmem, "optmem", "OPTMEM", N, true, false, false, "-m: memory for socket options and filters (ss skmem o)"},
+    {Field::Backlog, "sk_backlog", "SK-BACKLOG", N, true, false, false, "-m: bytes in the socket's backlog queue (ss skmem bl)"},
+    {Field::Drops, "sk_drops", "SK-DROPS", N, true, false, false, "-m: packets dropped before reaching the socket (ss skmem d)"},
 };
 
 constexpr bool in_enum_order() {
@@ -57,7 +66,7 @@ constexpr bool in_enum_order() {
     return true;
 }
 static_assert(in_enum_order(), "kFields must follow the Field enum order");
-static_assert(std::size(kFields) == static_cast<std::size_t>(Field::Netns) + 1, "every field needs an entry");
+static_assert(std::size(kFields) == static_cast<std::size_t>(Field::Drops) + 1, "every field needs an entry");
 
 std::vector<std::string_view> field_names() {
     std::vector<std::string_view> out;

@@ -139,6 +139,18 @@ void sort_sockets(Snapshot& snap, Field key, bool descending) {
                 return s.tcp_info ? s.tcp_info->idle_ms() : std::nullopt;
             });
         case Field::Netns: return by_number([](const Socket& s) { return s.netns; });
+        case Field::RmemAlloc:
+        case Field::Rcvbuf:
+        case Field::WmemAlloc:
+        case Field::Sndbuf:
+        case Field::FwdAlloc:
+        case Field::WmemQueued:
+        case Field::Optmem:
+        case Field::Backlog:
+        case Field::Drops:
+            return by_number([i = *memory_index(key)](const Socket& s) {
+                return s.memory ? s.memory->values[i] : std::nullopt;
+            });
     }
     throw UsageError(fmt::format("cannot sort by field number {}", static_cast<int>(key)));
 }
