@@ -136,7 +136,9 @@ StateMask parse_state_list(std::string_view list) {
     bool any = false;
     for_each_comma_item(list, [&](std::string_view item) {
         if (item.empty()) return;
-        auto m = parse_state_word(item);
+        // Separators join words; one at either end (-s -close_wait) would be silently ignored.
+        auto is_sep = [](char c) { return c == '_' || c == '-' || c == ' '; };
+        auto m = is_sep(item.front()) || is_sep(item.back()) ? std::nullopt : parse_state_word(item);
         if (!m) {
             throw UsageError(fmt::format("unknown state '{}'{}: expected one of {}", item,
                                          did_you_mean(item, kStateSpellings), accepted_state_names()));
