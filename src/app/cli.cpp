@@ -15,6 +15,7 @@
 #include "tcpstat/error.hpp"
 #include "tcpstat/output.hpp"
 #include "tcpstat/render.hpp"
+#include "tcpstat/suggest.hpp"
 #include "tcpstat_version.hpp"
 
 namespace tcpstat::app {
@@ -245,9 +246,21 @@ Exit status: 0 healthy (notes only), 1 a warning or critical finding, 2 usage or
 
     const std::vector<CLI::App*> apps = {&app, summary, check, explain, doctor};
     for (CLI::App* a : apps) a->allow_extras();
+    std::vector<std::string> long_names;
+    std::vector<std::string_view> commands = {"help"}, options;
+    for (const CLI::App* a : apps) {
+        if (a != &app) commands.emplace_back(a->get_name());
+        for (const CLI::Option* o : a->get_options())
+            for (const std::string& n : o->get_lnames()) long_names.push_back("--" + n);
+    }
+    options.assign(long_names.begin(), long_names.end());
     std::vector<std::string> words;
     std::vector<char*> args = {argv[0]};
     try {
+        if (argc > 2 && std::string_view(argv[1]) == "help" &&
+            std::find(commands.begin() + 1, commands.end(), std::string_view(argv[2])) == commands.end())
+            throw CLI::ValidationError(fmt::format("unknown command '{}'{}: expected summary, check, explain or doctor",
+                                                   argv[2], did_you_mean(argv[2], commands)));
         try {
             words = translate_habits(std::vector<std::string>(argv + 1, argv + argc), [&](std::string_view name) {
                 for (const CLI::App* a : apps)
@@ -261,14 +274,6 @@ Exit status: 0 healthy (notes only), 1 a warning or critical finding, 2 usage or
         for (std::string& w : words) args.push_back(w.data());
         app.parse(static_cast<int>(args.size()), args.data());
         if (const auto extra = app.remaining(true); !extra.empty()) {
-            std::vector<std::string> long_names;
-            std::vector<std::string_view> commands = {"help"}, options;
-            for (const CLI::App* a : apps) {
-                if (a != &app) commands.emplace_back(a->get_name());
-                for (const CLI::Option* o : a->get_options())
-                    for (const std::string& n : o->get_lnames()) long_names.push_back("--" + n);
-            }
-            options.assign(long_names.begin(), long_names.end());
             const bool command_given = std::any_of(apps.begin() + 1, apps.end(), [](const CLI::App* a) { return a->parsed(); });
             throw CLI::ValidationError(unexpected_arguments_message(extra, command_given, commands, options));
         }
