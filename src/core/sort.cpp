@@ -174,8 +174,8 @@ std::vector<SortKey> parse_sort_keys(std::string_view list) {
         }
         const auto field = field_by_name(name);
         if (!field || *field == Field::Owners)
-            throw UsageError(fmt::format("invalid --sort '{}'{}: expected fields separated by commas, each with a "
-                                         "leading - for descending (e.g. --sort state,-idle_ms), from {}",
+            throw UsageError(fmt::format("invalid --sort '{}'{}: give fields by priority, each descending with a "
+                                         "leading - (e.g. --sort state,-idle_ms); expected one of {}",
                                          item, did_you_mean(name, names), accepted));
         k.field = *field;
         for (const SortKey& seen : out)
