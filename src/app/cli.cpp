@@ -38,6 +38,17 @@ Examples:
   tcpstat doctor                              leaks, port exhaustion, full queues: who, where, what to do
   tcpstat --all-netns -s close_wait -g netns,process   the same question across every container
 
+netstat, ss and lsof habits:
+  tcpstat -tanp                               -p alone or in a cluster shows processes (always done);
+  tcpstat -tulpn                              -p 1234, -p1234 or -tp 1234 filters by pid
+  tcpstat -tno --sport 6800                   -o timers, -i TCP internals, -m socket memory (as ss)
+  tcpstat -iTCP:6800                          lsof specs, attached: -i:6800, -i@10.0.0.5:5432, -i4, -i6;
+  tcpstat -i :6800                            or after a lone -i when starting with : or @ (bare -i: ss's)
+  tcpstat -sTCP:CLOSE_WAIT                    lsof's state selection, the same as -s close_wait
+  tcpstat -s established --sort -idle_ms      the longest idle first ('-': descending; --sort state,lport)
+  tcpstat -s close_wait -g process --sort process --reverse   groups sort by their columns or count
+  tcpstat help summary                        what a command accepts
+
 Exit status: 0 some socket matched, 1 none matched, 2 usage or runtime error
 (check: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN).
 )";
