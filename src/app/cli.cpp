@@ -61,8 +61,12 @@ std::string version_text() {
 }
 
 void add_filters(CLI::App& app, RawFlags& raw) {
+    // Appends: a command's own copy of a filter and the main one (before the command) add up.
     auto list = [&](const char* name, std::vector<std::string>& v, const char* type, const char* help) {
-        app.add_option(name, v, help)->type_name(type)->allow_extra_args(false)->group("Filters");
+        app.add_option_function<std::vector<std::string>>(
+               name, [&v](const std::vector<std::string>& given) { v.insert(v.end(), given.begin(), given.end()); },
+               help)
+            ->type_name(type)->allow_extra_args(false)->group("Filters");
     };
     list("-s,--state", raw.states, "STATE,...",
          "TCP states, any spelling (close_wait, CLOSE-WAIT, closewait) or groups: all, connected, "
@@ -284,6 +288,15 @@ Exit status: 0 healthy (notes only), 1 a warning or critical finding, 2 usage or
         }
         for (std::string& w : words) args.push_back(w.data());
         app.parse(static_cast<int>(args.size()), args.data());
+        // A single-value option given both before and after the command: one would silently win.
+        for (const CLI::App* sub : {summary, check, doctor}) {
+            for (const CLI::Option* o : sub->get_options()) {
+                const CLI::Option* main_opt = app.get_option_no_throw(o->get_name());
+                if (o->count() > 0 && o->get_expected_max() == 1 && main_opt && main_opt->count() > 0)
+                    throw CLI::ValidationError(o->get_name() + " was given more than once (before and after '" +
+                                               sub->get_name() + "'): give it once");
+            }
+        }
         if (const auto extra = app.remaining(true); !extra.empty()) {
             const bool command_given = std::any_of(apps.begin() + 1, apps.end(), [](const CLI::App* a) { return a->parsed(); });
             throw CLI::ValidationError(unexpected_arguments_message(extra, command_given, commands, options));

@@ -69,6 +69,7 @@ const std::vector<BadCase> kBad = {
     {{"--proc-root", ""}, "empty --proc-root"},
     {{"-g", "pid", "-g", "state"}, "--group-by was given more than once"},
     {{"--sort", "lport", "--sort", "state"}, "--sort was given more than once"},
+    {{"-f", "json", "summary", "-f", "csv"}, "--format was given more than once (before and after 'summary')"},
     {{"--count", "-g", "pid"}, "--count and --group-by"},
     {{"-f", "prometheus"}, "--group-by"},
     {{"--source", "magic"}, "auto, netlink or proc"},

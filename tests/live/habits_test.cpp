@@ -204,3 +204,23 @@ TEST(Habits, GroupsSortByTheirColumns) {
     EXPECT_EQ(names({"--reverse"}), (V{"aaa-srv", "zzz-srv"})) << "smallest groups first";
     EXPECT_EQ(names({"--sort", "process", "--reverse"}), (V{"zzz-srv", "aaa-srv"}));
 }
+
+// Each command lists the filters in its own --help; given before and after it, they add up.
+TEST(Habits, FiltersBeforeAndAfterACommandAddUp) {
+    const int listener = listen_tcp(false);
+    make_time_wait(false);
+    auto total = [](const std::vector<std::string>& args) {
+        const RunResult r = run_tcpstat(args);
+        EXPECT_EQ(r.exit_code, 0) << r.err;
+        for (const auto& line : lines_of(r.out))
+            if (line.rfind("tcp\ttotal\t", 0) == 0) return split(line, '\t').back();
+        return std::string("none");
+    };
+    const std::string both = total({"summary", "-f", "tsv", "-s", "listen,time_wait"});
+    EXPECT_GE(std::stoi(both), 2);
+    EXPECT_EQ(total({"-s", "listen", "summary", "-f", "tsv", "-s", "time_wait"}), both);
+    EXPECT_EQ(total({"-s", "listen", "-f", "tsv", "summary", "-s", "time_wait"}), both);
+    EXPECT_NE(total({"summary", "-f", "tsv", "-s", "listen"}), both);
+    close(listener);
+}
+
