@@ -4,13 +4,13 @@ _tcpstat_single_states="established syn_sent syn_recv fin_wait1 fin_wait2 time_w
 _tcpstat_states="$_tcpstat_single_states all connected synchronized listening bucket big"
 _tcpstat_formats="table tsv json jsonl csv prometheus"
 _tcpstat_group_keys="state proto family pid process user lport rport laddr raddr netns"
-_tcpstat_sort_fields="proto family state local remote laddr lport raddr rport pid process user uid inode recv_q send_q timer timer_ms retrans rtt_us rttvar_us cwnd ssthresh mss retrans_total bytes_sent bytes_received last_send_ms last_recv_ms idle_ms netns"
+_tcpstat_sort_fields="proto family state local remote laddr lport raddr rport pid process user uid inode recv_q send_q timer timer_ms retrans rtt_us rttvar_us cwnd ssthresh mss retrans_total bytes_sent bytes_received last_send_ms last_recv_ms idle_ms netns rmem_alloc rcvbuf wmem_alloc sndbuf fwd_alloc wmem_queued optmem sk_backlog sk_drops"
 _tcpstat_fields="$_tcpstat_sort_fields owners"
 _tcpstat_commands="summary check explain doctor"
 
-_tcpstat_opts_filter="-s --state -t --tcp -u --udp -4 --ipv4 -6 --ipv6 -l --listening -p --pid -c --process --user --port --sport --dport --src --dst"
+_tcpstat_opts_filter="-s --state -t --tcp -u --udp -4 --ipv4 -6 --ipv6 -l --listening -p --pid -c --process --user --port --sport --dport --src --dst --addr"
 _tcpstat_opts_output="-f --format -H --no-header --color"
-_tcpstat_opts_listing="-g --group-by --count --fields --sort -e --extended"
+_tcpstat_opts_listing="-g --group-by --count --fields --sort --reverse -e --extended -o --timers -i --info -m --memory"
 _tcpstat_opts_source="--source --proc-root --netns --all-netns"
 _tcpstat_opts_monitor="--output --watch --iterations"
 _tcpstat_opts_check="--warn --crit --per"
@@ -19,7 +19,7 @@ _tcpstat_opts_doctor="--close-wait --time-wait-percent --syn-recv --fin-wait2 --
 # Options followed by a value (as a separate word), so a value is never mistaken for a subcommand.
 _tcpstat_takes_value() {
     case "$1" in
-        -s | --state | -p | --pid | -c | --process | --user | --port | --sport | --dport | --src | --dst | \
+        -s | --state | -p | --pid | -c | --process | --user | --port | --sport | --dport | --src | --dst | --addr | \
             -f | --format | --color | -g | --group-by | --fields | --sort | --source | --proc-root | \
             --warn | --crit | --per | --close-wait | --time-wait-percent | --syn-recv | --fin-wait2 | \
             --orphan-percent | --netns | --output | --watch | --iterations) return 0 ;;
@@ -97,7 +97,15 @@ _tcpstat() {
             return ;;
         -g | --group-by) _tcpstat_list "$_tcpstat_group_keys" "$cur"; return ;;
         --fields) _tcpstat_list "$_tcpstat_fields" "$cur"; return ;;
-        --sort) _tcpstat_list "$_tcpstat_sort_fields" "$cur"; return ;;
+        --sort)
+            # A field per item; one typed with a leading - (descending) completes as -FIELD.
+            local sort_words="$_tcpstat_sort_fields" f
+            if [[ ${cur##*,} == -* ]]; then
+                sort_words=""
+                for f in $_tcpstat_sort_fields; do sort_words+=" -$f"; done
+            fi
+            _tcpstat_list "$sort_words" "$cur"
+            return ;;
         --source) _tcpstat_list "auto netlink proc" "$cur"; return ;;
         --color) _tcpstat_list "auto always never" "$cur"; return ;;
         --per) _tcpstat_list "none $_tcpstat_group_keys" "$cur"; return ;;

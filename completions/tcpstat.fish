@@ -2,7 +2,7 @@
 
 set -l __tcpstat_commands summary check explain doctor
 set -l __tcpstat_single_states established syn_sent syn_recv fin_wait1 fin_wait2 time_wait close close_wait last_ack listen closing new_syn_recv delete_tcb unconn
-set -l __tcpstat_sort_fields proto family state local remote laddr lport raddr rport pid process user uid inode recv_q send_q timer timer_ms retrans rtt_us rttvar_us cwnd ssthresh mss retrans_total bytes_sent bytes_received last_send_ms last_recv_ms idle_ms netns
+set -l __tcpstat_sort_fields proto family state local remote laddr lport raddr rport pid process user uid inode recv_q send_q timer timer_ms retrans rtt_us rttvar_us cwnd ssthresh mss retrans_total bytes_sent bytes_received last_send_ms last_recv_ms idle_ms netns rmem_alloc rcvbuf wmem_alloc sndbuf fwd_alloc wmem_queued optmem sk_backlog sk_drops
 
 # Prints each candidate prefixed by everything up to the last comma of the token being completed.
 function __tcpstat_list
@@ -53,6 +53,7 @@ complete -c tcpstat -n $filters -l sport -x -d 'local port or range'
 complete -c tcpstat -n $filters -l dport -x -d 'remote port or range'
 complete -c tcpstat -n $filters -l src -x -d 'local address or prefix'
 complete -c tcpstat -n $filters -l dst -x -d 'remote address or prefix'
+complete -c tcpstat -n $filters -l addr -x -d 'local or remote address or prefix'
 complete -c tcpstat -n $filters -l source -x -a 'auto netlink proc' -d 'where to read sockets'
 complete -c tcpstat -n $filters -l proc-root -x -a '(__fish_complete_directories)' -d 'read a recorded /proc tree'
 complete -c tcpstat -n $filters -l netns -x -a '(__tcpstat_netns)' -d 'read one other network namespace'
@@ -72,8 +73,12 @@ complete -c tcpstat -n $listed -l color -x -a 'auto always never' -d 'when to co
 complete -c tcpstat -n $main -s g -l group-by -x -a "(__tcpstat_list state proto family pid process user lport rport laddr raddr netns)" -d 'one row per group with its count'
 complete -c tcpstat -n $main -l count -d 'print only the number of matching sockets'
 complete -c tcpstat -n $main -l fields -x -a "(__tcpstat_list $__tcpstat_sort_fields owners)" -d 'columns to show, in order'
-complete -c tcpstat -n $main -l sort -x -a "$__tcpstat_sort_fields" -d 'sort the listing by one field'
+complete -c tcpstat -n $main -l sort -x -a "(__tcpstat_list $__tcpstat_sort_fields)" -d 'sort by fields, a leading - for descending'
+complete -c tcpstat -n $main -l reverse -d 'reverse the --sort order'
 complete -c tcpstat -n $main -s e -l extended -d 'queues, timers, rtt, cwnd, idle time'
+complete -c tcpstat -n $main -s o -l timers -d 'the pending timer and its time left'
+complete -c tcpstat -n $main -s i -l info -d 'TCP internals: rtt, cwnd, mss, bytes, idle time'
+complete -c tcpstat -n $main -s m -l memory -d 'socket memory from netlink'
 
 # check
 set -l check "__fish_seen_subcommand_from check"

@@ -30,6 +30,7 @@ struct CollectRequest {
     std::vector<PortRange> any_ports;  // --port: either side
     Expression expression;           // push-down hint too: ports and addresses become bytecode
     bool extended = false;           // fetch TCP internals when the source can
+    bool memory = false;             // fetch socket memory (SocketMemory) when the source can
     // Fill Snapshot::users (uid -> name). The first lookup initialises NSS, which can dlopen
     // modules and cost milliseconds, so callers that show no user name turn this off.
     bool user_names = true;

@@ -15,7 +15,15 @@ enum class Field : std::uint8_t {
     Pid, Process, Owners, User, Uid, Inode, RecvQ, SendQ, Timer, TimerMs, Retrans,
     Rtt, Rttvar, Cwnd, Ssthresh, Mss, RetransTotal, BytesSent, BytesReceived,
     LastSendMs, LastRecvMs, IdleMs, Netns, Cmdline, Exe,
+    // Socket memory (-m), in SocketMemory's order.
+    RmemAlloc, Rcvbuf, WmemAlloc, Sndbuf, FwdAlloc, WmemQueued, Optmem, Backlog, Drops,
 };
+
+// Where a socket-memory field sits in SocketMemory::values; nullopt for every other field.
+constexpr std::optional<std::size_t> memory_index(Field f) {
+    if (f < Field::RmemAlloc) return std::nullopt;
+    return static_cast<std::size_t>(f) - static_cast<std::size_t>(Field::RmemAlloc);
+}
 
 enum class FieldType : std::uint8_t { Text, Number };
 

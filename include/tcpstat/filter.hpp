@@ -25,6 +25,7 @@ struct Filter {
     std::vector<PortRange> dports;    // remote
     std::vector<Cidr> src;            // local address
     std::vector<Cidr> dst;            // remote address
+    std::vector<Cidr> addrs;          // either side (--addr, lsof -i@HOST)
     std::vector<std::uint32_t> uids;  // socket owner uid (--user, already resolved to uids)
     std::vector<Pid> pids;            // any owner's pid
     std::vector<std::string> process_names;  // any owner's name: exact, or prefix (as lsof -c)

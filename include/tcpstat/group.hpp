@@ -2,6 +2,8 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -59,8 +61,19 @@ inline constexpr std::string_view kClientPortsGroup = "client";
 // under each distinct owner value; a socket with no owner counts under null.
 // With `client_ports`, an lport that no server in it is bound to (a client's ephemeral port)
 // counts under the one text value kClientPortsGroup instead of a group per port.
+// One --sort key of a grouping: a -g key's column or (key absent) the count.
+struct GroupSortKey {
+    std::optional<GroupKey> key;
+    bool descending = false;
+};
+// "-count,process": the -g columns by name (plus count), '-' first for descending; throws
+// UsageError for a name that is not one of the grouping's columns.
+std::vector<GroupSortKey> parse_group_sort(std::string_view list, const std::vector<GroupKey>& keys);
+
+// With `order`, rows follow those keys first (missing values last either way), then the
+// default order above breaks ties.
 Table group_sockets(const Snapshot& snap, const std::vector<GroupKey>& keys,
-                    const ServerPorts* client_ports = nullptr);
+                    const ServerPorts* client_ports = nullptr, std::span<const GroupSortKey> order = {});
 
 // Counts per protocol x state, one row each, with columns proto, state, ipv4, ipv6, total
 // (name "summary"). Every state of each requested protocol appears, zero counts included, in
@@ -72,5 +85,17 @@ Table summarize(const Snapshot& snap, bool tcp, bool udp);
 // Stable sort of snap.sockets by one field (ascending; numbers numerically, addresses by
 // value). Throws UsageError for a field that cannot be sorted on.
 void sort_sockets(Snapshot& snap, Field key, bool descending = false);
+
+// One --sort key of a listing: a field, ascending unless written with a leading '-'.
+struct SortKey {
+    Field field = Field::Proto;
+    bool descending = false;
+    bool operator==(const SortKey&) const = default;
+};
+// "state,-idle_ms": keys by priority; '-' first means descending, nothing else is stripped.
+// Throws UsageError naming the bad item (with a did-you-mean) and the sortable fields.
+std::vector<SortKey> parse_sort_keys(std::string_view list);
+// Stable sort by every key in priority order (the first key decides, the next breaks its ties).
+void sort_sockets(Snapshot& snap, std::span<const SortKey> keys);
 
 }  // namespace tcpstat

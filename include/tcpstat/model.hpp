@@ -51,6 +51,14 @@ struct TcpInfo {
     std::optional<std::uint32_t> idle_ms() const;
 };
 
+// Socket memory in bytes as netlink's INET_DIAG_SKMEMINFO reports it (ss -m), in the kernel's
+// SK_MEMINFO_* order: rmem_alloc, rcvbuf, wmem_alloc, sndbuf, fwd_alloc, wmem_queued, optmem,
+// backlog, drops. An entry the kernel did not send is absent; /proc reports none of it.
+struct SocketMemory {
+    static constexpr std::size_t kCount = 9;
+    std::optional<std::uint32_t> values[kCount];
+};
+
 // An optional value kept on the heap, used like std::optional. 100k sockets with an inline
 // std::optional<TcpInfo> would carry ~100 bytes each that only -e ever fills; touching that memory
 // (page faults) cost more than the kernel dump itself.
@@ -106,6 +114,7 @@ struct Socket {
     std::vector<Owner> owners;                 // empty: no owner known (or none exists)
     std::optional<std::uint64_t> netns;        // network namespace inode, when known
     HeapOptional<TcpInfo> tcp_info;            // out of line: see HeapOptional
+    HeapOptional<SocketMemory> memory;         // -m only, out of line likewise
 };
 
 struct Process {

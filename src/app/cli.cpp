@@ -1,6 +1,7 @@
 // Owns stage one of flag handling: every command, option and help text, declared with CLI11.
 #include "app/cli.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <sstream>
 #include <string>
@@ -9,9 +10,12 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include "app/habits.hpp"
+#include "app/unexpected_args.hpp"
 #include "tcpstat/error.hpp"
 #include "tcpstat/output.hpp"
 #include "tcpstat/render.hpp"
+#include "tcpstat/suggest.hpp"
 #include "tcpstat_version.hpp"
 
 namespace tcpstat::app {
@@ -38,6 +42,17 @@ Examples:
   tcpstat doctor                              leaks, port exhaustion, full queues: who, where, what to do
   tcpstat --all-netns -s close_wait -g netns,process   the same question across every container
 
+netstat, ss and lsof habits:
+  tcpstat -tanp                               -p alone or in a cluster shows processes (always done);
+  tcpstat -tulpn                              -p 1234, -p1234 or -tp 1234 filters by pid
+  tcpstat -tno --sport 6800                   -o timers, -i TCP internals, -m socket memory (as ss)
+  tcpstat -iTCP:6800                          lsof specs, attached: -i:6800, -i@10.0.0.5:5432, -i4, -i6;
+  tcpstat -i :6800                            or after a lone -i when starting with : or @ (bare -i: ss's)
+  tcpstat -sTCP:CLOSE_WAIT                    lsof's state selection, the same as -s close_wait
+  tcpstat -s established --sort -idle_ms      the longest idle first ('-': descending; --sort state,lport)
+  tcpstat -s close_wait -g process --sort process --reverse   groups sort by their columns or count
+  tcpstat help summary                        what a command accepts
+
 Exit status: 0 some socket matched, 1 none matched, 2 usage or runtime error
 (check: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN).
 )";
@@ -49,25 +64,13 @@ std::string version_text() {
     return v;
 }
 
-// `-p` takes a pid here (as in lsof), but `netstat -tanp`/`ss -tanp` reflexes type it bare.
-bool bare_pid_flag(int argc, char** argv) {
-    for (int i = 1; i < argc; ++i) {
-        std::string_view a = argv[i];
-        if (a == "--") return false;
-        bool short_cluster = a.size() >= 2 && a[0] == '-' && a[1] != '-';
-        bool p_last = short_cluster && a.back() == 'p' && a.find_first_not_of("tuanl46Hep", 1) == std::string_view::npos;
-        bool is_pid_opt = a == "--pid" || p_last;
-        if (!is_pid_opt) continue;
-        if (i + 1 >= argc) return true;
-        std::string_view next = argv[i + 1];
-        if (!next.empty() && next[0] == '-') return true;
-    }
-    return false;
-}
-
 void add_filters(CLI::App& app, RawFlags& raw) {
+    // Appends: a command's own copy of a filter and the main one (before the command) add up.
     auto list = [&](const char* name, std::vector<std::string>& v, const char* type, const char* help) {
-        app.add_option(name, v, help)->type_name(type)->allow_extra_args(false)->group("Filters");
+        app.add_option_function<std::vector<std::string>>(
+               name, [&v](const std::vector<std::string>& given) { v.insert(v.end(), given.begin(), given.end()); },
+               help)
+            ->type_name(type)->allow_extra_args(false)->group("Filters");
     };
     list("-s,--state", raw.states, "STATE,...",
          "TCP states, any spelling (close_wait, CLOSE-WAIT, closewait) or groups: all, connected, "
@@ -78,7 +81,9 @@ void add_filters(CLI::App& app, RawFlags& raw) {
     app.add_flag("-6,--ipv6", raw.ipv6, "IPv6 only (v4-mapped addresses included)")->group("Filters");
     app.add_flag("-l,--listening", raw.listening, "listening TCP and unconnected UDP sockets")
         ->group("Filters");
-    list("-p,--pid", raw.pids, "PID,...", "sockets owned by these pids (owners are shown anyway)");
+    list("-p,--pid", raw.pids, "PID,...",
+         "sockets owned by these pids; -p takes only a pid-shaped value (-p 1234, -p1234): alone or in a "
+         "cluster (-tanp, -tulpn) it is netstat/ss's 'show processes', which tcpstat always does");
     list("-c,--process", raw.processes, "NAME,...", "sockets owned by processes whose name starts with NAME; shows only those owners");
     list("--user", raw.users, "USER,...", "sockets of this user name or uid");
     list("--port", raw.ports, "PORT,...",
@@ -88,6 +93,7 @@ void add_filters(CLI::App& app, RawFlags& raw) {
     list("--src", raw.src, "ADDR[/N],...",
          "local address or prefix, e.g. 10.0.0.0/8, ::1, fe80::1%lo, or a host name (every address it resolves to)");
     list("--dst", raw.dst, "ADDR[/N],...", "remote address, prefix or host name, e.g. db1");
+    list("--addr", raw.addrs, "ADDR[/N],...", "local or remote address or prefix (lsof's -i@HOST)");
     // netstat/ss muscle memory: tcpstat already shows all states, numerically.
     // ss's filter language as trailing words; summary, check and doctor fall through to it.
     app.add_option("EXPRESSION", raw.expression,
@@ -100,7 +106,7 @@ void add_filters(CLI::App& app, RawFlags& raw) {
 }
 
 void add_monitoring(CLI::App& app, RawFlags& raw) {
-    // No -o: ss and netstat users type -o for timers, which must not silently become a file name.
+    // --output has no -o: that is ss's and netstat's timers (-o/--timers).
     app.add_option_function<std::string>(
            "--output",
            [&raw](const std::string& path) {
@@ -153,13 +159,25 @@ void add_output(CLI::App& app, RawFlags& raw, bool listing) {
         ->type_name("FIELD,...")->group("Output");
     app.add_option_function<std::string>(
            "--sort", [&raw](const std::string& name) { raw.sort = name; },
-           "sort the listing by one field, e.g. lport, state, recv_q")
-        ->type_name("FIELD")->group("Output");
+           "sort by fields, first key first, '-' before a field for descending: --sort -idle_ms, --sort "
+           "state,lport; with -g by its columns or count: -g process --sort process")
+        ->type_name("[-]FIELD,...")->group("Output");
+    app.add_flag("--reverse", raw.reverse, "reverse the --sort order (with -g alone: smallest groups first)")
+        ->group("Output");
     app.add_flag("-e,--extended", raw.extended,
                  "queues, user, inode, timers, and from netlink rtt, cwnd, idle time")
         ->group("Output");
     app.add_flag("-r,--resolve", raw.resolve,
                  "host and service names instead of numbers, as ss -r (reverse DNS, at most 2 s in total)")
+        ->group("Output");
+
+    app.add_flag("-o,--timers", raw.timers, "the pending timer and its time left (ss -o, netstat -o)")->group("Output");
+    app.add_flag("-i,--info", raw.info,
+                 "TCP internals from netlink: rtt, cwnd, ssthresh, mss, bytes, idle time (ss -i); lsof's -i specs "
+                 "are the attached forms -iTCP:6800, -i:6800, -i@HOST, -i4, -i6 (or -i :6800)")
+        ->group("Output");
+    app.add_flag("-m,--memory", raw.memory,
+                 "socket memory from netlink (ss -m): rmem_alloc, rcvbuf, wmem_alloc, sndbuf, ...; absent from /proc")
         ->group("Output");
 }
 
@@ -251,15 +269,57 @@ Examples:
 Exit status: 0 healthy (notes only), 1 a warning or critical finding, 2 usage or runtime error.
 )");
 
-    if (bare_pid_flag(argc, argv)) {
-        std::fprintf(stderr,
-                     "tcpstat: -p/--pid needs a PID: owners (pid and process) are shown by default, "
-                     "-p is only needed to filter by pid, e.g. -p 1234\n");
-        exit_code = 2;
-        return std::nullopt;
+    // Each command's --help lists what it accepts; the values land in the same RawFlags.
+    for (CLI::App* sub : {summary, check, doctor}) {
+        add_filters(*sub, raw);
+        add_source(*sub, raw);
     }
+    add_output(*summary, raw, false);
+    add_monitoring(*summary, raw);
+    doctor->add_option("-f,--format", raw.format, "table, json, jsonl")->type_name("FMT")->group("Output");
+
+    const std::vector<CLI::App*> apps = {&app, summary, check, explain, doctor};
+    for (CLI::App* a : apps) a->allow_extras();
+    std::vector<std::string> long_names;
+    std::vector<std::string_view> commands = {"help"}, options;
+    for (const CLI::App* a : apps) {
+        if (a != &app) commands.emplace_back(a->get_name());
+        for (const CLI::Option* o : a->get_options())
+            for (const std::string& n : o->get_lnames()) long_names.push_back("--" + n);
+    }
+    options.assign(long_names.begin(), long_names.end());
+    std::vector<std::string> words;
+    std::vector<char*> args = {argv[0]};
     try {
-        app.parse(argc, argv);
+        if (argc > 2 && std::string_view(argv[1]) == "help" &&
+            std::find(commands.begin() + 1, commands.end(), std::string_view(argv[2])) == commands.end())
+            throw CLI::ValidationError(fmt::format("unknown command '{}'{}: expected summary, check, explain or doctor",
+                                                   argv[2], did_you_mean(argv[2], commands)));
+        try {
+            words = translate_habits(std::vector<std::string>(argv + 1, argv + argc), [&](std::string_view name) {
+                for (const CLI::App* a : apps)
+                    for (const CLI::Option* o : a->get_options())
+                        if (o->get_expected_min() > 0 && o->check_name(std::string(name))) return true;
+                return false;
+            });
+        } catch (const UsageError& e) {
+            throw CLI::ValidationError(e.what());
+        }
+        for (std::string& w : words) args.push_back(w.data());
+        app.parse(static_cast<int>(args.size()), args.data());
+        // A single-value option given both before and after the command: one would silently win.
+        for (const CLI::App* sub : {summary, check, doctor}) {
+            for (const CLI::Option* o : sub->get_options()) {
+                const CLI::Option* main_opt = app.get_option_no_throw(o->get_name());
+                if (o->count() > 0 && o->get_expected_max() == 1 && main_opt && main_opt->count() > 0)
+                    throw CLI::ValidationError(o->get_name() + " was given more than once (before and after '" +
+                                               sub->get_name() + "'): give it once");
+            }
+        }
+        if (const auto extra = app.remaining(true); !extra.empty()) {
+            const bool command_given = std::any_of(apps.begin() + 1, apps.end(), [](const CLI::App* a) { return a->parsed(); });
+            throw CLI::ValidationError(unexpected_arguments_message(extra, command_given, commands, options));
+        }
     } catch (const CLI::CallForHelp& e) {
         exit_code = print_requested(app, e);
         return std::nullopt;

@@ -41,9 +41,9 @@ int run_list(Options& options, Output& out) {
         else
             out.write(fmt::format("{}\n", n));
     } else if (!options.group_by.empty()) {
-        render_table(group_sockets(snap, options.group_by), options.render, out);
+        render_table(group_sockets(snap, options.group_by, nullptr, options.group_sort), options.render, out);
     } else {
-        if (options.sort_key) sort_sockets(snap, *options.sort_key);
+        sort_sockets(snap, options.sort_keys);
         render_sockets(snap, options.render, out);
     }
     out.flush();

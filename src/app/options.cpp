@@ -150,7 +150,7 @@ void apply_doctor_flags(const RawFlags& raw, Options& o) {
     if (format != Format::Table && format != Format::Json && format != Format::Jsonl)
         throw UsageError(fmt::format("doctor prints -f table, json or jsonl, not '{}'", format_name(format)));
     d.whole_host = f.states.is_all() && !f.listening && f.ipv4 && f.ipv6 && f.ports.empty() && f.sports.empty() &&
-                   f.dports.empty() && f.src.empty() && f.dst.empty() && f.uids.empty() && f.pids.empty() && f.expression.empty() &&
+                   f.dports.empty() && f.src.empty() && f.dst.empty() && f.addrs.empty() && f.uids.empty() && f.pids.empty() && f.expression.empty() &&
                    f.process_names.empty() && o.user_names.empty() && o.names.empty();
     o.request.extended = true;
 }
@@ -178,6 +178,44 @@ void apply_netns_flags(const RawFlags& raw, Options& o) {
     o.request.all_netns = raw.all_netns;
     if (!o.fields_given && std::find(o.render.fields.begin(), o.render.fields.end(), Field::Netns) == o.render.fields.end())
         o.render.fields.push_back(Field::Netns);
+}
+
+// ss's column sets -o (timers), -i (TCP internals, as -e's) and -m (socket memory) join the
+// default columns: in the table before the owner, in machine formats at the end.
+void add_column_sets(const RawFlags& raw, Format format, std::vector<Field>& fields) {
+    std::vector<Field> more;
+    if (raw.timers) more.insert(more.end(), {Field::Timer, Field::TimerMs});
+    if (raw.info && format == Format::Table)
+        more.insert(more.end(), {Field::Rtt, Field::Rttvar, Field::Cwnd, Field::Ssthresh, Field::Mss, Field::RetransTotal,
+                                 Field::BytesSent, Field::BytesReceived, Field::LastSendMs, Field::LastRecvMs,
+                                 Field::IdleMs});
+    if (raw.memory)
+        for (std::size_t i = 0; i < SocketMemory::kCount; ++i)
+            more.push_back(static_cast<Field>(static_cast<std::size_t>(Field::RmemAlloc) + i));
+    auto at = format == Format::Table ? std::find(fields.begin(), fields.end(), Field::Pid) : fields.end();
+    for (Field f : more) {
+        if (std::find(fields.begin(), fields.end(), f) != fields.end()) continue;
+        at = std::next(fields.insert(at, f));
+    }
+}
+
+// --sort and --reverse: fields of the listing, or the columns of a -g grouping.
+void apply_sort_flags(const RawFlags& raw, Options& o) {
+    if (raw.sort && !raw.sort->empty())
+        require_items(*raw.sort, "--sort", "--sort state,-idle_ms");
+    if (!o.group_by.empty()) {
+        if (raw.sort) o.group_sort = parse_group_sort(*raw.sort, o.group_by);
+        if (raw.reverse && o.group_sort.empty()) o.group_sort.push_back(GroupSortKey{std::nullopt, false});
+        else if (raw.reverse)
+            for (GroupSortKey& k : o.group_sort) k.descending = !k.descending;
+        return;
+    }
+    if (raw.sort) o.sort_keys = parse_sort_keys(*raw.sort);
+    if (!raw.reverse) return;
+    if (o.sort_keys.empty())
+        throw UsageError("--reverse flips the order of --sort (or of -g's counts): give --sort too, "
+                         "e.g. --sort idle_ms --reverse");
+    for (SortKey& k : o.sort_keys) k.descending = !k.descending;
 }
 
 }  // namespace
@@ -270,6 +308,7 @@ Options to_options(const RawFlags& raw) {
     addresses(raw.dst, "--dst", f.dst, o.names.dst);
     o.resolve = raw.resolve;
     f.expression = parse_expression(raw.expression);
+    for_each_item(raw.addrs, "--addr", "--addr 10.0.0.5,::1", [&](std::string_view t) { f.addrs.push_back(parse_cidr(t)); });
 
     o.count = raw.count;
     o.extended = raw.extended;
@@ -284,28 +323,15 @@ Options to_options(const RawFlags& raw) {
     if (raw.fields) require_items(*raw.fields, "--fields", "--fields state,local,remote,pid (see docs/formats.md)");
     o.fields_given = raw.fields.has_value();
     o.render.fields = o.fields_given ? parse_field_list(*raw.fields)
-                                     : default_fields_for(o.render.format, raw.extended);
+                                     : default_fields_for(o.render.format, raw.extended || (raw.info && o.render.format != Format::Table));
+    if (!o.fields_given) add_column_sets(raw, o.render.format, o.render.fields);
 
-    if (raw.sort) {
-        auto key = field_by_name(*raw.sort);
-        if (!key || *key == Field::Owners) {
-            std::string names;
-            for (const FieldInfo& fi : all_fields()) {
-                if (fi.field == Field::Owners) continue;
-                if (!names.empty()) names += ", ";
-                names += fi.name;
-            }
-            throw UsageError(fmt::format("invalid --sort '{}': expected one of {}", *raw.sort, names));
-        }
-        o.sort_key = key;
-    }
+    apply_sort_flags(raw, o);
 
     // Combinations that cannot mean anything.
     require_netns_flags(raw, o.group_by, "-g");
     if (o.count && !o.group_by.empty())
         throw UsageError("--count and --group-by cannot be combined: --group-by already counts per group");
-    if (o.sort_key && !o.group_by.empty())
-        throw UsageError("--sort applies to listings; groups are always ordered by count");
     if (o.resolve && (!o.group_by.empty() || o.count))
         throw UsageError("-r/--resolve names the addresses of a listing; --group-by and --count print them as numbers");
     if (o.fields_given && (!o.group_by.empty() || o.count))
@@ -342,8 +368,10 @@ Options to_options(const RawFlags& raw) {
     r.dports = f.dports;
     r.any_ports = f.ports;
     r.expression = f.expression;
-    r.extended = o.extended || std::any_of(o.render.fields.begin(), o.render.fields.end(),
-                                           [](Field x) { return field_info(x).extended_only; });
+    r.extended = o.extended || raw.info || std::any_of(o.render.fields.begin(), o.render.fields.end(),
+                                                       [](Field x) { return field_info(x).extended_only; });
+    r.memory = std::any_of(o.render.fields.begin(), o.render.fields.end(),
+                           [](Field x) { return memory_index(x).has_value(); });
 
     if (o.command == Command::Check) {
         o.check = {raw.warn, raw.crit, parse_check_per(raw.per)};

@@ -23,9 +23,12 @@ struct RawFlags {
     Command command = Command::List;
     std::vector<std::string> states, pids, processes, users, ports, sports, dports, src, dst;
     std::vector<std::string> expression;  // positional words: an ss-style filter expression
+    std::vector<std::string> addrs;  // --addr (and lsof's -i@HOST): either side
+    bool timers = false, info = false, memory = false;  // -o, -i, -m: ss's column sets
     bool tcp = false, udp = false, ipv4 = false, ipv6 = false, listening = false;
     bool count = false, no_header = false, extended = false;
     bool resolve = false;  // -r/--resolve
+    bool reverse = false;                    // --reverse: flips every --sort key (with -g alone: smallest first)
     std::string format = "table", color = "auto", source = "auto";
     // Absent: not given; given empty is an error, never the default.
     std::optional<std::string> group_by, fields, sort, proc_root;
@@ -65,7 +68,8 @@ struct Options {
     CollectRequest request;
     bool count = false;
     std::vector<GroupKey> group_by;
-    std::optional<Field> sort_key;
+    std::vector<SortKey> sort_keys;       // --sort (and --reverse) for listings; empty: the kernel's order
+    std::vector<GroupSortKey> group_sort;  // --sort (and --reverse) with -g; empty: largest count first
     RenderOptions render;
     ColorMode color = ColorMode::Auto;
     bool fields_given = false;

@@ -16,9 +16,13 @@ std::vector<std::string> listing_output_given(const RawFlags& raw) {
     if (raw.group_by) given.emplace_back("--group-by");
     if (raw.count) given.emplace_back("--count");
     if (raw.sort) given.emplace_back("--sort");
+    if (raw.reverse) given.emplace_back("--reverse");
     if (raw.fields) given.emplace_back("--fields");
     if (raw.extended) given.emplace_back("-e/--extended");
     if (raw.resolve) given.emplace_back("-r/--resolve");
+    if (raw.timers) given.emplace_back("-o/--timers");
+    if (raw.info) given.emplace_back("-i/--info");
+    if (raw.memory) given.emplace_back("-m/--memory");
     return given;
 }
 
@@ -38,6 +42,7 @@ std::vector<std::string> socket_options_given(const RawFlags& raw) {
     list(raw.src, "--src");
     list(raw.dst, "--dst");
     list(raw.expression, "a filter expression");
+    list(raw.addrs, "--addr");
     auto flag = [&](bool on, const char* name) {
         if (on) given.emplace_back(name);
     };

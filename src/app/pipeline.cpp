@@ -21,7 +21,8 @@ bool shows_user_names(const Options& o) {
             if (o.count) return false;
             if (!o.group_by.empty())
                 return std::find(o.group_by.begin(), o.group_by.end(), GroupKey::User) != o.group_by.end();
-            return o.sort_key == Field::User ||
+            return std::find(o.sort_keys.begin(), o.sort_keys.end(), SortKey{Field::User, false}) != o.sort_keys.end() ||
+                   std::find(o.sort_keys.begin(), o.sort_keys.end(), SortKey{Field::User, true}) != o.sort_keys.end() ||
                    std::find(o.render.fields.begin(), o.render.fields.end(), Field::User) != o.render.fields.end();
         case Command::Summary:
             return false;

@@ -184,7 +184,7 @@ Sample take_sample(Options& o) {
     if (o.command == Command::Summary)
         s.table = summarize(s.snap, o.filter.tcp, o.filter.udp);
     else if (!o.group_by.empty())
-        s.table = group_sockets(s.snap, o.group_by);
+        s.table = group_sockets(s.snap, o.group_by, nullptr, o.group_sort);
     return s;
 }
 
@@ -198,7 +198,7 @@ std::string render_sample(Options& o, Sample& s, const Table* table) {
         const auto n = s.snap.sockets.size();
         buf.write(o.render.format == Format::Jsonl ? fmt::format("{{\"count\":{}}}\n", n) : fmt::format("{}\n", n));
     } else {
-        if (o.sort_key) sort_sockets(s.snap, *o.sort_key);
+        sort_sockets(s.snap, o.sort_keys);
         render_sockets(s.snap, o.render, buf);
     }
     buf.flush();

@@ -6,6 +6,7 @@
 
 #include "tcpstat/comma_list.hpp"
 #include "tcpstat/error.hpp"
+#include "tcpstat/suggest.hpp"
 
 namespace tcpstat {
 
@@ -50,6 +51,15 @@ constexpr FieldInfo kFields[] = {
     {Field::Netns, "netns", "NETNS", N, true, false, false, "network namespace (--netns, --all-netns): its name, else its inode"},
     {Field::Cmdline, "cmdline", "CMDLINE", T, false, true, false, "command line of the owner, arguments joined by spaces"},
     {Field::Exe, "exe", "EXE", T, false, true, false, "executable path of the owner (/proc/PID/exe)"},
+    {Field::RmemAlloc, "rmem_alloc", "RMEM-ALLOC", N, true, false, false, "-m: bytes of received data held in memory (ss skmem r)"},
+    {Field::Rcvbuf, "rcvbuf", "RCVBUF", N, true, false, false, "-m: receive buffer size in bytes (ss skmem rb)"},
+    {Field::WmemAlloc, "wmem_alloc", "WMEM-ALLOC", N, true, false, false, "-m: bytes of sent data in flight to the device (ss skmem t)"},
+    {Field::Sndbuf, "sndbuf", "SNDBUF", N, true, false, false, "-m: send buffer size in bytes (ss skmem tb)"},
+    {Field::FwdAlloc, "fwd_alloc", "FWD-ALLOC", N, true, false, false, "-m: memory reserved ahead for the socket (ss skmem f)"},
+    {Field::WmemQueued, "wmem_queued", "WMEM-QUEUED", N, true, false, false, "-m: bytes queued for sending (ss skmem w)"},
+    {Field::Optmem, "optmem", "OPTMEM", N, true, false, false, "-m: memory for socket options and filters (ss skmem o)"},
+    {Field::Backlog, "sk_backlog", "SK-BACKLOG", N, true, false, false, "-m: bytes in the socket's backlog queue (ss skmem bl)"},
+    {Field::Drops, "sk_drops", "SK-DROPS", N, true, false, false, "-m: packets dropped before reaching the socket (ss skmem d)"},
 };
 
 constexpr bool in_enum_order() {
@@ -58,7 +68,13 @@ constexpr bool in_enum_order() {
     return true;
 }
 static_assert(in_enum_order(), "kFields must follow the Field enum order");
-static_assert(std::size(kFields) == static_cast<std::size_t>(Field::Exe) + 1, "every field needs an entry");
+static_assert(std::size(kFields) == static_cast<std::size_t>(Field::Drops) + 1, "every field needs an entry");
+
+std::vector<std::string_view> field_names() {
+    std::vector<std::string_view> out;
+    for (const auto& f : kFields) out.push_back(f.name);
+    return out;
+}
 
 std::string accepted_field_names() {
     std::string out;
@@ -79,9 +95,11 @@ const FieldInfo& field_info(Field f) {
 }
 
 // Case and the separators '-' and '_' are not significant: RECV-Q, recv_q and recvq all name
-// the same field (docs/formats.md promises this).
+// the same field (docs/formats.md promises this), but only between letters.
 std::optional<Field> field_by_name(std::string_view name) {
     auto is_sep = [](char c) { return c == '-' || c == '_'; };
+    // Separators join words; one at either end would be a character silently ignored.
+    if (name.empty() || is_sep(name.front()) || is_sep(name.back())) return std::nullopt;
     for (const auto& f : kFields) {
         std::size_t i = 0, j = 0;
         while (true) {
@@ -114,7 +132,8 @@ std::vector<Field> parse_field_list(std::string_view list) {
         if (item.empty()) return;
         auto f = field_by_name(item);
         if (!f) {
-            throw UsageError(fmt::format("unknown field '{}': expected one of {}", item, accepted_field_names()));
+            throw UsageError(fmt::format("unknown field '{}'{}: expected one of {}", item, did_you_mean(item, field_names()),
+                                         accepted_field_names()));
         }
         // A repeated field would give JSON objects a duplicate key.
         for (Field seen : out) {

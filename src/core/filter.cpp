@@ -42,6 +42,7 @@ bool Filter::matches_socket(const Socket& s) const {
     if (!dports.empty() && !any_range(dports, s.remote.port)) return false;
     if (!src.empty() && !any_cidr(src, s.local.addr)) return false;
     if (!dst.empty() && !any_cidr(dst, s.remote.addr)) return false;
+    if (!addrs.empty() && !any_cidr(addrs, s.local.addr) && !any_cidr(addrs, s.remote.addr)) return false;
     if (!uids.empty()) {
         if (!s.uid || std::find(uids.begin(), uids.end(), *s.uid) == uids.end()) return false;
     }

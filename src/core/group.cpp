@@ -251,7 +251,8 @@ Column column_of(GroupKey k) {
 
 }  // namespace
 
-Table group_sockets(const Snapshot& snap, const std::vector<GroupKey>& keys, const ServerPorts* client_ports) {
+Table group_sockets(const Snapshot& snap, const std::vector<GroupKey>& keys, const ServerPorts* client_ports,
+                    std::span<const GroupSortKey> sort_keys) {
     Table table;
     table.name = "groups";
     for (GroupKey k : keys) table.columns.push_back(column_of(k));
@@ -298,10 +299,28 @@ Table group_sockets(const Snapshot& snap, const std::vector<GroupKey>& keys, con
 
     std::vector<std::size_t> order(counter.size());
     for (std::size_t g = 0; g < order.size(); ++g) order[g] = g;
+    // The slot of each --sort key in the counted key; npos: the count.
+    std::vector<std::pair<std::size_t, bool>> chosen;
+    for (const GroupSortKey& k : sort_keys) {
+        const std::size_t slot = k.key ? static_cast<std::size_t>(std::find(used.begin(), used.end(), *k.key) - used.begin())
+                                       : std::string::npos;
+        chosen.emplace_back(slot, k.descending);
+    }
     std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-        if (counter.count(a) != counter.count(b)) return counter.count(a) > counter.count(b);
         const Cell* ka = counter.key(a);
         const Cell* kb = counter.key(b);
+        for (const auto& [slot, descending] : chosen) {
+            int c = 0;
+            if (slot == std::string::npos) {
+                c = counter.count(a) < counter.count(b) ? -1 : counter.count(a) > counter.count(b) ? 1 : 0;
+            } else if (slot < used.size()) {
+                const bool na = ka[slot].kind == CellKind::Null, nb = kb[slot].kind == CellKind::Null;
+                if (na != nb) return nb;  // missing values last, either way
+                c = compare_cells(ka[slot], kb[slot]);
+            }
+            if (c != 0) return descending ? c > 0 : c < 0;
+        }
+        if (counter.count(a) != counter.count(b)) return counter.count(a) > counter.count(b);
         for (std::size_t i = 0; i < used.size(); ++i) {
             int c = compare_cells(ka[i], kb[i]);
             if (c != 0) return c < 0;

@@ -4,6 +4,7 @@
 
 #include "tcpstat/comma_list.hpp"
 #include "tcpstat/error.hpp"
+#include "tcpstat/suggest.hpp"
 #include "tcpstat/group.hpp"
 
 namespace tcpstat {
@@ -43,7 +44,8 @@ std::vector<GroupKey> parse_group_keys(std::string_view list) {
         auto it = std::find(std::begin(kNames), std::end(kNames), item);
         if (it == std::end(kNames)) {
             throw UsageError(
-                fmt::format("unknown group key '{}': expected one of {}", item, accepted_key_names()));
+                fmt::format("unknown group key '{}'{}: expected one of {}", item, did_you_mean(item, kNames),
+                            accepted_key_names()));
         }
         auto key = static_cast<GroupKey>(it - std::begin(kNames));
         if (std::find(out.begin(), out.end(), key) != out.end()) {
@@ -54,6 +56,33 @@ std::vector<GroupKey> parse_group_keys(std::string_view list) {
     if (out.empty()) {
         throw UsageError(fmt::format("empty group key list: expected one of {}", accepted_key_names()));
     }
+    return out;
+}
+
+std::vector<GroupSortKey> parse_group_sort(std::string_view list, const std::vector<GroupKey>& keys) {
+    std::vector<std::string_view> columns;
+    for (GroupKey k : keys) columns.push_back(group_key_name(k));
+    columns.emplace_back("count");
+    std::string accepted;
+    for (std::string_view c : columns) accepted += accepted.empty() ? std::string(c) : ", " + std::string(c);
+    std::vector<GroupSortKey> out;
+    for_each_comma_item(list, [&](std::string_view item) {
+        GroupSortKey k;
+        std::string_view name = item;
+        if (name.starts_with('-')) {
+            k.descending = true;
+            name.remove_prefix(1);
+        }
+        auto it = std::find(columns.begin(), columns.end(), name);
+        if (it == columns.end())
+            throw UsageError(fmt::format("invalid --sort '{}'{} with -g: groups sort by their columns, each with a "
+                                         "leading - for descending: {}",
+                                         item, did_you_mean(name, columns), accepted));
+        if (name != "count") k.key = keys[static_cast<std::size_t>(it - columns.begin())];
+        for (const GroupSortKey& seen : out)
+            if (seen.key == k.key) throw UsageError(fmt::format("--sort lists '{}' twice", name));
+        out.push_back(k);
+    });
     return out;
 }
 

@@ -1,11 +1,13 @@
-// Owns --sort: a stable sort of the listing by one field, keys computed once per socket.
+// Owns --sort for listings: parsing the key list and a stable sort by each field, keys computed once per socket.
 #include <algorithm>
 #include <fmt/format.h>
 #include <numeric>
 #include <tuple>
 
+#include "tcpstat/comma_list.hpp"
 #include "tcpstat/error.hpp"
 #include "tcpstat/group.hpp"
+#include "tcpstat/suggest.hpp"
 
 namespace tcpstat {
 
@@ -147,8 +149,56 @@ void sort_sockets(Snapshot& snap, Field key, bool descending) {
                 return s.tcp_info ? s.tcp_info->idle_ms() : std::nullopt;
             });
         case Field::Netns: return by_number([](const Socket& s) { return s.netns; });
+        case Field::RmemAlloc:
+        case Field::Rcvbuf:
+        case Field::WmemAlloc:
+        case Field::Sndbuf:
+        case Field::FwdAlloc:
+        case Field::WmemQueued:
+        case Field::Optmem:
+        case Field::Backlog:
+        case Field::Drops:
+            return by_number([i = *memory_index(key)](const Socket& s) {
+                return s.memory ? s.memory->values[i] : std::nullopt;
+            });
     }
     throw UsageError(fmt::format("cannot sort by field number {}", static_cast<int>(key)));
+}
+
+std::vector<SortKey> parse_sort_keys(std::string_view list) {
+    std::vector<std::string_view> names;
+    std::string accepted;
+    for (const FieldInfo& fi : all_fields()) {
+        if (fi.field == Field::Owners) continue;
+        names.push_back(fi.name);
+        if (!accepted.empty()) accepted += ", ";
+        accepted += fi.name;
+    }
+    std::vector<SortKey> out;
+    for_each_comma_item(list, [&](std::string_view item) {
+        SortKey k;
+        std::string_view name = item;
+        if (name.starts_with('-')) {
+            k.descending = true;
+            name.remove_prefix(1);
+        }
+        const auto field = field_by_name(name);
+        if (!field || *field == Field::Owners)
+            throw UsageError(fmt::format("invalid --sort '{}'{}: give fields by priority, each descending with a "
+                                         "leading - (e.g. --sort state,-idle_ms); expected one of {}",
+                                         item, did_you_mean(name, names), accepted));
+        k.field = *field;
+        for (const SortKey& seen : out)
+            if (seen.field == k.field) throw UsageError(fmt::format("--sort lists '{}' twice", name));
+        out.push_back(k);
+    });
+    if (out.empty()) throw UsageError(fmt::format("invalid --sort '{}': expected a field such as lport or -idle_ms", list));
+    return out;
+}
+
+void sort_sockets(Snapshot& snap, std::span<const SortKey> keys) {
+    // Stable sorts from the last key to the first: the first key decides, later ones break ties.
+    for (auto it = keys.rbegin(); it != keys.rend(); ++it) sort_sockets(snap, it->field, it->descending);
 }
 
 }  // namespace tcpstat

@@ -7,6 +7,7 @@
 
 #include "tcpstat/comma_list.hpp"
 #include "tcpstat/error.hpp"
+#include "tcpstat/suggest.hpp"
 
 namespace tcpstat {
 
@@ -124,14 +125,25 @@ std::optional<StateMask> parse_state_word(std::string_view word) {
     return std::nullopt;
 }
 
+namespace {
+// The spellings offered by "did you mean", as accepted_state_names() lists them.
+constexpr std::string_view kStateSpellings[] = {
+    "established", "syn_sent", "syn_recv", "fin_wait1", "fin_wait2", "time_wait", "close", "close_wait",
+    "last_ack", "listen", "closing", "new_syn_recv", "delete_tcb", "unconn", "all", "connected",
+    "synchronized", "listening", "bucket", "big"};
+}  // namespace
+
 StateMask parse_state_list(std::string_view list) {
     StateMask result;
     bool any = false;
     for_each_comma_item(list, [&](std::string_view item) {
         if (item.empty()) return;
-        auto m = parse_state_word(item);
+        // Separators join words; one at either end (-s -close_wait) would be silently ignored.
+        auto is_sep = [](char c) { return c == '_' || c == '-' || c == ' '; };
+        auto m = is_sep(item.front()) || is_sep(item.back()) ? std::nullopt : parse_state_word(item);
         if (!m) {
-            throw UsageError(fmt::format("unknown state '{}': expected one of {}", item, accepted_state_names()));
+            throw UsageError(fmt::format("unknown state '{}'{}: expected one of {}", item,
+                                         did_you_mean(item, kStateSpellings), accepted_state_names()));
         }
         result.add(*m);
         any = true;

@@ -215,6 +215,16 @@ Cell CellSource::netns(const Socket& s) {
 
 Cell CellSource::get(const Socket& s, Field f) {
     switch (f) {
+    case Field::RmemAlloc:
+    case Field::Rcvbuf:
+    case Field::WmemAlloc:
+    case Field::Sndbuf:
+    case Field::FwdAlloc:
+    case Field::WmemQueued:
+    case Field::Optmem:
+    case Field::Backlog:
+    case Field::Drops:
+        return s.memory ? optional_number(s.memory->values[*memory_index(f)]) : Cell::null();
     case Field::Proto: return Cell::plain_string(protocol_name(s.protocol));
     case Field::Family: return Cell::plain_string(family_name(s.family));
     case Field::State: return Cell::plain_string(state_name(s.state, s.protocol));

@@ -2,10 +2,12 @@
 #include <array>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include <fmt/format.h>
 
 #include "tcpstat/error.hpp"
+#include "tcpstat/suggest.hpp"
 #include "tcpstat/render.hpp"
 
 namespace tcpstat {
@@ -43,7 +45,9 @@ Format parse_format(std::string_view name) {
         if (!accepted.empty()) accepted += ", ";
         accepted += text;
     }
-    throw UsageError(fmt::format("unknown format '{}': expected one of {}", name, accepted));
+    std::vector<std::string_view> names;
+    for (const auto& [format, text] : kFormats) names.push_back(text);
+    throw UsageError(fmt::format("unknown format '{}'{}: expected one of {}", name, did_you_mean(name, names), accepted));
 }
 
 std::string_view format_name(Format f) {

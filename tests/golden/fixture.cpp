@@ -110,6 +110,8 @@ Snapshot build() {
     s.tcp_info->last_send_ms = 40;
     s.tcp_info->last_recv_ms = 15;
     s.netns = 4026531840ULL;
+    // An older kernel's shorter SKMEMINFO: the last entry (drops) absent, never 0.
+    s.memory = SocketMemory{{0, 131072, 0, 2626560, 4096, 0, 0, 0, std::nullopt}};
     v.push_back(s);
 
     s = tcp(TcpState::Established, mapped(127, 0, 0, 1), 8080, mapped(127, 0, 0, 1), 40000);
@@ -267,6 +269,15 @@ std::optional<std::uint64_t> number_of(const Socket& s, Field f, bool& numeric) 
         return widen(ti->last_send_ms ? ti->last_send_ms : ti->last_recv_ms);
     }
     case Field::Netns: return s.netns;
+    case Field::RmemAlloc:
+    case Field::Rcvbuf:
+    case Field::WmemAlloc:
+    case Field::Sndbuf:
+    case Field::FwdAlloc:
+    case Field::WmemQueued:
+    case Field::Optmem:
+    case Field::Backlog:
+    case Field::Drops: return s.memory ? widen(s.memory->values[*memory_index(f)]) : std::nullopt;
     default: numeric = false; return std::nullopt;
     }
 }

@@ -702,3 +702,54 @@ TEST(NetlinkParseSynthetic, EmptyBufferIsNoProgress) {
 
 }  // namespace
 }  // namespace tcpstat::netlink
+
+namespace tcpstat::netlink {
+namespace {
+
+// An INET_DIAG_SKMEMINFO attribute of `n` u32 values 100, 101, ...
+Bytes memory_payload(const inet_diag_msg& m, std::size_t n) {
+    const std::size_t at = NLMSG_ALIGN(sizeof m);
+    nlattr a{};
+    a.nla_len = static_cast<std::uint16_t>(NLA_HDRLEN + n * sizeof(std::uint32_t));
+    a.nla_type = INET_DIAG_SKMEMINFO;
+    Bytes p(at + NLA_ALIGN(a.nla_len), 0);
+    std::memcpy(p.data(), &m, sizeof m);
+    std::memcpy(p.data() + at, &a, sizeof a);
+    for (std::size_t i = 0; i < n; ++i) {
+        const std::uint32_t v = 100 + static_cast<std::uint32_t>(i);
+        std::memcpy(p.data() + at + NLA_HDRLEN + i * sizeof v, &v, sizeof v);
+    }
+    return p;
+}
+
+TEST(NetlinkParseSynthetic, SocketMemoryInKernelOrderShortAttributeLeavesTheRestAbsent) {
+    {
+        Bytes b;
+        append_message(b, SOCK_DIAG_BY_FAMILY, NLM_F_MULTI, memory_payload(v4_msg(1), SK_MEMINFO_VARS));
+        const Parsed p = parse(b);
+        ASSERT_EQ(p.out.size(), 1u);
+        ASSERT_TRUE(p.out[0].memory);
+        EXPECT_EQ(p.out[0].memory->values[SK_MEMINFO_RMEM_ALLOC], 100u);
+        EXPECT_EQ(p.out[0].memory->values[SK_MEMINFO_RCVBUF], 101u);
+        EXPECT_EQ(p.out[0].memory->values[SK_MEMINFO_SNDBUF], 103u);
+        EXPECT_EQ(p.out[0].memory->values[SK_MEMINFO_DROPS], 108u);
+    }
+    {
+        Bytes b;  // an older kernel without SK_MEMINFO_DROPS and BACKLOG
+        append_message(b, SOCK_DIAG_BY_FAMILY, NLM_F_MULTI, memory_payload(v4_msg(1), 7));
+        const Parsed p = parse(b);
+        ASSERT_EQ(p.out.size(), 1u);
+        ASSERT_TRUE(p.out[0].memory);
+        EXPECT_EQ(p.out[0].memory->values[SK_MEMINFO_OPTMEM], 106u);
+        EXPECT_FALSE(p.out[0].memory->values[SK_MEMINFO_BACKLOG]);
+        EXPECT_FALSE(p.out[0].memory->values[SK_MEMINFO_DROPS]);
+    }
+    {
+        Bytes b;  // no attribute: no memory at all
+        append_message(b, SOCK_DIAG_BY_FAMILY, NLM_F_MULTI, diag_payload(v4_msg(1)));
+        EXPECT_FALSE(parse(b).out[0].memory);
+    }
+}
+
+}  // namespace
+}  // namespace tcpstat::netlink

@@ -468,5 +468,23 @@ TEST(NetlinkExpressionBytecode, RandomTreesAgreeWithTheCoreFilter) {
     EXPECT_GT(exact_checked, 5000);
 }
 
+TEST(NetlinkRequest, MemoryIsAskedForTcpAndUdp) {
+    for (Protocol proto : {Protocol::Tcp, Protocol::Udp}) {
+        DumpSpec spec{proto, Family::Inet6, 0x2, false};
+        spec.want_memory = true;
+        const auto msg = build_request(spec, {}, 1);
+        inet_diag_req_v2 r;
+        std::memcpy(&r, msg.data() + NLMSG_HDRLEN, sizeof r);
+        EXPECT_EQ(r.idiag_ext, 1u << (INET_DIAG_SKMEMINFO - 1));
+    }
+    DumpSpec both{Protocol::Tcp, Family::Inet, 0x2, true};
+    both.both_families = true;
+    both.want_memory = true;
+    const auto msg = build_request(both, {}, 1);
+    inet_diag_req r;
+    std::memcpy(&r, msg.data() + NLMSG_HDRLEN, sizeof r);
+    EXPECT_EQ(r.idiag_ext, (1u << (INET_DIAG_INFO - 1)) | (1u << (INET_DIAG_SKMEMINFO - 1)));
+}
+
 }  // namespace
 }  // namespace tcpstat::netlink

@@ -26,8 +26,36 @@ const std::vector<BadCase> kBad = {
     {{"--sport", "9-3"}, "9-3"},
     {{"--dport", "abc"}, "0-65535"},
     {{"--pid", "abc"}, "invalid pid 'abc'"},
-    {{"-p"}, "owners (pid and process) are shown by default"},
-    {{"-tanp"}, "-p is only needed to filter by pid"},
+    // Did you mean: commands, options, states, fields, group keys, formats, sort keys.
+    {{"summery"}, "unknown command 'summery' (did you mean summary?)"},
+    {{"doctr"}, "unknown command 'doctr' (did you mean doctor?)"},
+    {{"help", "summery"}, "unknown command 'summery' (did you mean summary?)"},
+    {{"-s", "close_wiat"}, "unknown state 'close_wiat' (did you mean close_wait?)"},
+    {{"--fields", "lprot"}, "unknown field 'lprot' (did you mean lport?)"},
+    {{"-g", "procss"}, "unknown group key 'procss' (did you mean process?)"},
+    {{"-f", "jsn"}, "unknown format 'jsn' (did you mean json?)"},
+    {{"--sortt", "lport"}, "unknown option '--sortt' (did you mean --sort?)"},
+    {{"--grup-by=pid"}, "unknown option '--grup-by' (did you mean --group-by?)"},
+    {{"summary", "--prot", "80"}, "unknown option '--prot' (did you mean --port?)"},
+    {{"--sort", "lprot"}, "did you mean lport?"},
+    // Unexpected words in the order typed, with what they are in tcpstat.
+    {{"state", "close-wait"}, "unexpected arguments 'state close-wait': in tcpstat that is -s close-wait"},
+    {{"state", "close-wait", "sport", "=", ":6800"}, "that is -s close-wait --sport 6800"},
+    {{":6800"}, "--port 6800"},
+    // No character of a value is silently dropped.
+    {{"--sort", "--idle_ms"}, "invalid --sort '--idle_ms'"},
+    {{"--sort", "+lport"}, "invalid --sort '+lport'"},
+    {{"--sort", "lport,"}, "empty item in --sort 'lport,'"},
+    {{"--fields", "-pid"}, "unknown field '-pid'"},
+    {{"-s", "-close_wait"}, "unknown state '-close_wait'"},
+    {{"--reverse"}, "--reverse flips the order of --sort"},
+    {{"-g", "process", "--sort", "lport"}, "groups sort by their columns"},
+    // lsof specs: malformed ones name the expected shape.
+    {{"-iTCP:"}, "invalid lsof -i spec 'TCP:'"},
+    {{"-i@"}, "no host after @"},
+    {{"-iTCPx"}, "[4|6][TCP|UDP][@HOST][:PORT"},
+    {{"-sTCP:^LISTEN"}, "^STATE exclusion"},
+    {{"-iTCP:99999"}, "invalid port '99999'"},
     {{"--src", "10.0.0.0/33"}, "10.0.0.0/33"},
     {{"--dst", "300.1.1.1"}, "invalid address '300.1.1.1'"},
     {{"-f", "xml"}, "xml"},
@@ -41,6 +69,7 @@ const std::vector<BadCase> kBad = {
     {{"--proc-root", ""}, "empty --proc-root"},
     {{"-g", "pid", "-g", "state"}, "--group-by was given more than once"},
     {{"--sort", "lport", "--sort", "state"}, "--sort was given more than once"},
+    {{"-f", "json", "summary", "-f", "csv"}, "--format was given more than once (before and after 'summary')"},
     {{"--count", "-g", "pid"}, "--count and --group-by"},
     {{"-f", "prometheus"}, "--group-by"},
     {{"--source", "magic"}, "auto, netlink or proc"},
@@ -149,6 +178,29 @@ TEST(Help, MainAndSubcommandsHaveExamples) {
     auto v = run_tcpstat({"--version"});
     EXPECT_EQ(v.exit_code, 0);
     EXPECT_EQ(v.out.rfind("tcpstat ", 0), 0u) << v.out;
+}
+
+// `help [COMMAND]` is --help, and each command's help lists the filters and options it takes.
+TEST(Help, HelpCommandAndEveryCommandListsItsFilters) {
+    const auto main_help = run_tcpstat({"help"});
+    EXPECT_EQ(main_help.exit_code, 0) << main_help.err;
+    EXPECT_EQ(main_help.out, run_tcpstat({"--help"}).out);
+    const auto summary = run_tcpstat({"help", "summary"});
+    EXPECT_EQ(summary.exit_code, 0) << summary.err;
+    EXPECT_EQ(summary.out, run_tcpstat({"summary", "--help"}).out);
+    for (const char* sub : {"summary", "check", "doctor"}) {
+        const auto h = run_tcpstat({"help", sub});
+        EXPECT_EQ(h.exit_code, 0) << sub;
+        for (const char* opt : {"--state", "--port", "--sport", "--dst", "--pid", "--process", "--listening", "--udp",
+                                "--source", "--netns"})
+            EXPECT_NE(h.out.find(opt), std::string::npos) << sub << " --help lacks " << opt << "\n" << h.out;
+    }
+    EXPECT_NE(run_tcpstat({"summary", "--help"}).out.find("--format"), std::string::npos);
+    EXPECT_NE(run_tcpstat({"summary", "--help"}).out.find("--watch"), std::string::npos);
+    EXPECT_NE(run_tcpstat({"doctor", "--help"}).out.find("--format"), std::string::npos);
+    EXPECT_NE(run_tcpstat({"check", "--help"}).out.find("--warn"), std::string::npos);
+    // Options given after the command are the same options as before it.
+    EXPECT_EQ(run_tcpstat({"summary", "-s", "listen", "-H"}).out, run_tcpstat({"-s", "listen", "-H", "summary"}).out);
 }
 
 TEST(Habits, NetstatFlagsAreHarmless) {

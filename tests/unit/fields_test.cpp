@@ -5,6 +5,7 @@
 
 #include "tcpstat/error.hpp"
 #include "tcpstat/fields.hpp"
+#include "tcpstat/model.hpp"
 
 using namespace tcpstat;
 
@@ -13,7 +14,9 @@ TEST(Fields, NamesAreTheContractInOrder) {
                               "rport", "pid", "process", "owners", "user", "uid", "inode", "recv_q",
                               "send_q", "timer", "timer_ms", "retrans", "rtt_us", "rttvar_us", "cwnd",
                               "ssthresh", "mss", "retrans_total", "bytes_sent", "bytes_received",
-                              "last_send_ms", "last_recv_ms", "idle_ms", "netns", "cmdline", "exe"};
+                              "last_send_ms", "last_recv_ms", "idle_ms", "netns", "cmdline", "exe", "rmem_alloc", "rcvbuf",
+                              "wmem_alloc", "sndbuf", "fwd_alloc", "wmem_queued", "optmem", "sk_backlog",
+                              "sk_drops"};
     auto all = all_fields();
     ASSERT_EQ(all.size(), std::size(expected));
     for (std::size_t i = 0; i < all.size(); ++i) {
@@ -40,7 +43,8 @@ TEST(Fields, TypesAndNeeds) {
     for (Field f : {Field::Lport, Field::Rport, Field::Pid, Field::Uid, Field::Inode, Field::RecvQ, Field::SendQ,
                     Field::TimerMs, Field::Retrans, Field::Rtt, Field::Rttvar, Field::Cwnd, Field::Ssthresh,
                     Field::Mss, Field::RetransTotal, Field::BytesSent, Field::BytesReceived, Field::LastSendMs,
-                    Field::LastRecvMs, Field::IdleMs, Field::Netns}) {
+                    Field::LastRecvMs, Field::IdleMs, Field::Netns, Field::RmemAlloc, Field::Rcvbuf,
+                    Field::Sndbuf, Field::Drops}) {
         EXPECT_EQ(field_info(f).type, FieldType::Number) << field_info(f).name;
         EXPECT_TRUE(field_info(f).right_align) << field_info(f).name;
     }
@@ -108,4 +112,16 @@ TEST(FieldList, Errors) {
     EXPECT_THROW(parse_field_list(""), UsageError);
     EXPECT_THROW(parse_field_list(",,"), UsageError);
     EXPECT_THROW(parse_field_list("pid,state,pid"), UsageError);
+}
+
+TEST(Fields, NoSeparatorIsSilentlyDroppedAtEitherEnd) {
+    EXPECT_EQ(field_by_name("recv-q"), Field::RecvQ);
+    for (std::string_view bad : {"-pid", "pid_", "_lport", "--idle_ms", ""}) EXPECT_FALSE(field_by_name(bad)) << bad;
+}
+
+TEST(Fields, MemoryFieldsIndexSocketMemory) {
+    EXPECT_EQ(memory_index(Field::RmemAlloc), 0u);
+    EXPECT_EQ(memory_index(Field::Drops), SocketMemory::kCount - 1);
+    EXPECT_FALSE(memory_index(Field::Netns));
+    EXPECT_FALSE(memory_index(Field::Proto));
 }

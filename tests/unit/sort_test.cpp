@@ -176,3 +176,81 @@ TEST(Sort, LargeShuffleIsSortedStableAndKeepsEverySocket) {
         }
     }
 }
+
+TEST(SortKeys, ParsingDescendingAndErrors) {
+    EXPECT_EQ(parse_sort_keys("-idle_ms"), (std::vector<SortKey>{{Field::IdleMs, true}}));
+    EXPECT_EQ(parse_sort_keys("state,lport"), (std::vector<SortKey>{{Field::State, false}, {Field::Lport, false}}));
+    EXPECT_EQ(parse_sort_keys("RECV-Q,-rport"), (std::vector<SortKey>{{Field::RecvQ, false}, {Field::Rport, true}}));
+    // Nothing is silently dropped: a second '-', a trailing separator, an empty item.
+    for (std::string_view bad : {"--idle_ms", "idle_ms-", "+lport", "lport,", "", "owners", "lport,-lport"})
+        EXPECT_THROW(parse_sort_keys(bad), UsageError) << bad;
+    try {
+        parse_sort_keys("lprot");
+        FAIL();
+    } catch (const UsageError& e) {
+        EXPECT_NE(std::string(e.what()).find("did you mean lport?"), std::string::npos) << e.what();
+    }
+}
+
+TEST(SortKeys, MultiKeyFirstKeyDecidesNextBreaksTies) {
+    Snapshot snap;
+    struct Row { TcpState st; std::uint16_t lport; std::uint16_t tag; };
+    for (Row r : {Row{TcpState::Listen, 80, 1}, Row{TcpState::Established, 443, 2}, Row{TcpState::Listen, 22, 3},
+                  Row{TcpState::Established, 80, 4}}) {
+        snap.sockets.push_back(tagged(r.tag));
+        snap.sockets.back().state = r.st;
+        snap.sockets.back().local.port = r.lport;
+    }
+    const auto asc = parse_sort_keys("state,lport");
+    sort_sockets(snap, asc);
+    EXPECT_EQ(tags(snap), (std::vector<int>{4, 2, 3, 1}));
+    const auto mixed = parse_sort_keys("-state,-lport");
+    sort_sockets(snap, mixed);
+    EXPECT_EQ(tags(snap), (std::vector<int>{1, 3, 2, 4}));
+}
+
+TEST(SortKeys, DescendingKeepsMissingValuesLast) {
+    Snapshot snap;
+    std::optional<std::uint32_t> idle[] = {5, std::nullopt, 900, 40};
+    std::uint16_t tag = 1;
+    for (auto v : idle) {
+        snap.sockets.push_back(tagged(tag++));
+        if (v) {
+            TcpInfo t;
+            t.last_send_ms = v;
+            t.last_recv_ms = v;
+            snap.sockets.back().tcp_info = t;
+        }
+    }
+    const auto keys = parse_sort_keys("-idle_ms");
+    sort_sockets(snap, keys);
+    EXPECT_EQ(tags(snap), (std::vector<int>{3, 4, 1, 2})) << "the oldest first, unknown last";
+}
+
+TEST(GroupSort, ByColumnsCountAndErrors) {
+    Snapshot snap;
+    snap.processes[1] = Process{"zzz"};
+    snap.processes[2] = Process{"aaa"};
+    for (int i = 0; i < 3; ++i) {
+        snap.sockets.push_back(tagged(1));
+        snap.sockets.back().owners = {Owner{1, 3}};
+    }
+    snap.sockets.push_back(tagged(2));
+    snap.sockets.back().owners = {Owner{2, 3}};
+    snap.sockets.push_back(tagged(3));  // no owner: null process
+    const std::vector<GroupKey> keys = {GroupKey::Process};
+    auto names = [&](std::string_view sort) {
+        const auto order = parse_group_sort(sort, keys);
+        std::vector<std::string> out;
+        for (const auto& row : group_sockets(snap, keys, nullptr, order).rows)
+            out.push_back(std::holds_alternative<std::string>(row[0]) ? std::get<std::string>(row[0]) : "-");
+        return out;
+    };
+    EXPECT_EQ(names("process"), (std::vector<std::string>{"aaa", "zzz", "-"}));
+    EXPECT_EQ(names("-process"), (std::vector<std::string>{"zzz", "aaa", "-"})) << "missing last either way";
+    EXPECT_EQ(names("count"), (std::vector<std::string>{"aaa", "-", "zzz"}));
+    EXPECT_EQ(names("-count"), (std::vector<std::string>{"zzz", "aaa", "-"}));
+    EXPECT_THROW(parse_group_sort("lport", keys), UsageError) << "not a column of this grouping";
+    EXPECT_THROW(parse_group_sort("process,", keys), UsageError);
+    EXPECT_THROW(parse_group_sort("--count", keys), UsageError);
+}

@@ -154,7 +154,8 @@ TEST(StateList, EmptyListIsAnError) {
 
 TEST(StateList, ErrorNamesTheWordAndListsAcceptedNames) {
     auto msg = usage_message("listen,closewiat");
-    EXPECT_EQ(msg.rfind("unknown state 'closewiat': expected one of established, syn_sent, ", 0), 0u) << msg;
+    EXPECT_EQ(msg.rfind("unknown state 'closewiat' (did you mean close_wait?): expected one of established, syn_sent, ", 0), 0u)
+        << msg;
     EXPECT_NE(msg.find("close_wait"), std::string::npos);
     EXPECT_NE(msg.find("new_syn_recv"), std::string::npos);
     EXPECT_NE(msg.find("or a group: all, connected, synchronized, listening, bucket, big"), std::string::npos);

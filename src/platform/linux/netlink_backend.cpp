@@ -176,13 +176,15 @@ Snapshot read_tables(const CollectRequest& request, int socket_fd) {
         const std::uint32_t states = kernel_state_mask(request.states, proto);
         if (states == 0) continue;  // no socket of this protocol could pass the filter
         if (proto == Protocol::Tcp && request.ipv4 && request.ipv6) {
-            dump_tcp_both_families(DumpSpec{proto, Family::Inet, states, request.extended}, bytecode, rx, snap,
-                                   socket_fd);
+            DumpSpec spec{proto, Family::Inet, states, request.extended};
+            spec.want_memory = request.memory;
+            dump_tcp_both_families(spec, bytecode, rx, snap, socket_fd);
             continue;
         }
         for (Family family : {Family::Inet, Family::Inet6}) {
             if (!(family == Family::Inet ? request.ipv4 : request.ipv6)) continue;
-            const DumpSpec spec{proto, family, states, request.extended && proto == Protocol::Tcp};
+            DumpSpec spec{proto, family, states, request.extended && proto == Protocol::Tcp};
+            spec.want_memory = request.memory;
             dump_table(spec, bytecode, rx, snap, socket_fd);
         }
     }

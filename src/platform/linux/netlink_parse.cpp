@@ -95,6 +95,13 @@ std::optional<TcpInfo> decode_tcp_info(std::span<const std::uint8_t> info) {
     return t;
 }
 
+// An array of u32 in SK_MEMINFO_* order; an older kernel sends fewer, a newer one more.
+SocketMemory decode_memory(std::span<const std::uint8_t> payload) {
+    SocketMemory m;
+    for (std::size_t i = 0; i < SocketMemory::kCount; ++i) take(payload, i * sizeof(std::uint32_t), m.values[i]);
+    return m;
+}
+
 // The kernel sends negative errnos; a damaged message may hold any int, INT_MIN included.
 int errno_of(int code) {
     const long v = code < 0 ? -static_cast<long>(code) : code;
@@ -103,7 +110,7 @@ int errno_of(int code) {
 
 enum class Decoded { Socket, UnknownState, Malformed };
 
-// Walks the attributes after the fixed header; only INET_DIAG_INFO is used, but every attribute
+// Walks the attributes after the fixed header; only INET_DIAG_INFO and SKMEMINFO are used, but every attribute
 // must lie inside the message or the message is not trusted.
 bool decode_attributes(std::span<const std::uint8_t> attrs, Protocol proto, Socket& s) {
     std::size_t off = 0;
@@ -114,6 +121,7 @@ bool decode_attributes(std::span<const std::uint8_t> attrs, Protocol proto, Sock
         const auto payload = attrs.subspan(off + NLA_HDRLEN, a.nla_len - NLA_HDRLEN);
         if ((a.nla_type & NLA_TYPE_MASK) == INET_DIAG_INFO && proto == Protocol::Tcp)
             s.tcp_info = decode_tcp_info(payload);
+        if ((a.nla_type & NLA_TYPE_MASK) == INET_DIAG_SKMEMINFO) s.memory = decode_memory(payload);
         const std::size_t step = NLA_ALIGN(a.nla_len);
         if (step >= attrs.size() - off) break;  // the last attribute may omit its padding
         off += step;

@@ -277,7 +277,8 @@ std::vector<std::uint8_t> build_request(const DumpSpec& spec, std::span<const st
     hdr.nlmsg_pid = 0;
     std::memcpy(msg.data(), &hdr, sizeof hdr);
 
-    const std::uint8_t ext = spec.want_info && spec.protocol == Protocol::Tcp ? 1u << (INET_DIAG_INFO - 1) : 0;
+    std::uint8_t ext = spec.want_info && spec.protocol == Protocol::Tcp ? 1u << (INET_DIAG_INFO - 1) : 0;
+    if (spec.want_memory) ext |= 1u << (INET_DIAG_SKMEMINFO - 1);
     if (legacy) {
         // The kernel dumps every family for this request type (it sets AF_UNSPEC itself).
         inet_diag_req req{};

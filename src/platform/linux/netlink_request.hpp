@@ -23,6 +23,7 @@ struct DumpSpec {
     // then ignored). The kernel walks its socket hash once instead of once per family, which
     // takes about a third off the kernel time of an all-families dump.
     bool both_families = false;
+    bool want_memory = false;  // ask for INET_DIAG_SKMEMINFO (socket memory); TCP and UDP
 };
 
 // The idiag_states value to send for `wanted`, always a superset of what the core filter keeps;
