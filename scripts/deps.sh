@@ -9,6 +9,7 @@ TCPSTAT_PACKAGES=(
   dpkg-dev man-db groff-base zsh fish  # scripts/package-test (dpkg-shlibdeps), man page and completion tests
   prometheus prometheus-node-exporter  # tests/live/monitoring_test.cpp: promtool, textfile collector (~23 MB, ~40 s)
   clang libclang-rt-dev  # scripts/fuzz: clang++ and libFuzzer
+  netbase  # /etc/services: service names (--port ssh, -r) in tests/live/names_test.cpp
 )
 
 missing=()

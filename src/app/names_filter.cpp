@@ -73,7 +73,7 @@ std::vector<PortRange> service_ports(const std::string& name, std::string_view o
             out.push_back(PortRange{port, port});
     }
     if (out.empty())
-        throw UsageError(fmt::format("unknown service '{}' in {}: expected a port number, a range such as "
+        throw UsageError(fmt::format("unknown service '{}' in {}: expected a port number 0-65535, a range such as "
                                      "8000-8100, or a service name from /etc/services such as ssh",
                                      name, option));
     return out;

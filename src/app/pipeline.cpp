@@ -40,7 +40,9 @@ bool shows(const Options& o, Field field, GroupKey key) {
     if (o.command == Command::Check) return has_key(o.check.per);
     if (o.command != Command::List || o.count) return false;
     if (!o.group_by.empty()) return has_key(o.group_by);
-    return o.sort_key == field || std::find(o.render.fields.begin(), o.render.fields.end(), field) != o.render.fields.end();
+    const bool sorted_by = std::any_of(o.sort_keys.begin(), o.sort_keys.end(),
+                                       [&](const SortKey& k) { return k.field == field; });
+    return sorted_by || std::find(o.render.fields.begin(), o.render.fields.end(), field) != o.render.fields.end();
 }
 
 }  // namespace

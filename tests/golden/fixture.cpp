@@ -53,6 +53,8 @@ Snapshot build() {
     snap.users = {{0, "root"}, {33, "www-data"}, {1000, "alice"}};
     auto proc = [&](Pid pid, std::string name) { snap.processes[pid] = Process{std::move(name), {}, {}, {}}; };
     proc(812, "sshd");
+    snap.processes[812].cmdline = "/usr/sbin/sshd -D";
+    snap.processes[812].exe = "/usr/sbin/sshd";
     proc(900, "nginx");
     proc(901, "nginx");
     const auto& h = hostile_names();
@@ -439,6 +441,19 @@ std::optional<std::string> expected_text(const Snapshot& snap, const Socket& s, 
         if (names.empty()) return std::nullopt;
         return join(names);
     }
+    case Field::Cmdline:
+    case Field::Exe: {
+        std::vector<std::string> texts;
+        for (const Owner& o : s.owners) {
+            const Process* p = snap.process(o.pid);
+            const auto& v = p == nullptr ? std::optional<std::string>() : f == Field::Cmdline ? p->cmdline : p->exe;
+            if (!v) continue;
+            std::string t = text_of(*v);
+            if (std::find(texts.begin(), texts.end(), t) == texts.end()) texts.push_back(t);
+        }
+        if (texts.empty()) return std::nullopt;
+        return join(texts);
+    }
     case Field::Owners: {
         std::vector<std::string> items;
         for (const Owner& o : s.owners) items.push_back(std::to_string(o.pid) + (o.fd ? "/" + std::to_string(*o.fd) : ""));
@@ -479,6 +494,13 @@ nlohmann::json expected_json(const Snapshot& snap, const Socket& s, Field f) {
     case Field::User: {
         auto u = user_raw(snap, s);
         return u ? json(json_of(*u)) : json(nullptr);
+    }
+    case Field::Cmdline:
+    case Field::Exe: {
+        if (s.owners.empty()) return nullptr;
+        const Process* p = snap.process(s.owners[0].pid);
+        const auto& v = p == nullptr ? std::optional<std::string>() : f == Field::Cmdline ? p->cmdline : p->exe;
+        return v ? json(json_of(*v)) : json(nullptr);
     }
     default: {
         auto t = expected_text(snap, s, f);

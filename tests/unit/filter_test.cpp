@@ -209,3 +209,35 @@ TEST(FilterTest, ApplyKeepsOrder) {
     apply_owner_filter(snap, Filter{});
     EXPECT_EQ(snap.sockets.size(), 2u);
 }
+
+// -c keeps a shared socket and shows only its matching owners, as the --pid walk does.
+TEST(FilterTest, ProcessNamesNarrowTheShownOwners) {
+    Snapshot snap;
+    snap.processes[100] = Process{"nginx", {}, {}, {}};
+    snap.processes[101] = Process{"logrotate", {}, {}, {}};
+    Socket shared = tcp(TcpState::Listen, "0.0.0.0", 80);
+    shared.owners = {{100, 6}, {101, 9}, {100, 7}};
+    snap.sockets.push_back(shared);
+    Filter f;
+    f.process_names = {"nginx"};
+    apply_owner_filter(snap, f);
+    ASSERT_EQ(snap.sockets.size(), 1u);
+    EXPECT_EQ(snap.sockets[0].owners, (std::vector<Owner>{{100, 6}, {100, 7}}));
+}
+
+// Windows image names ignore case; the app turns this on there, the core just compares.
+TEST(FilterTest, ProcessNamesFoldCaseWhenAsked) {
+    Snapshot snap;
+    snap.processes[7] = Process{"Python.exe", {}, {}, {}};
+    Socket s = tcp(TcpState::Listen, "0.0.0.0", 8000);
+    s.owners = {{7, std::nullopt}};
+    Filter f;
+    f.process_names = {"python"};
+    EXPECT_FALSE(f.matches_owners(s, snap)) << "exact bytes by default (Linux comm)";
+    f.fold_name_case = true;
+    EXPECT_TRUE(f.matches_owners(s, snap));
+    f.process_names = {"PYTHON.EXE"};
+    EXPECT_TRUE(f.matches_owners(s, snap));
+    f.process_names = {"pythonw"};
+    EXPECT_FALSE(f.matches_owners(s, snap));
+}
