@@ -316,6 +316,15 @@ Exit status: 0 healthy (notes only), 1 a warning or critical finding, 2 usage or
                                                sub->get_name() + "'): give it once");
             }
         }
+        // Positional words are a filter expression, so a misspelt command lands there: its first
+        // word, when close to a command's name, is that mistake rather than a bad expression.
+        if (!raw.expression.empty()) {
+            const bool command_given = std::any_of(apps.begin() + 1, apps.end(), [](const CLI::App* a) { return a->parsed(); });
+            const std::string hint = command_given ? std::string() : did_you_mean(raw.expression.front(), commands);
+            if (!hint.empty())
+                throw CLI::ValidationError(fmt::format("unknown command '{}'{}: expected summary, check, explain or doctor",
+                                                       raw.expression.front(), hint));
+        }
         if (const auto extra = app.remaining(true); !extra.empty()) {
             const bool command_given = std::any_of(apps.begin() + 1, apps.end(), [](const CLI::App* a) { return a->parsed(); });
             throw CLI::ValidationError(unexpected_arguments_message(extra, command_given, commands, options));

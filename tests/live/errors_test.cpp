@@ -39,8 +39,6 @@ const std::vector<BadCase> kBad = {
     {{"summary", "--prot", "80"}, "unknown option '--prot' (did you mean --port?)"},
     {{"--sort", "lprot"}, "did you mean lport?"},
     // Unexpected words in the order typed, with what they are in tcpstat.
-    {{"state", "close-wait"}, "unexpected arguments 'state close-wait': in tcpstat that is -s close-wait"},
-    {{"state", "close-wait", "sport", "=", ":6800"}, "that is -s close-wait --sport 6800"},
     {{":6800"}, "--port 6800"},
     // No character of a value is silently dropped.
     {{"--sort", "--idle_ms"}, "invalid --sort '--idle_ms'"},
