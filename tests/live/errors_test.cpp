@@ -39,7 +39,6 @@ const std::vector<BadCase> kBad = {
     {{"summary", "--prot", "80"}, "unknown option '--prot' (did you mean --port?)"},
     {{"--sort", "lprot"}, "did you mean lport?"},
     // Unexpected words in the order typed, with what they are in tcpstat.
-    {{":6800"}, "--port 6800"},
     // No character of a value is silently dropped.
     {{"--sort", "--idle_ms"}, "invalid --sort '--idle_ms'"},
     {{"--sort", "+lport"}, "invalid --sort '+lport'"},
