@@ -33,6 +33,8 @@ Examples:
   tcpstat explain close_wait                  what the state means and what to do
   tcpstat doctor                              leaks, port exhaustion, full queues: who, where, what to do
   tcpstat --all-netns -s close_wait -g netns,process   the same question across every container
+  tcpstat kill -s close_wait --sport 6800     show the CLOSE_WAIT sockets it would close (dry run)
+  tcpstat kill --yes -s close_wait --sport 6800   close them; the server keeps running
 
 Exit status: 0 some socket matched, 1 none matched, 2 usage or runtime error
 (check: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN).
@@ -233,6 +235,27 @@ Examples:
 Exit status: 0 healthy (notes only), 1 a warning or critical finding, 2 usage or runtime error.
 )");
 
+    CLI::App* kill = app.add_subcommand("kill", "close the sockets a filter selects: a dry run that lists them, "
+                                                "unless --yes");
+    kill->fallthrough();
+    kill->add_flag("--yes", raw.yes, "close them (without it: list what would be closed, change nothing)");
+    kill->footer(R"(
+Examples:
+  tcpstat kill -s close_wait --sport 6800           dry run: the CLOSE_WAIT sockets of port 6800
+  tcpstat kill --yes -s close_wait --sport 6800     close them, one result per socket
+  tcpstat kill --yes -s time_wait --dport 5432 -f json   results as data
+  tcpstat kill --yes --netns web -s close_wait -c java    in another network namespace
+
+Safety: an empty filter is refused; LISTEN (and unconnected UDP) sockets are closed only when
+named (-l, -s listen); the connection the command arrived on (SSH_CONNECTION) and the sockets
+of tcpstat's own parents and terminal server are never closed, and each is reported.
+Linux: SOCK_DESTROY (needs CAP_NET_ADMIN and CONFIG_INET_DIAG_DESTROY); Windows: IPv4 TCP
+connections only (needs Administrator).
+
+Exit status: 0 every selected socket closed (or already gone; dry run: some would be closed),
+1 nothing matched, 2 usage or permission error, 3 some could not be closed.
+)");
+
     if (bare_pid_flag(argc, argv)) {
         std::fprintf(stderr,
                      "tcpstat: -p/--pid needs a PID: owners (pid and process) are shown by default, "
@@ -279,6 +302,8 @@ Exit status: 0 healthy (notes only), 1 a warning or critical finding, 2 usage or
     if (check->parsed()) raw.command = Command::Check;
     if (explain->parsed()) raw.command = Command::Explain;
     if (doctor->parsed()) raw.command = Command::Doctor;
+    if (kill->parsed()) raw.command = Command::Kill;
+    raw.args.assign(argv + 1, argv + argc);
     return raw;
 }
 
