@@ -31,9 +31,14 @@ bool is_listener(const Socket& s) {
 }
 
 std::optional<std::string> keep_reason(const Socket& s, const KillSafety& safety) {
-    if (s.protocol == Protocol::Tcp && safety.arrived_local && safety.arrived_remote &&
-        same_end(s.local, *safety.arrived_local) && same_end(s.remote, *safety.arrived_remote))
-        return std::string("the connection this command arrived on (SSH_CONNECTION)");
+    // Either end: an ssh to this very host holds both, and closing one ends the connection.
+    if (s.protocol == Protocol::Tcp && safety.arrived_local && safety.arrived_remote) {
+        const Endpoint& here = *safety.arrived_local;
+        const Endpoint& there = *safety.arrived_remote;
+        if ((same_end(s.local, here) && same_end(s.remote, there)) ||
+            (same_end(s.local, there) && same_end(s.remote, here)))
+            return std::string("the connection this command arrived on (SSH_CONNECTION)");
+    }
     for (const Owner& o : s.owners) {
         if (std::find(safety.own_pids.begin(), safety.own_pids.end(), o.pid) != safety.own_pids.end())
             return fmt::format("held by pid {}, which this command runs under (tcpstat, a parent, or the server of its terminal)",
