@@ -271,3 +271,24 @@ TEST(Kill, WithoutCapNetAdminSaysSoInOneLine) {
     EXPECT_NE(r.err.find("needs CAP_NET_ADMIN"), std::string::npos) << r.err;
     EXPECT_EQ(rows_on(leak.port, "close_wait").size(), 2u) << "nothing was closed";
 }
+
+TEST(Kill, DoctorsStopgapCommandEndsTheLeakWithTheServerRunning) {
+    LeakyServer leak(false, 12, "leaky-doc");
+    const std::string port = std::to_string(leak.port), pid = std::to_string(leak.child->pid());
+    auto doc = run_tcpstat({"doctor", "--port", port});
+    ASSERT_EQ(doc.exit_code, 1) << doc.out << doc.err;
+    const std::string expected = "tcpstat kill -s close_wait --sport " + port + " -p " + pid +
+                                 " (a dry run that lists them; add --yes to close them)";
+    const auto at = doc.out.find(expected);
+    ASSERT_NE(at, std::string::npos) << doc.out;
+    EXPECT_LT(doc.out.find("calls close()"), at) << "the real remedy comes first";
+    if (!is_root()) GTEST_SKIP() << "closing sockets needs CAP_NET_ADMIN";
+
+    auto r = run_tcpstat({"kill", "--yes", "-s", "close_wait", "--sport", port, "-p", pid, "-f", "tsv", "-H",
+                          "--fields", "state"});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(lines_of(r.out).size(), 12u);
+    EXPECT_TRUE(rows_on(leak.port, "close_wait").empty());
+    EXPECT_EQ(kill(leak.child->pid(), 0), 0);
+    EXPECT_EQ(rows_on(leak.port, "listen").size(), 1u);
+}
