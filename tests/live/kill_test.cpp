@@ -14,6 +14,7 @@
 #include <thread>
 #include <vector>
 
+#include "live/netns_support.hpp"
 #include "live/scenarios.hpp"
 #include "live/support.hpp"
 
@@ -291,4 +292,41 @@ TEST(Kill, DoctorsStopgapCommandEndsTheLeakWithTheServerRunning) {
     EXPECT_TRUE(rows_on(leak.port, "close_wait").empty());
     EXPECT_EQ(kill(leak.child->pid(), 0), 0);
     EXPECT_EQ(rows_on(leak.port, "listen").size(), 1u);
+}
+
+TEST(Kill, ClosesSocketsInTheNamespaceNetnsNames) {
+    if (!is_root()) GTEST_SKIP() << "creating network namespaces needs root";
+    if (!have_ip()) GTEST_SKIP() << "needs ip (iproute2)";
+    Netns ns("kill");
+    ASSERT_TRUE(ns.ok()) << "ip netns add failed";
+    const std::string name = ns.name();
+    Child leak(
+        [name] {
+            enter_netns(name);
+            int l = listen_tcp(false);
+            std::vector<int> clients;
+            for (int i = 0; i < 2; ++i) clients.push_back(connect_tcp(false, local_port(l)));
+            for (int i = 0; i < 2; ++i) accept_one(l);
+            for (int c : clients) close(c);
+            wait_for_orphaned_clients(false, local_port(l), 2);
+            return std::to_string(local_port(l));
+        },
+        "nsleak-kill");
+    const std::string port = leak.ready_line();
+    ASSERT_FALSE(port.empty());
+    auto in_ns = [&] {
+        return run_tcpstat({"--netns", name, "-s", "close_wait", "--sport", port, "-H", "-f", "tsv", "--fields",
+                            "state"})
+            .out;
+    };
+    ASSERT_EQ(in_ns(), "CLOSE_WAIT\nCLOSE_WAIT\n");
+    auto r = run_tcpstat({"kill", "--yes", "--netns", name, "-s", "close_wait", "--sport", port, "-H", "-f", "tsv",
+                          "--fields", "state"});
+    EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+    EXPECT_EQ(r.out, "CLOSE_WAIT\tclosed\t\nCLOSE_WAIT\tclosed\t\n");
+    EXPECT_EQ(in_ns(), "");
+    EXPECT_EQ(kill(leak.pid(), 0), 0);
+    auto all = run_tcpstat({"kill", "--all-netns", "-s", "close_wait"});
+    EXPECT_EQ(all.exit_code, 2);
+    EXPECT_NE(all.err.find("use --netns"), std::string::npos) << all.err;
 }
