@@ -330,3 +330,30 @@ TEST(Kill, ClosesSocketsInTheNamespaceNetnsNames) {
     EXPECT_EQ(all.exit_code, 2);
     EXPECT_NE(all.err.find("use --netns"), std::string::npos) << all.err;
 }
+
+TEST(Kill, ClosesAConnectedUdpSocketWhereTheKernelAllows) {
+    if (!is_root()) GTEST_SKIP() << "closing sockets needs CAP_NET_ADMIN";
+    Child holder(
+        [] {
+            int server = listen_udp(false);
+            int client = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+            sockaddr_in to{};
+            to.sin_family = AF_INET;
+            to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+            to.sin_port = htons(local_port(server));
+            if (connect(client, reinterpret_cast<sockaddr*>(&to), sizeof to) != 0) _exit(93);
+            return std::to_string(local_port(server));
+        },
+        "udp-holder");
+    const std::string port = holder.ready_line();
+    auto listed = [&] {
+        return run_tcpstat({"-u", "--dport", port, "-H", "-f", "tsv", "--fields", "proto,state"}).out;
+    };
+    ASSERT_EQ(listed(), "udp\tESTAB\n");
+    auto r = run_tcpstat({"kill", "--yes", "-u", "--dport", port, "-H", "-f", "tsv", "--fields", "proto,state"});
+    if (r.exit_code == 3 && r.out.find("\trefused\t") != std::string::npos)
+        GTEST_SKIP() << "this kernel does not close UDP sockets: " << r.out;
+    EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+    EXPECT_EQ(r.out, "udp\tESTAB\tclosed\t\n");
+    EXPECT_EQ(listed(), "") << "disconnected: no longer connected to the port";
+}
