@@ -85,7 +85,8 @@ int dry_run(Snapshot& snap, const KillPlan& plan, Options& options, Output& out)
     out.flush();
     report_kept(kept_out, kept_plan);
     if (n == 0) {
-        note(kept_out.sockets.empty() ? "no socket matched the filter; nothing to close" : "nothing left to close");
+        note(kept_out.sockets.empty() && plan.skipped_listeners == 0 ? "no socket matched the filter; nothing to close"
+                                                                       : "nothing left to close");
         return kNothingMatched;
     }
     note(fmt::format("dry run, nothing was closed: {} would be closed; to close them: {}", plural(n, "socket"),
@@ -96,7 +97,7 @@ int dry_run(Snapshot& snap, const KillPlan& plan, Options& options, Output& out)
 int act(Snapshot& snap, const KillPlan& plan, Options& options, Backend& backend, Output& out) {
     if (snap.sockets.empty()) {
         report_listeners(plan);
-        note("no socket matched the filter; nothing was closed");
+        note(plan.skipped_listeners == 0 ? "no socket matched the filter; nothing was closed" : "nothing was closed");
         return kNothingMatched;
     }
     std::vector<Socket> closable;
