@@ -6,7 +6,7 @@ _tcpstat_formats="table tsv json jsonl csv prometheus"
 _tcpstat_group_keys="state proto family pid process cmdline exe user lport rport laddr raddr netns"
 _tcpstat_sort_fields="proto family state local remote laddr lport raddr rport pid process user uid inode recv_q send_q timer timer_ms retrans rtt_us rttvar_us cwnd ssthresh mss retrans_total bytes_sent bytes_received last_send_ms last_recv_ms idle_ms netns cmdline exe rmem_alloc rcvbuf wmem_alloc sndbuf fwd_alloc wmem_queued optmem sk_backlog sk_drops"
 _tcpstat_fields="$_tcpstat_sort_fields owners"
-_tcpstat_commands="summary check explain doctor"
+_tcpstat_commands="summary check explain doctor kill"
 
 _tcpstat_opts_filter="-s --state -t --tcp -u --udp -4 --ipv4 -6 --ipv6 -l --listening -p --pid -c --process --user --port --sport --dport --src --dst --addr"
 _tcpstat_opts_output="-f --format -H --no-header --color"
@@ -91,6 +91,8 @@ _tcpstat() {
         -f | --format)
             if [[ $command == doctor ]]; then
                 _tcpstat_list "table json jsonl" "$cur"
+            elif [[ $command == kill ]]; then
+                _tcpstat_list "table tsv json jsonl csv" "$cur"
             else
                 _tcpstat_list "$_tcpstat_formats" "$cur"
             fi
@@ -136,6 +138,7 @@ _tcpstat() {
         check) opts="-h --help $_tcpstat_opts_filter $_tcpstat_opts_check $_tcpstat_opts_source" ;;
         doctor) opts="-h --help $_tcpstat_opts_filter -f --format $_tcpstat_opts_doctor $_tcpstat_opts_source" ;;
         explain) opts="-h --help" ;;
+        kill) opts="-h --help --yes $_tcpstat_opts_filter $_tcpstat_opts_output --fields --sort -e --extended --source --netns --output" ;;
     esac
     if [[ $cur == -* ]]; then
         COMPREPLY=($(compgen -W "$opts" -- "$cur"))

@@ -1,6 +1,6 @@
 # fish completion for tcpstat: subcommands, options and their values (comma lists item by item).
 
-set -l __tcpstat_commands summary check explain doctor
+set -l __tcpstat_commands summary check explain doctor kill
 set -l __tcpstat_single_states established syn_sent syn_recv fin_wait1 fin_wait2 time_wait close close_wait last_ack listen closing new_syn_recv delete_tcb unconn
 set -l __tcpstat_sort_fields proto family state local remote laddr lport raddr rport pid process user uid inode recv_q send_q timer timer_ms retrans rtt_us rttvar_us cwnd ssthresh mss retrans_total bytes_sent bytes_received last_send_ms last_recv_ms idle_ms netns cmdline exe rmem_alloc rcvbuf wmem_alloc sndbuf fwd_alloc wmem_queued optmem sk_backlog sk_drops
 
@@ -34,6 +34,7 @@ complete -c tcpstat -n $main -a summary -d 'count sockets per state and protocol
 complete -c tcpstat -n $main -a check -d 'monitoring-plugin check: thresholds on socket counts'
 complete -c tcpstat -n $main -a explain -d 'what a TCP state means and what to do'
 complete -c tcpstat -n $main -a doctor -d 'diagnose leaks, port exhaustion, full queues'
+complete -c tcpstat -n $main -a kill -d 'close the sockets a filter selects (a dry run unless --yes)'
 
 complete -c tcpstat -s h -l help -d 'print help and exit'
 complete -c tcpstat -n $main -s V -l version -d 'print the version and exit'
@@ -60,13 +61,13 @@ complete -c tcpstat -n $filters -l netns -x -a '(__tcpstat_netns)' -d 'read one 
 complete -c tcpstat -n $filters -l all-netns -d 'read every network namespace on the host'
 
 # Monitoring: the listing and summary.
-set -l repeated "not __fish_seen_subcommand_from check explain doctor"
+set -l repeated "not __fish_seen_subcommand_from check explain doctor kill"
 complete -c tcpstat -n $repeated -l output -r -F -d 'write to FILE, replaced atomically'
 complete -c tcpstat -n $repeated -l watch -x -d 'repeat every SECONDS'
 complete -c tcpstat -n $repeated -l iterations -x -d 'with --watch: stop after N samples'
 
 # Output: the listing and summary; doctor has its own -f.
-set -l listed "not __fish_seen_subcommand_from check explain doctor"
+set -l listed "not __fish_seen_subcommand_from check explain doctor kill"
 complete -c tcpstat -n $listed -s f -l format -x -a '(__tcpstat_list table tsv json jsonl csv prometheus)' -d 'output format'
 complete -c tcpstat -n $listed -s H -l no-header -d 'omit the header line'
 complete -c tcpstat -n $listed -l color -x -a 'auto always never' -d 'when to colour'
@@ -95,6 +96,17 @@ complete -c tcpstat -n $doctor -l time-wait-percent -x -d 'TIME_WAIT per destina
 complete -c tcpstat -n $doctor -l syn-recv -x -d 'SYN_RECV entries per listening port'
 complete -c tcpstat -n $doctor -l fin-wait2 -x -d 'FIN_WAIT2 sockets per remote peer'
 complete -c tcpstat -n $doctor -l orphan-percent -x -d 'orphans, % of tcp_max_orphans'
+
+# kill: a listing's filters and columns, then --yes to act
+set -l kill "__fish_seen_subcommand_from kill"
+complete -c tcpstat -n $kill -l yes -d 'close them (without it: a dry run that lists them)'
+complete -c tcpstat -n $kill -s f -l format -x -a '(__tcpstat_list table tsv json jsonl csv)' -d 'output format'
+complete -c tcpstat -n $kill -s H -l no-header -d 'omit the header line'
+complete -c tcpstat -n $kill -l color -x -a 'auto always never' -d 'when to colour'
+complete -c tcpstat -n $kill -l fields -x -a "(__tcpstat_list $__tcpstat_sort_fields owners)" -d 'columns to show, in order'
+complete -c tcpstat -n $kill -l sort -x -a "$__tcpstat_sort_fields" -d 'sort the listing by one field'
+complete -c tcpstat -n $kill -s e -l extended -d 'queues, timers, rtt, cwnd, idle time'
+complete -c tcpstat -n $kill -l output -r -F -d 'write to FILE, replaced atomically'
 
 # explain: one state
 complete -c tcpstat -n "__fish_seen_subcommand_from explain" -a "$__tcpstat_single_states" -d 'TCP state'

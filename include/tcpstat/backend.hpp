@@ -3,6 +3,7 @@
 
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -10,6 +11,7 @@
 #include "tcpstat/endpoint.hpp"
 #include "tcpstat/expression.hpp"
 #include "tcpstat/kernel_facts.hpp"
+#include "tcpstat/kill.hpp"
 #include "tcpstat/model.hpp"
 #include "tcpstat/tcp_state.hpp"
 
@@ -73,6 +75,14 @@ public:
     // `tcpstat doctor`; a backend that cannot read them returns an empty struct and doctor skips
     // the checks that need them. Other namespaces' facts come with the snapshot (netns_facts).
     virtual KernelFacts kernel_facts() { return {}; }
+    // `tcpstat kill --yes`: closes each socket (from a snapshot this backend collected with
+    // `where`, the same request) and returns one result per socket, in order. Only the app calls
+    // it, after showing the selection. Throws RuntimeError naming what is missing when closing is
+    // impossible altogether (a privilege, a kernel feature), before anything was closed.
+    virtual std::vector<CloseResult> close_sockets(std::span<const Socket> sockets, const CollectRequest& where) = 0;
+    // The processes whose sockets kill keeps: tcpstat itself, its parents, and the process
+    // serving each one's terminal (sshd, telnetd). Best effort.
+    virtual std::vector<Pid> own_session_pids() { return {}; }
 };
 
 // Defined once per OS (CMake picks the file). Throws UsageError for a source the OS lacks.

@@ -113,6 +113,9 @@ struct Socket {
     std::optional<std::uint32_t> retransmits;  // unrecovered retransmits of the current segment
     std::vector<Owner> owners;                 // empty: no owner known (or none exists)
     std::optional<std::uint64_t> netns;        // network namespace inode, when known
+    // The kernel's identity of this socket (Linux sock_diag cookie): a 4-tuple reused by a new
+    // connection gets a new cookie, so `kill` closes exactly the socket it listed. Absent from /proc.
+    std::optional<std::uint64_t> cookie;
     HeapOptional<TcpInfo> tcp_info;            // out of line: see HeapOptional
     HeapOptional<SocketMemory> memory;         // -m only, out of line likewise
 };

@@ -10,6 +10,7 @@
 #include "tcpstat/check.hpp"
 #include "tcpstat/fields.hpp"
 #include "tcpstat/group.hpp"
+#include "tcpstat/kill.hpp"
 #include "tcpstat/model.hpp"
 #include "tcpstat/output.hpp"
 
@@ -32,6 +33,12 @@ struct RenderOptions {
 // line; JSON follows RFC 8259; CSV follows RFC 4180. Prometheus is not a listing format
 // (the app rejects it before calling).
 void render_sockets(const Snapshot& snap, const RenderOptions& opt, Output& out);
+
+// `kill --yes`: the listing of the sockets acted on, each followed by its result ("closed",
+// "gone", "refused", "unsupported", "protected") and the reason (empty/null when there is none);
+// results[i] belongs to snap.sockets[i]. Same formats as render_sockets.
+void render_close_results(const Snapshot& snap, const std::vector<CloseResult>& results, const RenderOptions& opt,
+                          Output& out);
 
 // Renders a grouped/summary table. For Prometheus, every non-count column becomes a label of
 // the gauge family `tcpstat_sockets` and "count" is the value.

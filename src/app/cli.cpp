@@ -41,6 +41,8 @@ Examples:
   tcpstat explain close_wait                  what the state means and what to do
   tcpstat doctor                              leaks, port exhaustion, full queues: who, where, what to do
   tcpstat --all-netns -s close_wait -g netns,process   the same question across every container
+  tcpstat kill -s close_wait --sport 6800     show the CLOSE_WAIT sockets it would close (dry run)
+  tcpstat kill --yes -s close_wait --sport 6800   close them; the server keeps running
 
 netstat, ss and lsof habits:
   tcpstat -tanp                               -p alone or in a cluster shows processes (always done);
@@ -269,6 +271,27 @@ Examples:
 Exit status: 0 healthy (notes only), 1 a warning or critical finding, 2 usage or runtime error.
 )");
 
+    CLI::App* kill = app.add_subcommand("kill", "close the sockets a filter selects: a dry run that lists them, "
+                                                "unless --yes");
+    kill->fallthrough();
+    kill->add_flag("--yes", raw.yes, "close them (without it: list what would be closed, change nothing)");
+    kill->footer(R"(
+Examples:
+  tcpstat kill -s close_wait --sport 6800           dry run: the CLOSE_WAIT sockets of port 6800
+  tcpstat kill --yes -s close_wait --sport 6800     close them, one result per socket
+  tcpstat kill --yes -s time_wait --dport 5432 -f json   results as data
+  tcpstat kill --yes --netns web -s close_wait -c java    in another network namespace
+
+Safety: an empty filter is refused; LISTEN (and unconnected UDP) sockets are closed only when
+named (-l, -s listen); the connection the command arrived on (SSH_CONNECTION) and the sockets
+of tcpstat's own parents and terminal server are never closed, and each is reported.
+Linux: SOCK_DESTROY (needs CAP_NET_ADMIN and CONFIG_INET_DIAG_DESTROY); Windows: IPv4 TCP
+connections only (needs Administrator).
+
+Exit status: 0 every selected socket closed (or already gone; dry run: some would be closed),
+1 nothing matched, 2 usage or permission error, 3 some could not be closed.
+)");
+
     // Each command's --help lists what it accepts; the values land in the same RawFlags.
     for (CLI::App* sub : {summary, check, doctor}) {
         add_filters(*sub, raw);
@@ -278,7 +301,7 @@ Exit status: 0 healthy (notes only), 1 a warning or critical finding, 2 usage or
     add_monitoring(*summary, raw);
     doctor->add_option("-f,--format", raw.format, "table, json, jsonl")->type_name("FMT")->group("Output");
 
-    const std::vector<CLI::App*> apps = {&app, summary, check, explain, doctor};
+    const std::vector<CLI::App*> apps = {&app, summary, check, explain, doctor, kill};
     for (CLI::App* a : apps) a->allow_extras();
     std::vector<std::string> long_names;
     std::vector<std::string_view> commands = {"help"}, options;
@@ -293,7 +316,7 @@ Exit status: 0 healthy (notes only), 1 a warning or critical finding, 2 usage or
     try {
         if (argc > 2 && std::string_view(argv[1]) == "help" &&
             std::find(commands.begin() + 1, commands.end(), std::string_view(argv[2])) == commands.end())
-            throw CLI::ValidationError(fmt::format("unknown command '{}'{}: expected summary, check, explain or doctor",
+            throw CLI::ValidationError(fmt::format("unknown command '{}'{}: expected summary, check, explain, doctor or kill",
                                                    argv[2], did_you_mean(argv[2], commands)));
         try {
             words = translate_habits(std::vector<std::string>(argv + 1, argv + argc), [&](std::string_view name) {
@@ -322,7 +345,7 @@ Exit status: 0 healthy (notes only), 1 a warning or critical finding, 2 usage or
             const bool command_given = std::any_of(apps.begin() + 1, apps.end(), [](const CLI::App* a) { return a->parsed(); });
             const std::string hint = command_given ? std::string() : did_you_mean(raw.expression.front(), commands);
             if (!hint.empty())
-                throw CLI::ValidationError(fmt::format("unknown command '{}'{}: expected summary, check, explain or doctor",
+                throw CLI::ValidationError(fmt::format("unknown command '{}'{}: expected summary, check, explain, doctor or kill",
                                                        raw.expression.front(), hint));
         }
         if (const auto extra = app.remaining(true); !extra.empty()) {
@@ -366,6 +389,8 @@ Exit status: 0 healthy (notes only), 1 a warning or critical finding, 2 usage or
     if (check->parsed()) raw.command = Command::Check;
     if (explain->parsed()) raw.command = Command::Explain;
     if (doctor->parsed()) raw.command = Command::Doctor;
+    if (kill->parsed()) raw.command = Command::Kill;
+    raw.args.assign(argv + 1, argv + argc);
     return raw;
 }
 

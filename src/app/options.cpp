@@ -218,6 +218,29 @@ void apply_sort_flags(const RawFlags& raw, Options& o) {
     for (SortKey& k : o.sort_keys) k.descending = !k.descending;
 }
 
+// kill: a filter that selects something, the live tables of one namespace, a listing format.
+void apply_kill_flags(const RawFlags& raw, Options& o) {
+    const Filter& f = o.filter;
+    const bool selects = !f.states.is_all() || f.listening || !f.ports.empty() || !f.sports.empty() ||
+                         !f.dports.empty() || !f.src.empty() || !f.dst.empty() || !f.uids.empty() ||
+                         !o.user_names.empty() || !f.pids.empty() || !f.process_names.empty() ||
+                         !f.addrs.empty() || !f.expression.empty() || !o.names.empty();
+    if (!selects)
+        throw UsageError("kill needs a filter naming the sockets to close, e.g. tcpstat kill -s close_wait --sport "
+                         "6800 (without one it would close every connection)");
+    if (raw.all_netns)
+        throw UsageError("kill closes sockets in one network namespace: use --netns NAME|PATH|PID, not --all-netns");
+    if (raw.proc_root || o.request.source == SourceKind::Proc)
+        throw UsageError(fmt::format("kill closes live sockets by their netlink identity; {} does not apply",
+                                     raw.proc_root ? "--proc-root" : "--source proc"));
+    if (o.render.format == Format::Prometheus)
+        throw UsageError("kill prints -f table, tsv, csv, json or jsonl, not prometheus");
+    o.kill_yes = raw.yes;
+    o.kill_listeners = f.listening || (!f.states.is_all() && (f.states.has(TcpState::Listen) ||
+                                                               (f.udp && f.states.has(TcpState::Close))));
+    o.args = raw.args;
+}
+
 }  // namespace
 
 std::vector<Field> default_fields_for(Format f, bool extended) {
@@ -247,7 +270,8 @@ bool Options::needs_owners() const {
         case Command::Check:
             return std::any_of(check.per.begin(), check.per.end(), group_key_needs_owners);
         case Command::Doctor:
-            return true;  // findings name the process
+        case Command::Kill:
+            return true;  // findings name the process; kill spares its own session's sockets
         case Command::Summary:
         case Command::Explain:
             return false;
@@ -378,6 +402,7 @@ Options to_options(const RawFlags& raw) {
         require_netns_flags(raw, o.check.per, "--per");
     }
     if (o.command == Command::Doctor) apply_doctor_flags(raw, o);
+    if (o.command == Command::Kill) apply_kill_flags(raw, o);
     apply_monitoring_flags(raw, o);
     if (o.command == Command::Explain) {
         explain_word_text(raw.explain_state);  // an unknown word fails here, like every other value

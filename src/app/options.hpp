@@ -14,7 +14,7 @@
 
 namespace tcpstat::app {
 
-enum class Command { List, Summary, Check, Explain, Doctor };
+enum class Command { List, Summary, Check, Explain, Doctor, Kill };
 enum class ColorMode { Auto, Always, Never };
 
 // Stage one: exactly what the user typed, no interpretation. Lists may come as repeated options
@@ -43,6 +43,9 @@ struct RawFlags {
     bool output_given = false;  // tells `--output ""` apart from no --output
     // doctor thresholds; absent: the default
     std::optional<std::string> close_wait, time_wait_percent, syn_recv, fin_wait2, orphan_percent;
+    // kill
+    bool yes = false;
+    std::vector<std::string> args;  // argv after the program name, to show the command that acts
 };
 
 struct CheckOptions {
@@ -80,6 +83,10 @@ struct Options {
     std::optional<double> watch_seconds;  // --watch: repeat every this many seconds
     std::optional<long> iterations;       // --iterations: stop after this many samples
     DoctorSettings doctor;
+    // kill: act (else a dry run); LISTEN/UNCONN named by -l or -s; the command line as typed
+    bool kill_yes = false;
+    bool kill_listeners = false;
+    std::vector<std::string> args;
 
     // Whether anything downstream needs the (expensive) owner walk.
     bool needs_owners() const;

@@ -108,6 +108,17 @@ void refuse_inapplicable_options(const RawFlags& raw) {
                                              joined(given), given.size() == 1 ? "es" : ""));
             return;
         }
+        case Command::Kill: {
+            std::vector<std::string> given;
+            if (raw.group_by) given.emplace_back("--group-by");
+            if (raw.count) given.emplace_back("--count");
+            if (raw.watch) given.emplace_back("--watch");
+            if (raw.iterations) given.emplace_back("--iterations");
+            if (!given.empty())
+                throw UsageError(fmt::format("kill lists each socket it closes; {} do{} not apply to it",
+                                             joined(given), given.size() == 1 ? "es" : ""));
+            return;
+        }
         case Command::Explain: {
             const auto given = socket_options_given(raw);
             if (!given.empty())

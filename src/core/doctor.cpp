@@ -163,5 +163,18 @@ std::string percent_text(double pct) {
     return fmt::format("{:.1f}", tenths);
 }
 
+std::string kill_stopgap(const Snapshot& snap, const Socket& sample, std::string_view filter) {
+    std::string netns;
+    if (sample.netns) {
+        const auto it = snap.netns_names.find(*sample.netns);
+        // A hint such as "nginx:4026532301" is no --netns argument: better no command than a wrong one.
+        if (it == snap.netns_names.end() || it->second.find(':') != std::string::npos) return {};
+        netns = " --netns " + it->second;
+    }
+    return fmt::format(". Until the fix ships, a stopgap that keeps the process running: close only these sockets "
+                       "with tcpstat kill{} {} (a dry run that lists them; add --yes to close them)",
+                       netns, filter);
+}
+
 }  // namespace doctor_detail
 }  // namespace tcpstat

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "tcpstat/doctor.hpp"
@@ -31,5 +32,8 @@ std::string describe_owners(const Snapshot& snap, const std::vector<Pid>& pids);
 void set_owners(Finding& f, const Snapshot& snap, std::vector<Pid> pids);
 // "0.7", "50", "12.5": one decimal unless whole.
 std::string percent_text(double pct);
+// The advice's last sentence: the exact `tcpstat kill FILTER` closing a finding's sockets (those
+// like `sample`, in its namespace), or empty when no command can name that namespace.
+std::string kill_stopgap(const Snapshot& snap, const Socket& sample, std::string_view filter);
 
 }  // namespace tcpstat::doctor_detail

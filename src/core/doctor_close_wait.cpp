@@ -111,6 +111,11 @@ void emit(const Snapshot& snap, const DoctorSettings& set, Where where, const Gr
         "the program does not close a socket after the peer closes it; fix the code so every path "
         "(end of file, error, timeout) calls close(). No kernel timer or sysctl ends CLOSE_WAIT; "
         "restarting the process releases them until the leak refills. See: tcpstat explain close_wait";
+    std::string filter = "-s close_wait";
+    if (where == Where::LocalPort) filter += fmt::format(" --sport {}", *f.port);
+    if (where == Where::Peer) filter += fmt::format(" --dst {} --dport {}", format_address(g.front()->remote.addr), *f.port);
+    for (std::size_t i = 0; i < pids.size(); ++i) filter += fmt::format("{}{}", i == 0 ? " -p " : ",", pids[i]);
+    if (where != Where::Spread || !pids.empty()) f.advice += kill_stopgap(snap, *g.front(), filter);
     out.push_back(std::move(f));
 }
 

@@ -87,6 +87,8 @@ void check_fin_wait2(const Snapshot& snap, const KernelFacts& facts, const Docto
             "this side closed and the peer acknowledged, but the peer never closed its end: look at the peer "
             "application (its sockets sit in CLOSE_WAIT). Lowering net.ipv4.tcp_fin_timeout only shortens "
             "the orphaned ones";
+        f.advice += kill_stopgap(snap, *g.front(),
+                                 fmt::format("-s fin_wait2 --dst {} --dport {}", format_address(peer.addr), peer.port));
         out.push_back(std::move(f));
     }
 }

@@ -88,7 +88,7 @@ struct Envelope {
 
 }  // namespace
 
-void write_json_sockets(const Snapshot& snap, const RenderOptions& opt, Output& out) {
+void write_json_sockets(const Snapshot& snap, const RenderOptions& opt, Output& out, const JsonRowExtra& extra) {
     const bool lines = opt.format == Format::Jsonl;
     if (!lines) {
         out.write("{\"source\":");
@@ -97,7 +97,8 @@ void write_json_sockets(const Snapshot& snap, const RenderOptions& opt, Output& 
     }
     Envelope env{lines, out};
     CellSource source(snap, OwnerStyle::First);
-    for (const Socket& s : snap.sockets) {
+    for (std::size_t row = 0; row < snap.sockets.size(); ++row) {
+        const Socket& s = snap.sockets[row];
         env.begin_row();
         out.put('{');
         bool first = true;
@@ -110,6 +111,7 @@ void write_json_sockets(const Snapshot& snap, const RenderOptions& opt, Output& 
             else
                 write_json_value(source.get(s, f), out);
         }
+        if (extra) extra(row, out);
         out.put('}');
         env.end_row();
     }

@@ -1,6 +1,9 @@
 // Owns the internal interface between the render dispatcher and the per-format writers.
 #pragma once
 
+#include <cstddef>
+#include <functional>
+
 #include "grid.hpp"
 #include "tcpstat/render.hpp"
 
@@ -11,7 +14,9 @@ void write_aligned(Grid& grid, const RenderOptions& opt, Output& out);
 // tsv or csv, chosen by opt.format.
 void write_delimited(Grid& grid, const RenderOptions& opt, Output& out);
 // json or jsonl, chosen by opt.format.
-void write_json_sockets(const Snapshot& snap, const RenderOptions& opt, Output& out);
+// `extra`, when set, writes more members of row i's object (each starting with ','), such as kill's result.
+using JsonRowExtra = std::function<void(std::size_t row, Output& out)>;
+void write_json_sockets(const Snapshot& snap, const RenderOptions& opt, Output& out, const JsonRowExtra& extra = {});
 void write_json_table(const Table& table, const RenderOptions& opt, Output& out);
 void write_prometheus(const Table& table, Output& out);
 

@@ -17,6 +17,7 @@
 #include <cstring>
 #include <functional>
 #include <optional>
+#include <span>
 #include <string>
 #include <thread>
 #include <vector>
@@ -250,6 +251,50 @@ TEST_P(LiveTcp, OwnerIsThisProcess) {
     const Process* p = snap_.process(self);
     ASSERT_NE(p, nullptr);
     EXPECT_EQ(lower(p->name), lower(own_exe_name()));
+}
+
+// kill --yes: an IPv4 connection is attempted with SetTcpEntry(DELETE_TCB) and reported (closed,
+// or refused with Windows' error: Wine's SetTcpEntry is a stub); IPv6 is reported unsupported.
+TEST_P(LiveTcp, CloseSocketsAttemptsIPv4AndReportsIPv6AsUnsupported) {
+    const Socket* accepted = find(snap_, TcpState::Established, listen_ep_, client_ep_);
+    ASSERT_NE(accepted, nullptr) << describe(snap_);
+    std::vector<CloseResult> results;
+    try {
+        results = backend_->close_sockets(std::span<const Socket>(accepted, 1), CollectRequest{});
+    } catch (const RuntimeError& e) {
+        ASSERT_EQ(GetParam(), AF_INET) << "IPv6 is never attempted: " << e.what();
+        EXPECT_NE(std::string(e.what()).find("Administrator"), std::string::npos) << e.what();
+        GTEST_SKIP() << "not Administrator here: " << e.what();
+    }
+    ASSERT_EQ(results.size(), 1u);
+    const CloseResult& r = results.front();
+    if (GetParam() == AF_INET6) {
+        EXPECT_EQ(r.outcome, CloseOutcome::Unsupported);
+        EXPECT_NE(r.reason.find("cannot be closed on Windows"), std::string::npos) << r.reason;
+        return;
+    }
+    if (r.outcome == CloseOutcome::Closed) {
+        CollectRequest req;
+        req.ipv6 = false;
+        const Snapshot after = collect_until(*backend_, req, [&](const Snapshot& s) {
+            return find(s, TcpState::Established, listen_ep_, client_ep_) == nullptr;
+        });
+        EXPECT_EQ(find(after, TcpState::Established, listen_ep_, client_ep_), nullptr) << describe(after);
+        return;
+    }
+    EXPECT_EQ(r.outcome, CloseOutcome::Refused) << close_outcome_name(r.outcome);
+    EXPECT_NE(r.reason.find("SetTcpEntry failed with error"), std::string::npos) << r.reason;
+}
+
+TEST(LiveKill, UdpRowsAreUnsupported) {
+    Socket udp;
+    udp.protocol = Protocol::Udp;
+    udp.local = {IpAddress::v4(127, 0, 0, 1), 9};
+    const auto results = make_system_backend(CollectRequest{})->close_sockets(std::span<const Socket>(&udp, 1), {});
+    ASSERT_EQ(results.size(), 1u);
+    EXPECT_EQ(results[0].outcome, CloseOutcome::Unsupported);
+    EXPECT_EQ(make_system_backend(CollectRequest{})->own_session_pids(),
+              std::vector<Pid>{static_cast<Pid>(GetCurrentProcessId())});
 }
 
 INSTANTIATE_TEST_SUITE_P(Families, LiveTcp, ::testing::Values(AF_INET, AF_INET6),

@@ -1,4 +1,6 @@
 // Owns the Linux Backend: picks netlink or /proc for the tables, falls back, and walks owners.
+#include <unistd.h>
+
 #include <memory>
 #include <string>
 
@@ -76,6 +78,27 @@ public:
     }
 
     KernelFacts kernel_facts() override { return procfs::read_kernel_facts(proc_root_); }
+
+    // A sock_diag socket answers for the namespace it was opened in: --netns opens it there.
+    std::vector<CloseResult> close_sockets(std::span<const Socket> sockets, const CollectRequest& where) override {
+        if (sockets.empty()) return {};
+        int fd = -1;
+        try {
+            fd = where.netns ? netns::open_diag_socket(where) : netlink::open_diag_socket();
+        } catch (const netlink::Unavailable& e) {
+            throw RuntimeError(fmt::format("cannot close sockets: netlink sock_diag is not available ({})", e.what()));
+        }
+        try {
+            auto results = netlink::destroy_sockets(sockets, fd);
+            ::close(fd);
+            return results;
+        } catch (...) {
+            ::close(fd);
+            throw;
+        }
+    }
+
+    std::vector<Pid> own_session_pids() override { return procfs::own_session_pids(proc_root_); }
 
 private:
     std::string proc_root_;

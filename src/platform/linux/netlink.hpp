@@ -1,10 +1,12 @@
 // Owns the NETLINK_SOCK_DIAG (inet_diag) dump: request building with push-down, and decoding.
 #pragma once
 
+#include <span>
 #include <stdexcept>
 #include <vector>
 
 #include "tcpstat/backend.hpp"
+#include "tcpstat/kill.hpp"
 #include "tcpstat/model.hpp"
 
 namespace tcpstat::netlink {
@@ -37,5 +39,10 @@ void reserve_sockets(std::vector<Socket>& v, std::size_t n);
 // Opens a NETLINK_SOCK_DIAG socket in the calling thread's network namespace (close-on-exec,
 // with a receive timeout). Throws Unavailable when netlink is refused, RuntimeError else.
 int open_diag_socket();
+
+// Closes each socket with SOCK_DESTROY on `socket_fd` (a sock_diag socket of the sockets'
+// namespace), one result per socket (netlink_destroy.cpp). Throws RuntimeError naming
+// CAP_NET_ADMIN or CONFIG_INET_DIAG_DESTROY when the kernel refuses before anything was closed.
+std::vector<CloseResult> destroy_sockets(std::span<const Socket> sockets, int socket_fd);
 
 }  // namespace tcpstat::netlink

@@ -159,6 +159,8 @@ Decoded decode_socket(std::span<const std::uint8_t> payload, const ParseContext&
     if (ctx.protocol == Protocol::Udp || tcp_uid_is_known(*state, m.idiag_timer == 3, m.idiag_inode, m.idiag_uid))
         s.uid = m.idiag_uid;
     if (m.idiag_inode != 0) s.inode = m.idiag_inode;
+    if (m.id.idiag_cookie[0] != INET_DIAG_NOCOOKIE || m.id.idiag_cookie[1] != INET_DIAG_NOCOOKIE)
+        s.cookie = std::uint64_t{m.id.idiag_cookie[0]} | std::uint64_t{m.id.idiag_cookie[1]} << 32;
     s.rx_queue = m.idiag_rqueue;
     s.tx_queue = m.idiag_wqueue;
     s.timer = decode_timer(m.idiag_timer, m.idiag_expires);

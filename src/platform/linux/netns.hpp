@@ -38,4 +38,8 @@ std::vector<Target> find_all(const std::string& proc_root = "/proc", const std::
 // Throws RuntimeError naming CAP_SYS_ADMIN when no namespace could be entered for lack of it.
 Snapshot read_tables(const CollectRequest& request);
 
+// A sock_diag socket opened inside the namespace request.netns names (from a helper thread), for
+// `kill` to close sockets there; the caller closes it. Throws as read_tables does.
+int open_diag_socket(const CollectRequest& request);
+
 }  // namespace tcpstat::netns

@@ -242,4 +242,16 @@ Snapshot read_tables(const CollectRequest& request) {
     return out;
 }
 
+int open_diag_socket(const CollectRequest& request) {
+    const std::string spec = request.netns.value_or("");
+    const Target target = resolve(spec);
+    std::vector<Entered> got = enter_in_helper(std::span<const Target>(&target, 1), request, Want::NetlinkOnly);
+    Entered& e = got.front();
+    if (e.outcome == Outcome::Socket) return e.diag_fd;
+    if (e.outcome == Outcome::Refused) throw RuntimeError(privilege_error("--netns " + spec, e.detail));
+    if (e.outcome == Outcome::Vanished)
+        throw RuntimeError(fmt::format("--netns {}: the namespace disappeared before its sockets could be closed", spec));
+    throw RuntimeError(fmt::format("netns {}: {}", label(target), e.detail));
+}
+
 }  // namespace tcpstat::netns

@@ -65,4 +65,8 @@ struct RecordedLimits {
 // readable table at all throws RuntimeError.
 Snapshot read_tables(const CollectRequest& request, const std::string& root, const RecordedLimits& limits = {});
 
+// tcpstat's pid, its parents up to (not including) pid 1, and the parent of each one's session
+// leader (the sshd or terminal serving it): `kill` spares their sockets (own_session.cpp).
+std::vector<Pid> own_session_pids(const std::string& proc_root);
+
 }  // namespace tcpstat::procfs

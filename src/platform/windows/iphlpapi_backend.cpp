@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "close_tcp.hpp"
 #include "mib_convert.hpp"
 #include "process_names.hpp"
 #include "tcpstat/backend.hpp"
@@ -147,6 +148,12 @@ public:
     // Windows sockets carry no uid (ownership is a per-process token, not per socket), so no user
     // name can select sockets.
     std::optional<std::uint32_t> uid_of_user(std::string_view) override { return std::nullopt; }
+
+    std::vector<CloseResult> close_sockets(std::span<const Socket> sockets, const CollectRequest&) override {
+        return win::close_sockets(sockets);
+    }
+
+    std::vector<Pid> own_session_pids() override { return {static_cast<Pid>(GetCurrentProcessId())}; }
 };
 
 }  // namespace
