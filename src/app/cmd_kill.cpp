@@ -134,7 +134,7 @@ int run_kill(Options& options, Output& out) {
     auto backend = make_system_backend(options.request);
     Snapshot snap = gather(options, *backend);
     options.render.color = use_color(options.color, out);
-    if (options.sort_key) sort_sockets(snap, *options.sort_key);
+    if (!options.sort_keys.empty()) sort_sockets(snap, options.sort_keys);
 
     KillSafety safety;
     if (const char* ssh = std::getenv("SSH_CONNECTION")) take_ssh_connection(ssh, safety);
