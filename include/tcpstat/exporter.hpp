@@ -38,7 +38,8 @@ struct ExporterLimits {
 };
 inline constexpr std::size_t kMinMaxSeries = 50;  // room for every proto x state `other` series
 
-// Series removed by each guard in one scrape (merged into an `other` series, or dropped).
+// Series each guard rewrote in one scrape: folded into an `other` series (or, for listeners
+// over the cap, dropped). What was folded stays counted: the `other` series carry their sockets.
 struct FoldedSeries {
     std::size_t ports = 0, top = 0, cap = 0;
 };

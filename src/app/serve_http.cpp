@@ -107,7 +107,9 @@ int serve_http(const ServeOptions& s, const MetricsSource& metrics) {
     server.new_task_queue = [] { return new BoundedPool(); };
     server.set_read_timeout(kTimeoutSeconds);
     server.set_write_timeout(kTimeoutSeconds);
-    server.set_keep_alive_timeout(kTimeoutSeconds);
+    // cpp-httplib 0.11 keeps even a connection it answered 400 open until this runs out: short,
+    // so garbage holds a worker briefly; scrapers reconnect at no cost.
+    server.set_keep_alive_timeout(2);
     server.set_keep_alive_max_count(10);
     server.set_payload_max_length(4096);  // GET and HEAD carry no body worth reading
     server.set_default_headers({{"X-Content-Type-Options", "nosniff"}});
@@ -128,6 +130,8 @@ int serve_http(const ServeOptions& s, const MetricsSource& metrics) {
     server.Delete(".*", refuse_method);
     server.Options(".*", refuse_method);
     server.set_error_handler([](const httplib::Request&, httplib::Response& res) {
+        // After a malformed request nothing that follows on the connection can be trusted.
+        if (res.status == 400 || res.status == 414 || res.status == 413) res.set_header("Connection", "close");
         if (res.body.empty()) res.set_content(fmt::format("HTTP {}\n", res.status), "text/plain; charset=utf-8");
     });
     server.set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr) {

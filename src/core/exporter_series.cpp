@@ -51,18 +51,19 @@ Counts socket_counts(const Snapshot& snap, const ServerPorts& servers) {
     return counts;
 }
 
-// Rewrites every key through `f`, merging the ones that become equal; returns how many went.
+// Rewrites every key through `f`, merging the ones that become equal; returns how many changed.
 template <class F>
 std::size_t fold(Counts& counts, F f) {
     Counts out;
+    std::size_t changed = 0;
     for (auto& [k, v] : counts) {
         Key nk = k;
         f(nk);
+        changed += nk.tie() != k.tie();
         out[nk] += v;
     }
-    const std::size_t gone = counts.size() - out.size();
     counts.swap(out);
-    return gone;
+    return changed;
 }
 
 bool allowed(const std::vector<PortRange>& ports, std::string_view port) {
@@ -115,7 +116,7 @@ std::vector<std::pair<Key, double>> cap_series(const Counts& counts, std::size_t
     Counts rest;
     for (std::size_t i = keep; i < v.size(); ++i)
         rest[Key{v[i].first.proto, v[i].first.state, std::string(kOther), kOther}] += v[i].second;
-    folded += v.size() - keep - rest.size();
+    folded += v.size() - keep;
     v.resize(keep);
     v.insert(v.end(), rest.begin(), rest.end());
     return v;
