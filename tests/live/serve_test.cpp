@@ -14,6 +14,7 @@
 #include <regex>
 #include <thread>
 
+#include "live/cli_surface.hpp"
 #include "live/http_support.hpp"
 #include "live/scenarios.hpp"
 #include "live/support.hpp"
@@ -302,4 +303,20 @@ TEST(Prometheus, ScrapesServeAndQueriesTheLeakPerProcess) {
     auto up = http_get(prom.port(), "/api/v1/query?query=up%7Bjob%3D%22tcpstat%22%7D", 1000, "application/json");
     ASSERT_TRUE(up);
     EXPECT_TRUE(std::regex_search(*up, std::regex(R"("value":\[[0-9.]+,"1"\])"))) << *up;
+}
+
+TEST(Docs, ServeAlertRulesPassPromtool) {
+    if (!have("promtool")) GTEST_SKIP() << "promtool is not installed; scripts/deps.sh installs it";
+    const std::string doc = slurp(source_dir() + "/docs/health-checks.md");
+    const auto begin = doc.find("<!-- serve-rules-begin -->\n"), end = doc.find("<!-- serve-rules-end -->");
+    ASSERT_NE(begin, std::string::npos);
+    ASSERT_NE(end, std::string::npos);
+    std::string rules;
+    for (const auto& l : lines_of(doc.substr(begin, end - begin)))
+        if (l.rfind("    ", 0) == 0) rules += l.substr(4) + "\n";  // the block, unindented
+    ASSERT_NE(rules.find("TcpstatCloseWaitLeak"), std::string::npos);
+    TempDir dir;
+    spit(dir.path / "rules.yml", rules);
+    const std::string cmd = "promtool check rules '" + (dir.path / "rules.yml").string() + "' >/dev/null 2>&1";
+    EXPECT_EQ(std::system(cmd.c_str()), 0) << rules;
 }
