@@ -22,6 +22,8 @@ if(NOT WIN32)
           RENAME tcpstat)
   install(FILES completions/_tcpstat DESTINATION ${CMAKE_INSTALL_DATADIR}/zsh/vendor-completions)
   install(FILES completions/tcpstat.fish DESTINATION ${CMAKE_INSTALL_DATADIR}/fish/vendor_completions.d)
+  # `tcpstat serve` as a hardened service; not enabled by installing (systemctl enable --now).
+  install(FILES packaging/tcpstat-exporter.service DESTINATION lib/systemd/system)
 endif()
 
 # Debian names the licence file `copyright`; keep that name everywhere for one layout.

@@ -1,6 +1,6 @@
 # fish completion for tcpstat: subcommands, options and their values (comma lists item by item).
 
-set -l __tcpstat_commands summary check explain doctor kill
+set -l __tcpstat_commands summary check explain doctor kill serve
 set -l __tcpstat_single_states established syn_sent syn_recv fin_wait1 fin_wait2 time_wait close close_wait last_ack listen closing new_syn_recv delete_tcb unconn
 set -l __tcpstat_sort_fields proto family state local remote laddr lport raddr rport pid process user uid inode recv_q send_q timer timer_ms retrans rtt_us rttvar_us cwnd ssthresh mss retrans_total bytes_sent bytes_received last_send_ms last_recv_ms idle_ms netns cmdline exe rmem_alloc rcvbuf wmem_alloc sndbuf fwd_alloc wmem_queued optmem sk_backlog sk_drops
 
@@ -35,6 +35,7 @@ complete -c tcpstat -n $main -a check -d 'monitoring-plugin check: thresholds on
 complete -c tcpstat -n $main -a explain -d 'what a TCP state means and what to do'
 complete -c tcpstat -n $main -a doctor -d 'diagnose leaks, port exhaustion, full queues'
 complete -c tcpstat -n $main -a kill -d 'close the sockets a filter selects (a dry run unless --yes)'
+complete -c tcpstat -n $main -a serve -d 'Prometheus exporter: HTTP server for /metrics'
 
 complete -c tcpstat -s h -l help -d 'print help and exit'
 complete -c tcpstat -n $main -s V -l version -d 'print the version and exit'
@@ -61,13 +62,13 @@ complete -c tcpstat -n $filters -l netns -x -a '(__tcpstat_netns)' -d 'read one 
 complete -c tcpstat -n $filters -l all-netns -d 'read every network namespace on the host'
 
 # Monitoring: the listing and summary.
-set -l repeated "not __fish_seen_subcommand_from check explain doctor kill"
+set -l repeated "not __fish_seen_subcommand_from check explain doctor kill serve"
 complete -c tcpstat -n $repeated -l output -r -F -d 'write to FILE, replaced atomically'
 complete -c tcpstat -n $repeated -l watch -x -d 'repeat every SECONDS'
 complete -c tcpstat -n $repeated -l iterations -x -d 'with --watch: stop after N samples'
 
 # Output: the listing and summary; doctor has its own -f.
-set -l listed "not __fish_seen_subcommand_from check explain doctor kill"
+set -l listed "not __fish_seen_subcommand_from check explain doctor kill serve"
 complete -c tcpstat -n $listed -s f -l format -x -a '(__tcpstat_list table tsv json jsonl csv prometheus)' -d 'output format'
 complete -c tcpstat -n $listed -s H -l no-header -d 'omit the header line'
 complete -c tcpstat -n $listed -l color -x -a 'auto always never' -d 'when to colour'
@@ -107,6 +108,13 @@ complete -c tcpstat -n $kill -l fields -x -a "(__tcpstat_list $__tcpstat_sort_fi
 complete -c tcpstat -n $kill -l sort -x -a "$__tcpstat_sort_fields" -d 'sort the listing by one field'
 complete -c tcpstat -n $kill -s e -l extended -d 'queues, timers, rtt, cwnd, idle time'
 complete -c tcpstat -n $kill -l output -r -F -d 'write to FILE, replaced atomically'
+# serve
+set -l serve "__fish_seen_subcommand_from serve"
+complete -c tcpstat -n $serve -l listen -x -d 'where to listen, ADDR:PORT (127.0.0.1:29100)'
+complete -c tcpstat -n $serve -l ports -x -d 'server ports that keep their own label'
+complete -c tcpstat -n $serve -l top -x -d 'processes by socket count that keep their name'
+complete -c tcpstat -n $serve -l max-series -x -d 'hard cap on per-socket series'
+complete -c tcpstat -n $serve -l min-interval -x -d 'at most one collection per SECONDS'
 
 # explain: one state
 complete -c tcpstat -n "__fish_seen_subcommand_from explain" -a "$__tcpstat_single_states" -d 'TCP state'

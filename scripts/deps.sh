@@ -5,6 +5,8 @@ set -euo pipefail
 TCPSTAT_PACKAGES=(
   cmake g++ make git
   libcli11-dev libfmt-dev libgtest-dev nlohmann-json3-dev
+  libcpp-httplib-dev  # tcpstat serve: the HTTP server (src/app/serve_http.cpp); pkg-config finds it
+  pkg-config
   iproute2 procps python3
   dpkg-dev man-db groff-base zsh fish  # scripts/package-test (dpkg-shlibdeps), man page and completion tests
   prometheus prometheus-node-exporter  # tests/live/monitoring_test.cpp: promtool, textfile collector (~23 MB, ~40 s)

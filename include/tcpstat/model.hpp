@@ -135,6 +135,7 @@ struct Snapshot {
     std::vector<std::string> warnings;           // one line each, shown on stderr
     std::string source;                          // "netlink", "proc", "proc:/some/root", ...
     bool owners_attached = false;                // whether an owner lookup ran
+    std::size_t owners_hidden = 0;               // processes whose fds could not be read by it
     // Network namespace inode -> its name (`ip netns` name, else a hint such as "nginx:4026532301"),
     // filled only when namespaces were asked for (--netns, --all-netns).
     std::unordered_map<std::uint64_t, std::string> netns_names;

@@ -44,6 +44,11 @@ void render_close_results(const Snapshot& snap, const std::vector<CloseResult>& 
 // the gauge family `tcpstat_sockets` and "count" is the value.
 void render_table(const Table& table, const RenderOptions& opt, Output& out);
 
+struct MetricFamily;
+// The exporter's families (`tcpstat serve`): the Prometheus text format 0.0.4, or OpenMetrics 1.0
+// (counters' families without `_total`, and the closing `# EOF`).
+void write_exposition(const std::vector<MetricFamily>& families, bool openmetrics, Output& out);
+
 // A message for people: prefix, then the message with the text formats' escaping (control bytes,
 // invalid UTF-8, C1 and layout controls), then '\n'. Messages quote paths, names and the user's
 // input back, so any of them could otherwise split the line or drive the terminal.

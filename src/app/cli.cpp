@@ -54,6 +54,7 @@ netstat, ss and lsof habits:
   tcpstat -s established --sort -idle_ms      the longest idle first ('-': descending; --sort state,lport)
   tcpstat -s close_wait -g process --sort process --reverse   groups sort by their columns or count
   tcpstat help summary                        what a command accepts
+  tcpstat serve                               a Prometheus exporter on http://127.0.0.1:29100/metrics
 
 Exit status: 0 some socket matched, 1 none matched, 2 usage or runtime error
 (check: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN).
@@ -296,6 +297,41 @@ Exit status: 0 every selected socket closed (or already gone; dry run: some woul
     for (CLI::App* sub : {summary, check, doctor}) {
         add_filters(*sub, raw);
         add_source(*sub, raw);
+    CLI::App* serve = app.add_subcommand("serve", "Prometheus exporter: an HTTP server answering GET /metrics "
+                                                  "with a fresh snapshot (states per process and port)");
+    serve->fallthrough();
+    auto serve_opt = [&](const char* name, std::optional<std::string>& into, const char* type, const char* help) {
+        serve->add_option(name, into, help)->type_name(type)->group("Exporter");
+    };
+    serve_opt("--listen", raw.listen, "ADDR:PORT",
+              "where to listen (default 127.0.0.1:29100; [::1]:PORT for IPv6, :PORT for every IPv4 address)");
+    serve->add_option("--ports", raw.serve_ports, "server ports that keep their own port label; other server "
+                                                  "ports count as port=\"other\" (default: every server port)")
+        ->type_name("PORT,...")->allow_extra_args(false)->group("Exporter");
+    serve_opt("--top", raw.top, "N", "processes by socket count that keep their name, the rest count as "
+                                     "process=\"other\" (default 20; 0: every process)");
+    serve_opt("--max-series", raw.max_series, "N",
+              "hard cap on per-socket series in one scrape, the smallest folded into \"other\" (default 1000, min 50)");
+    serve_opt("--min-interval", raw.min_interval, "SECONDS",
+              "at most one collection per SECONDS; scrapes in between get the last one (default 1)");
+    serve->footer(R"(
+Examples:
+  tcpstat serve                                 http://127.0.0.1:29100/metrics for a local Prometheus
+  tcpstat serve --listen 0.0.0.0:29100          every IPv4 address (put TLS and auth in a reverse proxy)
+  tcpstat serve --ports 80,443,5432 --top 10    fewer series: three ports by name, ten processes
+  tcpstat serve -s close_wait,time_wait,listen  only these states
+  curl -s 127.0.0.1:29100/metrics | grep close_wait
+
+Client-side ephemeral ports are always folded into port="client".
+Exit status: 0 stopped by SIGINT/SIGTERM, 2 usage error or the address cannot be bound.
+)");
+
+    if (bare_pid_flag(argc, argv)) {
+        std::fprintf(stderr,
+                     "tcpstat: -p/--pid needs a PID: owners (pid and process) are shown by default, "
+                     "-p is only needed to filter by pid, e.g. -p 1234\n");
+        exit_code = 2;
+        return std::nullopt;
     }
     add_output(*summary, raw, false);
     add_monitoring(*summary, raw);
@@ -391,6 +427,7 @@ Exit status: 0 every selected socket closed (or already gone; dry run: some woul
     if (doctor->parsed()) raw.command = Command::Doctor;
     if (kill->parsed()) raw.command = Command::Kill;
     raw.args.assign(argv + 1, argv + argc);
+    if (serve->parsed()) raw.command = Command::Serve;
     return raw;
 }
 

@@ -28,24 +28,6 @@ std::string states_text(const Filter& f) {
     return out;
 }
 
-// Client sockets' local ports are ephemeral: one perfdata item each would bury the servers'
-// ports, so --per lport counts every port no listener is bound to under "client ports".
-ServerPorts server_ports(Backend& backend, const CollectRequest& request) {
-    CollectRequest listeners = request;
-    listeners.states = StateMask::of(TcpState::Listen);
-    listeners.states.add(TcpState::Close);  // UDP's UNCONN
-    listeners.sports.clear();
-    listeners.dports.clear();
-    listeners.any_ports.clear();
-    listeners.extended = false;
-    ServerPorts ports;
-    for (const Socket& s : backend.collect(listeners).sockets) {
-        const bool server = s.protocol == Protocol::Udp ? s.state == TcpState::Close : s.state == TcpState::Listen;
-        if (server) ports.add(s.protocol, s.local.port);
-    }
-    return ports;
-}
-
 }  // namespace
 
 int run_check(Options& options, Output& out) {

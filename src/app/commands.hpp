@@ -17,5 +17,6 @@ int run_check(Options& options, Output& out);
 int run_explain(const Options& options, Output& out);
 int run_doctor(Options& options, Output& out);
 int run_kill(Options& options, Output& out);
+int run_serve(Options& options);  // cmd_serve.cpp: runs until SIGINT/SIGTERM
 
 }  // namespace tcpstat::app

@@ -74,27 +74,6 @@ bool has_owner_field(const std::vector<Field>& fields) {
                        [](Field f) { return field_info(f).needs_owners; });
 }
 
-// "2", "0.5": plain decimal seconds, so that 1e3, inf, nan, hex and signs are refused.
-std::optional<double> parse_seconds(std::string_view text) {
-    const auto dot = text.find('.');
-    const std::string_view whole = text.substr(0, dot);
-    const std::string_view frac = dot == std::string_view::npos ? std::string_view{} : text.substr(dot + 1);
-    auto digits = [](std::string_view d) {
-        return std::all_of(d.begin(), d.end(), [](char c) { return c >= '0' && c <= '9'; });
-    };
-    if (whole.empty() || !digits(whole) || !digits(frac) || (dot != std::string_view::npos && frac.empty()))
-        return std::nullopt;
-    if (whole.size() > 6) return std::nullopt;
-    double v = 0;
-    for (char c : whole) v = v * 10 + (c - '0');
-    double scale = 0.1;
-    for (char c : frac.substr(0, 9)) {
-        v += (c - '0') * scale;
-        scale /= 10;
-    }
-    return v;
-}
-
 // --output, --watch, --iterations: where the result goes and how often it is repeated.
 void apply_monitoring_flags(const RawFlags& raw, Options& o) {
     if (raw.output_given && raw.output.empty())
@@ -243,6 +222,26 @@ void apply_kill_flags(const RawFlags& raw, Options& o) {
 
 }  // namespace
 
+std::optional<double> parse_seconds(std::string_view text) {
+    const auto dot = text.find('.');
+    const std::string_view whole = text.substr(0, dot);
+    const std::string_view frac = dot == std::string_view::npos ? std::string_view{} : text.substr(dot + 1);
+    auto digits = [](std::string_view d) {
+        return std::all_of(d.begin(), d.end(), [](char c) { return c >= '0' && c <= '9'; });
+    };
+    if (whole.empty() || !digits(whole) || !digits(frac) || (dot != std::string_view::npos && frac.empty()))
+        return std::nullopt;
+    if (whole.size() > 6) return std::nullopt;
+    double v = 0;
+    for (char c : whole) v = v * 10 + (c - '0');
+    double scale = 0.1;
+    for (char c : frac.substr(0, 9)) {
+        v += (c - '0') * scale;
+        scale /= 10;
+    }
+    return v;
+}
+
 std::vector<Field> default_fields_for(Format f, bool extended) {
     if (f == Format::Table) return default_fields(extended);
     std::vector<Field> out = {Field::Proto,  Field::Family, Field::State,  Field::Laddr,
@@ -272,6 +271,8 @@ bool Options::needs_owners() const {
         case Command::Doctor:
         case Command::Kill:
             return true;  // findings name the process; kill spares its own session's sockets
+        case Command::Serve:
+            return true;  // findings name the process; series carry it
         case Command::Summary:
         case Command::Explain:
             return false;
@@ -403,6 +404,11 @@ Options to_options(const RawFlags& raw) {
     }
     if (o.command == Command::Doctor) apply_doctor_flags(raw, o);
     if (o.command == Command::Kill) apply_kill_flags(raw, o);
+    if (o.command == Command::Serve) {
+        for_each_item(raw.serve_ports, "--ports", "--ports 80,8000-8100",
+                      [&](std::string_view t) { o.serve.limits.ports.push_back(parse_port_range(t)); });
+        apply_serve_flags(raw, o);
+    }
     apply_monitoring_flags(raw, o);
     if (o.command == Command::Explain) {
         explain_word_text(raw.explain_state);  // an unknown word fails here, like every other value

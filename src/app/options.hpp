@@ -1,12 +1,15 @@
 // Owns the two stages of flag handling: the raw strings CLI11 fills, and the validated Options.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "tcpstat/backend.hpp"
 #include "tcpstat/doctor.hpp"
+#include "tcpstat/exporter.hpp"
 #include "tcpstat/fields.hpp"
 #include "tcpstat/filter.hpp"
 #include "tcpstat/group.hpp"
@@ -14,7 +17,7 @@
 
 namespace tcpstat::app {
 
-enum class Command { List, Summary, Check, Explain, Doctor, Kill };
+enum class Command { List, Summary, Check, Explain, Doctor, Kill, Serve };
 enum class ColorMode { Auto, Always, Never };
 
 // Stage one: exactly what the user typed, no interpretation. Lists may come as repeated options
@@ -46,6 +49,9 @@ struct RawFlags {
     // kill
     bool yes = false;
     std::vector<std::string> args;  // argv after the program name, to show the command that acts
+    // serve; absent: the default
+    std::optional<std::string> listen, top, max_series, min_interval;
+    std::vector<std::string> serve_ports;  // --ports
 };
 
 struct CheckOptions {
@@ -59,6 +65,17 @@ struct CheckOptions {
 struct NameQueries {
     std::vector<std::string> src, dst, ports, sports, dports;
     bool empty() const { return src.empty() && dst.empty() && ports.empty() && sports.empty() && dports.empty(); }
+};
+
+// 29100: outside 9100-9999, Prometheus's default port allocations (full since 2023), and below
+// Linux's ephemeral range, so no client socket can be sitting on it (docs/health-checks.md).
+inline constexpr std::uint16_t kDefaultServePort = 29100;
+
+struct ServeOptions {
+    std::string host = "127.0.0.1";  // loopback unless --listen says otherwise
+    std::uint16_t port = kDefaultServePort;
+    ExporterLimits limits;
+    double min_interval = 1;  // seconds between two collections; scrapes in between share the last
 };
 
 // Stage two: validated, typed, no I/O done yet.
@@ -87,6 +104,7 @@ struct Options {
     bool kill_yes = false;
     bool kill_listeners = false;
     std::vector<std::string> args;
+    ServeOptions serve;
 
     // Whether anything downstream needs the (expensive) owner walk.
     bool needs_owners() const;
@@ -94,6 +112,11 @@ struct Options {
 
 // Throws UsageError with a one-line message naming the bad value and the accepted ones.
 Options to_options(const RawFlags& raw);
+
+// "2", "0.5": plain decimal seconds; nullopt for anything else (1e3, inf, signs).
+std::optional<double> parse_seconds(std::string_view text);
+// --listen, --ports, --top, --max-series, --min-interval into o.serve; options_serve.cpp.
+void apply_serve_flags(const RawFlags& raw, Options& o);
 
 // Throws UsageError when an option was given to a command that would ignore it
 // (`check -g process`, `summary --fields`, `explain -s listen`); options_scope.cpp.

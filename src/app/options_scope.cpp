@@ -127,6 +127,21 @@ void refuse_inapplicable_options(const RawFlags& raw) {
                                              joined(given), given.size() == 1 ? "es" : ""));
             return;
         }
+        case Command::Serve: {
+            auto given = listing_output_given(raw);
+            if (raw.format != "table") given.emplace_back("-f/--format");
+            if (raw.no_header) given.emplace_back("-H/--no-header");
+            if (raw.color != "auto") given.emplace_back("--color");
+            if (raw.output_given) given.emplace_back("--output");
+            if (raw.watch) given.emplace_back("--watch");
+            if (raw.iterations) given.emplace_back("--iterations");
+            if (!given.empty())
+                throw UsageError(fmt::format("serve answers /metrics with its own series; {} do{} not apply to it "
+                                             "(it takes filters, --listen, --ports, --top, --max-series and "
+                                             "--min-interval)",
+                                             joined(given), given.size() == 1 ? "es" : ""));
+            return;
+        }
     }
 }
 

@@ -78,4 +78,20 @@ Snapshot gather(Options& options, Backend& backend) {
     return snap;
 }
 
+ServerPorts server_ports(Backend& backend, const CollectRequest& request) {
+    CollectRequest listeners = request;
+    listeners.states = StateMask::of(TcpState::Listen);
+    listeners.states.add(TcpState::Close);  // UDP's UNCONN
+    listeners.sports.clear();
+    listeners.dports.clear();
+    listeners.any_ports.clear();
+    listeners.extended = false;
+    ServerPorts ports;
+    for (const Socket& s : backend.collect(listeners).sockets) {
+        const bool server = s.protocol == Protocol::Udp ? s.state == TcpState::Close : s.state == TcpState::Listen;
+        if (server) ports.add(s.protocol, s.local.port);
+    }
+    return ports;
+}
+
 }  // namespace tcpstat::app

@@ -28,6 +28,7 @@ int dispatch(Options& options, Output& out) {
         case Command::Explain: return run_explain(options, out);
         case Command::Doctor: return run_doctor(options, out);
         case Command::Kill: return run_kill(options, out);
+        case Command::Serve: return run_serve(options);
     }
     return 2;
 }

@@ -1,4 +1,5 @@
-// Owns the Prometheus text exposition of grouped counts and the per-state summary.
+// Owns the Prometheus text exposition of grouped counts and the per-state summary, and the
+// exporter's metric families in the text format or OpenMetrics (`tcpstat serve`).
 #include <optional>
 #include <string>
 #include <string_view>
@@ -9,6 +10,7 @@
 #include "cell.hpp"
 #include "escape.hpp"
 #include "tcpstat/error.hpp"
+#include "tcpstat/exporter.hpp"
 #include "writers.hpp"
 
 namespace tcpstat {
@@ -121,7 +123,29 @@ void write_summary(const Table& table, Output& out) {
     }
 }
 
+void write_family(const MetricFamily& f, bool openmetrics, Output& out) {
+    const bool counter = f.type == MetricType::Counter;
+    // The text format names a counter's family with its `_total`, OpenMetrics without it.
+    const std::string family = counter && !openmetrics ? f.name + "_total" : f.name;
+    const std::string sample_name = counter ? f.name + "_total" : f.name;
+    out.write(fmt::format("# HELP {} ", family));
+    write_escaped_text(f.help, out);
+    out.write(fmt::format("\n# TYPE {} {}\n", family, counter ? "counter" : "gauge"));
+    for (const Sample& s : f.samples) {
+        out.write(sample_name);
+        Labels labels{out};
+        for (const auto& [name, value] : s.labels) labels.add(name, Cell::string(value), false);
+        labels.close();
+        out.write(fmt::format(" {}\n", s.value));
+    }
+}
+
 }  // namespace
+
+void write_exposition(const std::vector<MetricFamily>& families, bool openmetrics, Output& out) {
+    for (const MetricFamily& f : families) write_family(f, openmetrics, out);
+    if (openmetrics) out.write("# EOF\n");
+}
 
 void write_prometheus(const Table& table, Output& out) {
     if (table.name == "summary") {

@@ -23,6 +23,7 @@
 #include <sstream>
 #include <thread>
 
+#include "live/http_support.hpp"
 #include "live/scenarios.hpp"
 #include "live/support.hpp"
 
@@ -30,98 +31,6 @@ using namespace tcpstat::testing;
 namespace fs = std::filesystem;
 
 namespace {
-
-bool have(const char* tool) { return std::system((std::string("command -v ") + tool + " >/dev/null 2>&1").c_str()) == 0; }
-
-// A fresh directory under the temp dir, removed with everything in it.
-struct TempDir {
-    fs::path path;
-    TempDir() {
-        std::string tmpl = (fs::temp_directory_path() / "tcpstat-mon-XXXXXX").string();
-        if (!mkdtemp(tmpl.data())) ADD_FAILURE() << "mkdtemp failed";
-        path = tmpl;
-    }
-    ~TempDir() {
-        std::error_code ec;
-        fs::remove_all(path, ec);
-    }
-    std::vector<std::string> entries() const {
-        std::vector<std::string> names;
-        for (const auto& e : fs::directory_iterator(path)) names.push_back(e.path().filename().string());
-        std::sort(names.begin(), names.end());
-        return names;
-    }
-};
-
-std::string slurp(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
-
-void spit(const fs::path& p, const std::string& text) {
-    std::ofstream out(p, std::ios::binary);
-    out << text;
-}
-
-// promtool's verdict on an exposition: empty when accepted, its complaint otherwise.
-std::optional<std::string> promtool_rejects(const std::string& exposition, const TempDir& dir) {
-    const fs::path in = dir.path / "promtool-in.prom", out = dir.path / "promtool-out.txt";
-    spit(in, exposition);
-    std::string cmd = "promtool check metrics < '" + in.string() + "' > '" + out.string() + "' 2>&1";
-    int status = std::system(cmd.c_str());
-    std::string said = slurp(out);
-    fs::remove(in);
-    fs::remove(out);
-    if (status == 0) return std::nullopt;
-    return "promtool exit status " + std::to_string(status) + ": " + said;
-}
-
-std::uint16_t free_loopback_port() {
-    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t len = sizeof a;
-    if (bind(fd, reinterpret_cast<sockaddr*>(&a), len) != 0) ADD_FAILURE() << "bind";
-    getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-    close(fd);
-    return ntohs(a.sin_port);
-}
-
-// A tiny HTTP/1.0 GET on loopback; the body, or nullopt when nothing answered in time.
-std::optional<std::string> http_get(std::uint16_t port, const std::string& path, int timeout_ms = 3000) {
-    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    a.sin_port = htons(port);
-    if (connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) {
-        close(fd);
-        return std::nullopt;
-    }
-    std::string req = "GET " + path + " HTTP/1.0\r\nHost: 127.0.0.1\r\nAccept: text/plain\r\n\r\n";
-    if (send(fd, req.data(), req.size(), MSG_NOSIGNAL) != static_cast<ssize_t>(req.size())) {
-        close(fd);
-        return std::nullopt;
-    }
-    std::string resp;
-    auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
-    char buf[16384];
-    while (true) {
-        auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
-        pollfd pf{fd, POLLIN, 0};
-        if (left.count() <= 0 || poll(&pf, 1, static_cast<int>(left.count())) <= 0) break;
-        ssize_t n = read(fd, buf, sizeof buf);
-        if (n <= 0) break;
-        resp.append(buf, static_cast<std::size_t>(n));
-    }
-    close(fd);
-    if (resp.rfind("HTTP/1.", 0) != 0 || resp.find(" 200 ") == std::string::npos) return std::nullopt;
-    auto body = resp.find("\r\n\r\n");
-    return body == std::string::npos ? std::string() : resp.substr(body + 4);
-}
 
 // A node_exporter with only the textfile collector, on loopback; always killed on the way out.
 class NodeExporter {

@@ -137,6 +137,7 @@ void finish(Snapshot& snap, std::vector<WorkerResult>& results, const OwnerReque
                                 (exe_hidden == 1 ? " process" : " processes") +
                                 " could not be read (run as root to see all)");
     snap.owners_attached = true;
+    snap.owners_hidden = hidden;
 }
 
 std::string root_or_default(const std::string& proc_root) { return proc_root.empty() ? "/proc" : proc_root; }
