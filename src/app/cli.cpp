@@ -293,10 +293,6 @@ Exit status: 0 every selected socket closed (or already gone; dry run: some woul
 1 nothing matched, 2 usage or permission error, 3 some could not be closed.
 )");
 
-    // Each command's --help lists what it accepts; the values land in the same RawFlags.
-    for (CLI::App* sub : {summary, check, doctor}) {
-        add_filters(*sub, raw);
-        add_source(*sub, raw);
     CLI::App* serve = app.add_subcommand("serve", "Prometheus exporter: an HTTP server answering GET /metrics "
                                                   "with a fresh snapshot (states per process and port)");
     serve->fallthrough();
@@ -326,18 +322,16 @@ Client-side ephemeral ports are always folded into port="client".
 Exit status: 0 stopped by SIGINT/SIGTERM, 2 usage error or the address cannot be bound.
 )");
 
-    if (bare_pid_flag(argc, argv)) {
-        std::fprintf(stderr,
-                     "tcpstat: -p/--pid needs a PID: owners (pid and process) are shown by default, "
-                     "-p is only needed to filter by pid, e.g. -p 1234\n");
-        exit_code = 2;
-        return std::nullopt;
+    // Each command's --help lists what it accepts; the values land in the same RawFlags.
+    for (CLI::App* sub : {summary, check, doctor}) {
+        add_filters(*sub, raw);
+        add_source(*sub, raw);
     }
     add_output(*summary, raw, false);
     add_monitoring(*summary, raw);
     doctor->add_option("-f,--format", raw.format, "table, json, jsonl")->type_name("FMT")->group("Output");
 
-    const std::vector<CLI::App*> apps = {&app, summary, check, explain, doctor, kill};
+    const std::vector<CLI::App*> apps = {&app, summary, check, explain, doctor, kill, serve};
     for (CLI::App* a : apps) a->allow_extras();
     std::vector<std::string> long_names;
     std::vector<std::string_view> commands = {"help"}, options;
@@ -352,7 +346,7 @@ Exit status: 0 stopped by SIGINT/SIGTERM, 2 usage error or the address cannot be
     try {
         if (argc > 2 && std::string_view(argv[1]) == "help" &&
             std::find(commands.begin() + 1, commands.end(), std::string_view(argv[2])) == commands.end())
-            throw CLI::ValidationError(fmt::format("unknown command '{}'{}: expected summary, check, explain, doctor or kill",
+            throw CLI::ValidationError(fmt::format("unknown command '{}'{}: expected summary, check, explain, doctor, kill or serve",
                                                    argv[2], did_you_mean(argv[2], commands)));
         try {
             words = translate_habits(std::vector<std::string>(argv + 1, argv + argc), [&](std::string_view name) {
@@ -381,7 +375,7 @@ Exit status: 0 stopped by SIGINT/SIGTERM, 2 usage error or the address cannot be
             const bool command_given = std::any_of(apps.begin() + 1, apps.end(), [](const CLI::App* a) { return a->parsed(); });
             const std::string hint = command_given ? std::string() : did_you_mean(raw.expression.front(), commands);
             if (!hint.empty())
-                throw CLI::ValidationError(fmt::format("unknown command '{}'{}: expected summary, check, explain, doctor or kill",
+                throw CLI::ValidationError(fmt::format("unknown command '{}'{}: expected summary, check, explain, doctor, kill or serve",
                                                        raw.expression.front(), hint));
         }
         if (const auto extra = app.remaining(true); !extra.empty()) {
