@@ -9,6 +9,7 @@ TCPSTAT_PACKAGES=(
   dpkg-dev man-db groff-base zsh fish  # scripts/package-test (dpkg-shlibdeps), man page and completion tests
   prometheus prometheus-node-exporter  # tests/live/monitoring_test.cpp: promtool, textfile collector (~23 MB, ~40 s)
   clang libclang-rt-dev  # scripts/fuzz: clang++ and libFuzzer
+  libncurses-dev tmux  # tcpstat top (src/tui, curses); tests/live/top_test.cpp drives it through tmux
 )
 
 missing=()

@@ -37,8 +37,10 @@ struct TopRow {
 // selection that follows its row (by the key cells) across refreshes and re-sorts.
 class TopTable {
 public:
-    // `key_columns`: the leading columns that identify a row.
-    void set(std::vector<Column> columns, std::vector<TopRow> rows, std::size_t key_columns);
+    // `key_columns`: the leading columns that identify a row; `default_sort`: the column sorted
+    // on until the user picks one.
+    void set(std::vector<Column> columns, std::vector<TopRow> rows, std::size_t key_columns,
+             std::size_t default_sort);
     const std::vector<Column>& columns() const { return columns_; }
     const std::vector<TopRow>& rows() const { return rows_; }
 

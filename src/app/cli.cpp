@@ -32,6 +32,7 @@ Examples:
   tcpstat summary -f prometheus --output /var/lib/prometheus/node-exporter/tcpstat.prom
   tcpstat explain close_wait                  what the state means and what to do
   tcpstat doctor                              leaks, port exhaustion, full queues: who, where, what to do
+  tcpstat top -s close_wait                   live full-screen view by state and process (? for keys)
   tcpstat --all-netns -s close_wait -g netns,process   the same question across every container
 
 Exit status: 0 some socket matched, 1 none matched, 2 usage or runtime error
@@ -233,6 +234,24 @@ Examples:
 Exit status: 0 healthy (notes only), 1 a warning or critical finding, 2 usage or runtime error.
 )");
 
+    CLI::App* top = app.add_subcommand("top", "live full-screen view of sockets by state and process: watch, "
+                                              "drill down, filter, close (? shows the keys)");
+    top->fallthrough();
+    top->add_option_function<std::string>(
+           "-d,--interval", [&raw](const std::string& s) { raw.interval = s; },
+           "seconds between refreshes (0.1 to 3600, default 2; + and - change it live)")
+        ->type_name("SECONDS");
+    top->footer(R"(
+Examples:
+  tcpstat top                             every TCP socket, grouped by state x process, every 2 s
+  tcpstat top -s close_wait --port 6800   only the incident's sockets
+  tcpstat top -d 0.5 --all-netns          every container's namespace, refreshed twice a second
+
+Keys: arrows move, Enter drills into a group (and into a socket's details), Esc goes back,
+g grouping, s sort column, r reverse, / filter, p pause, k close sockets (tcpstat kill), q quit.
+Exit status: 0 quit, 2 not a terminal, terminal too small, usage or runtime error.
+)");
+
     if (bare_pid_flag(argc, argv)) {
         std::fprintf(stderr,
                      "tcpstat: -p/--pid needs a PID: owners (pid and process) are shown by default, "
@@ -279,6 +298,24 @@ Exit status: 0 healthy (notes only), 1 a warning or critical finding, 2 usage or
     if (check->parsed()) raw.command = Command::Check;
     if (explain->parsed()) raw.command = Command::Explain;
     if (doctor->parsed()) raw.command = Command::Doctor;
+    if (top->parsed()) raw.command = Command::Top;
+    return raw;
+}
+
+RawFlags parse_filter_words(const std::vector<std::string>& words) {
+    RawFlags raw;
+    CLI::App app{"filter", "filter"};
+    app.set_help_flag();
+    add_filters(app, raw);
+    std::vector<std::string> args(words.rbegin(), words.rend());  // CLI11 takes them reversed
+    try {
+        app.parse(args);
+    } catch (const CLI::ParseError& e) {
+        std::string msg = e.what();
+        while (!msg.empty() && msg.back() == '\n') msg.pop_back();
+        throw UsageError(msg);
+    }
+    raw.command = Command::Top;
     return raw;
 }
 

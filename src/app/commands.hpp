@@ -16,5 +16,7 @@ int run_summary(Options& options, Output& out);
 int run_check(Options& options, Output& out);
 int run_explain(const Options& options, Output& out);
 int run_doctor(Options& options, Output& out);
+// The interactive view; owns the terminal (cmd_top.cpp), so it takes no Output.
+int run_top(Options& options);
 
 }  // namespace tcpstat::app

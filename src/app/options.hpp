@@ -14,7 +14,7 @@
 
 namespace tcpstat::app {
 
-enum class Command { List, Summary, Check, Explain, Doctor };
+enum class Command { List, Summary, Check, Explain, Doctor, Top };
 enum class ColorMode { Auto, Always, Never };
 
 // Stage one: exactly what the user typed, no interpretation. Lists may come as repeated options
@@ -38,6 +38,7 @@ struct RawFlags {
     bool output_given = false;  // tells `--output ""` apart from no --output
     // doctor thresholds; absent: the default
     std::optional<std::string> close_wait, time_wait_percent, syn_recv, fin_wait2, orphan_percent;
+    std::optional<std::string> interval;  // top -d/--interval
 };
 
 struct CheckOptions {
@@ -64,6 +65,9 @@ struct Options {
     std::optional<double> watch_seconds;  // --watch: repeat every this many seconds
     std::optional<long> iterations;       // --iterations: stop after this many samples
     DoctorSettings doctor;
+    double top_interval = 2;    // top -d/--interval: seconds between refreshes
+    bool want_cmdline = false;  // read owners' command lines (top's detail pane)
+    std::vector<std::string> filter_words;  // top: the filters as typed, for its filter bar
 
     // Whether anything downstream needs the (expensive) owner walk.
     bool needs_owners() const;

@@ -45,6 +45,7 @@ Snapshot gather(Options& options, Backend& backend) {
     OwnerRequest req;
     req.only_pids = options.filter.pids;
     req.user_names = options.request.user_names;
+    req.want_cmdline = options.want_cmdline;
     if (owners) backend.prefetch_owners(options.request, req);
     Snapshot snap = backend.collect(options.request);
     apply_socket_filter(snap, options.filter);

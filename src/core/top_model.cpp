@@ -82,7 +82,8 @@ char row_mark_symbol(RowMark m) {
     return ' ';
 }
 
-void TopTable::set(std::vector<Column> columns, std::vector<TopRow> rows, std::size_t key_columns) {
+void TopTable::set(std::vector<Column> columns, std::vector<TopRow> rows, std::size_t key_columns,
+                   std::size_t default_sort) {
     std::optional<std::vector<Value>> keep;
     if (const TopRow* r = selected_row()) keep = key_of(*r);
     const bool same_shape = columns.size() == columns_.size() &&
@@ -96,7 +97,7 @@ void TopTable::set(std::vector<Column> columns, std::vector<TopRow> rows, std::s
         reversed_ = false;
         keep.reset();
     }
-    if (!sort_set_) sort_column_ = std::min(key_columns_, columns_.empty() ? 0 : columns_.size() - 1);
+    if (!sort_set_) sort_column_ = std::min(default_sort, columns_.empty() ? 0 : columns_.size() - 1);
     apply_sort();
     selected_ = 0;
     if (keep) {

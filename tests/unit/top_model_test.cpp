@@ -73,7 +73,7 @@ TEST(TopModel, DiffMarksNewChangedAndGoneRows) {
 TEST(TopModel, SortsByAnyColumnReversedAndSelectionFollowsItsRow) {
     Table t = groups({g("CLOSE_WAIT", "leaky", 230), g("ESTABLISHED", "web", 12), g("LISTEN", "sshd", 1)});
     TopTable view;
-    view.set(top_group_columns(t), top_group_rows(t, nullptr), 2);
+    view.set(top_group_columns(t), top_group_rows(t, nullptr), 2, 2);
     // Default: COUNT, largest first.
     EXPECT_EQ(view.sort_column(), 2u);
     EXPECT_EQ(text_at(view.rows()[0], 1), "leaky");
@@ -92,7 +92,7 @@ TEST(TopModel, SortsByAnyColumnReversedAndSelectionFollowsItsRow) {
     EXPECT_FALSE(view.reversed());
     // A refresh keeps the sort and the selected row, wherever it moved.
     Table t2 = groups({g("ESTABLISHED", "web", 500), g("CLOSE_WAIT", "leaky", 231), g("LISTEN", "sshd", 1)});
-    view.set(top_group_columns(t2), top_group_rows(t2, &t), 2);
+    view.set(top_group_columns(t2), top_group_rows(t2, &t), 2, 2);
     EXPECT_EQ(text_at(view.rows()[0], 1), "web");
     EXPECT_EQ(text_at(*view.selected_row(), 1), "web");
     view.move(100);
