@@ -6,7 +6,7 @@ _tcpstat_formats="table tsv json jsonl csv prometheus"
 _tcpstat_group_keys="state proto family pid process user lport rport laddr raddr netns"
 _tcpstat_sort_fields="proto family state local remote laddr lport raddr rport pid process user uid inode recv_q send_q timer timer_ms retrans rtt_us rttvar_us cwnd ssthresh mss retrans_total bytes_sent bytes_received last_send_ms last_recv_ms idle_ms netns"
 _tcpstat_fields="$_tcpstat_sort_fields owners"
-_tcpstat_commands="summary check explain doctor"
+_tcpstat_commands="summary check explain doctor top"
 
 _tcpstat_opts_filter="-s --state -t --tcp -u --udp -4 --ipv4 -6 --ipv6 -l --listening -p --pid -c --process --user --port --sport --dport --src --dst"
 _tcpstat_opts_output="-f --format -H --no-header --color"
@@ -22,7 +22,7 @@ _tcpstat_takes_value() {
         -s | --state | -p | --pid | -c | --process | --user | --port | --sport | --dport | --src | --dst | \
             -f | --format | --color | -g | --group-by | --fields | --sort | --source | --proc-root | \
             --warn | --crit | --per | --close-wait | --time-wait-percent | --syn-recv | --fin-wait2 | \
-            --orphan-percent | --netns | --output | --watch | --iterations) return 0 ;;
+            --orphan-percent | --netns | --output | --watch | --iterations | -d | --interval) return 0 ;;
     esac
     return 1
 }
@@ -128,6 +128,7 @@ _tcpstat() {
         check) opts="-h --help $_tcpstat_opts_filter $_tcpstat_opts_check $_tcpstat_opts_source" ;;
         doctor) opts="-h --help $_tcpstat_opts_filter -f --format $_tcpstat_opts_doctor $_tcpstat_opts_source" ;;
         explain) opts="-h --help" ;;
+        top) opts="-h --help -d --interval --color $_tcpstat_opts_filter $_tcpstat_opts_source" ;;
     esac
     if [[ $cur == -* ]]; then
         COMPREPLY=($(compgen -W "$opts" -- "$cur"))

@@ -386,8 +386,8 @@ private:
     void confirm_key(int k) {
         confirm_open_ = false;
         if (k != 'y' && k != 'Y') return set_status("nothing closed", false);
-        // `kill --help` fails where this build has no kill command: say so instead of guessing.
-        if (run_self({"kill", "--help"}, 10).exit_code != 0)
+        // Without a kill command `kill --help` prints the main help: say so instead of guessing.
+        if (run_self({"kill", "--help"}, 10).output.find("Usage: tcpstat kill") == std::string::npos)
             return set_status("tcpstat kill is not available in this build: k cannot close sockets", true);
         std::vector<const Socket*> ptrs;
         for (const Socket& s : kill_targets_) ptrs.push_back(&s);
