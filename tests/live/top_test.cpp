@@ -33,9 +33,9 @@ std::string shell_output(const std::string& cmd) {
 // shell prints EXIT=<code> and keeps the pane open so the terminal state can be inspected.
 class TopTerminal {
 public:
-    explicit TopTerminal(const std::string& args, int cols = 120, int rows = 40)
+    explicit TopTerminal(const std::string& args, int cols = 120, int rows = 40, const std::string& env = "")
         : tmux_(socket_name()) {
-        const std::string cmd = std::string(TCPSTAT_BINARY) + " " + args + "; echo EXIT=\\$?; sleep 30";
+        const std::string cmd = env + " " + TCPSTAT_BINARY + " " + args + "; echo EXIT=\\$?; sleep 30";
         std::system(fmt("%s new-session -d -x %d -y %d \"%s\"", cols, rows, cmd).c_str());
     }
     ~TopTerminal() { std::system((tmux_ + " kill-server 2>/dev/null").c_str()); }
@@ -43,6 +43,7 @@ public:
     TopTerminal& operator=(const TopTerminal&) = delete;
 
     std::string screen() const { return shell_output(tmux_ + " capture-pane -p"); }
+    std::string screen_with_attributes() const { return shell_output(tmux_ + " capture-pane -p -e"); }
     std::string show(const std::string& format) const { return shell_output(tmux_ + " display -p '" + format + "'"); }
     void keys(const std::string& k) const { std::system((tmux_ + " send-keys " + k).c_str()); }
     void literal(const std::string& text) const { std::system((tmux_ + " send-keys -l -- '" + text + "'").c_str()); }
@@ -102,6 +103,24 @@ TEST(Top, GrowingLeakShowsItsChangeMarkedForOneRefresh) {
     // "*" marks the changed row, CHANGE says by how much; one refresh later it is plain again.
     ASSERT_TRUE(t.wait_screen(std::regex(R"(\*\s+CLOSE_WAIT\s+leaky-grow\s+7\s+3\b)"))) << t.screen();
     EXPECT_TRUE(t.wait_screen(std::regex(R"(\n\s+CLOSE_WAIT\s+leaky-grow\s+7\s+0\b)"))) << t.screen();
+}
+
+TEST(Top, ChangedRowsAreColouredAndMarkedWithoutColourUnderNoColor) {
+    for (const bool no_color : {false, true}) {
+        LeakyServer first(false, 2, "leaky-colour");
+        TopTerminal t("top -d 0.5 -c leaky-colour", 120, 40, no_color ? "env NO_COLOR=1" : "env -u NO_COLOR");
+        ASSERT_TRUE(t.wait_screen(std::regex(R"(CLOSE_WAIT\s+leaky-colour\s+2\s+0\b)"))) << t.screen();
+        LeakyServer more(false, 1, "leaky-colour");
+        ASSERT_TRUE(t.wait_screen(std::regex(R"(\*\s+CLOSE_WAIT\s+leaky-colour\s+3\s+1\b)"))) << t.screen();
+        const std::string s = t.screen_with_attributes();
+        const auto row = s.find("CLOSE_WAIT  leaky-colour");
+        ASSERT_NE(row, std::string::npos) << s;
+        const std::string line = s.substr(s.rfind('\n', row) + 1, s.find('\n', row) - s.rfind('\n', row));
+        // Yellow for a changed row (SGR 33), and no colour at all with NO_COLOR: the marker says it.
+        const std::regex yellow("\x1b\\[[0-9;]*33m"), any_colour("\x1b\\[[0-9;]*3[0-7]m");
+        EXPECT_EQ(std::regex_search(line, yellow), !no_color) << "NO_COLOR=" << no_color << ": " << line;
+        EXPECT_EQ(std::regex_search(s, any_colour), !no_color) << s;
+    }
 }
 
 TEST(Top, GSwitchesTheGroupingAndEnterDrillsIntoTheGroupEscGoesBack) {
