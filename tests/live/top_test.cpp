@@ -211,6 +211,12 @@ TEST(Top, QLeavesTheAlternateScreenAndShowsTheCursor) {
     t.keys("?");
     ASSERT_TRUE(t.wait_screen(std::regex("tcpstat top: keys"))) << t.screen();
     t.keys("Space");
+    // + and - change the interval live.
+    t.keys("+");
+    ASSERT_TRUE(t.wait_screen(std::regex("every 1s .*[\\s\\S]*refreshing every 1s"))) << t.screen();
+    t.keys("-");
+    t.keys("-");
+    ASSERT_TRUE(t.wait_screen(std::regex("every 0.2s"))) << t.screen();
     t.keys("q");
     ASSERT_TRUE(t.wait_screen(std::regex("EXIT=0"))) << t.screen();
     EXPECT_EQ(t.show("#{alternate_on} #{cursor_flag}"), "0 1\n");
