@@ -1,6 +1,6 @@
 # fish completion for tcpstat: subcommands, options and their values (comma lists item by item).
 
-set -l __tcpstat_commands summary check explain doctor kill serve
+set -l __tcpstat_commands summary check explain doctor kill serve top
 set -l __tcpstat_single_states established syn_sent syn_recv fin_wait1 fin_wait2 time_wait close close_wait last_ack listen closing new_syn_recv delete_tcb unconn
 set -l __tcpstat_sort_fields proto family state local remote laddr lport raddr rport pid process user uid inode recv_q send_q timer timer_ms retrans rtt_us rttvar_us cwnd ssthresh mss retrans_total bytes_sent bytes_received last_send_ms last_recv_ms idle_ms netns cmdline exe rmem_alloc rcvbuf wmem_alloc sndbuf fwd_alloc wmem_queued optmem sk_backlog sk_drops
 
@@ -36,6 +36,7 @@ complete -c tcpstat -n $main -a explain -d 'what a TCP state means and what to d
 complete -c tcpstat -n $main -a doctor -d 'diagnose leaks, port exhaustion, full queues'
 complete -c tcpstat -n $main -a kill -d 'close the sockets a filter selects (a dry run unless --yes)'
 complete -c tcpstat -n $main -a serve -d 'Prometheus exporter: HTTP server for /metrics'
+complete -c tcpstat -n $main -a top -d 'live full-screen view by state and process'
 
 complete -c tcpstat -s h -l help -d 'print help and exit'
 complete -c tcpstat -n $main -s V -l version -d 'print the version and exit'
@@ -62,15 +63,17 @@ complete -c tcpstat -n $filters -l netns -x -a '(__tcpstat_netns)' -d 'read one 
 complete -c tcpstat -n $filters -l all-netns -d 'read every network namespace on the host'
 
 # Monitoring: the listing and summary.
-set -l repeated "not __fish_seen_subcommand_from check explain doctor kill serve"
+set -l repeated "not __fish_seen_subcommand_from check explain doctor kill serve top"
 complete -c tcpstat -n $repeated -l output -r -F -d 'write to FILE, replaced atomically'
 complete -c tcpstat -n $repeated -l watch -x -d 'repeat every SECONDS'
 complete -c tcpstat -n $repeated -l iterations -x -d 'with --watch: stop after N samples'
 
 # Output: the listing and summary; doctor has its own -f.
-set -l listed "not __fish_seen_subcommand_from check explain doctor kill serve"
+set -l listed "not __fish_seen_subcommand_from check explain doctor kill serve top"
 complete -c tcpstat -n $listed -s f -l format -x -a '(__tcpstat_list table tsv json jsonl csv prometheus)' -d 'output format'
 complete -c tcpstat -n $listed -s H -l no-header -d 'omit the header line'
+complete -c tcpstat -n "__fish_seen_subcommand_from top" -l color -x -a 'auto always never' -d 'when to colour'
+complete -c tcpstat -n "__fish_seen_subcommand_from top" -s d -l interval -x -d 'seconds between refreshes'
 complete -c tcpstat -n $listed -l color -x -a 'auto always never' -d 'when to colour'
 complete -c tcpstat -n $main -s g -l group-by -x -a "(__tcpstat_list state proto family pid process cmdline exe user lport rport laddr raddr netns)" -d 'one row per group with its count'
 complete -c tcpstat -n $main -l count -d 'print only the number of matching sockets'

@@ -12,6 +12,7 @@ TCPSTAT_PACKAGES=(
   prometheus prometheus-node-exporter  # tests/live/monitoring_test.cpp: promtool, textfile collector (~23 MB, ~40 s)
   clang libclang-rt-dev  # scripts/fuzz: clang++ and libFuzzer
   netbase  # /etc/services: service names (--port ssh, -r) in tests/live/names_test.cpp
+  libncurses-dev tmux  # tcpstat top (src/tui, curses); tests/live/top_test.cpp drives it through tmux
 )
 
 missing=()

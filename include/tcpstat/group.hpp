@@ -75,6 +75,11 @@ std::vector<GroupSortKey> parse_group_sort(std::string_view list, const std::vec
 Table group_sockets(const Snapshot& snap, const std::vector<GroupKey>& keys,
                     const ServerPorts* client_ports = nullptr, std::span<const GroupSortKey> order = {});
 
+// Whether `s` counts in the group of group_sockets(snap, keys, client_ports) whose key cells are
+// `values` (a row without its count): for owner keys, any one of its owners matching is enough.
+bool socket_in_group(const Snapshot& snap, const Socket& s, const std::vector<GroupKey>& keys,
+                     const std::vector<Value>& values, const ServerPorts* client_ports = nullptr);
+
 // Counts per protocol x state, one row each, with columns proto, state, ipv4, ipv6, total
 // (name "summary"). Every state of each requested protocol appears, zero counts included, in
 // state-machine order (TCP: LISTEN, SYN_SENT, SYN_RECV, ESTABLISHED, FIN_WAIT1, FIN_WAIT2,

@@ -40,6 +40,7 @@ Examples:
   tcpstat summary -f prometheus --output /var/lib/prometheus/node-exporter/tcpstat.prom
   tcpstat explain close_wait                  what the state means and what to do
   tcpstat doctor                              leaks, port exhaustion, full queues: who, where, what to do
+  tcpstat top -s close_wait                   live full-screen view by state and process (? for keys)
   tcpstat --all-netns -s close_wait -g netns,process   the same question across every container
   tcpstat kill -s close_wait --sport 6800     show the CLOSE_WAIT sockets it would close (dry run)
   tcpstat kill --yes -s close_wait --sport 6800   close them; the server keeps running
@@ -326,12 +327,36 @@ Exit status: 0 stopped by SIGINT/SIGTERM, 2 usage error or the address cannot be
     for (CLI::App* sub : {summary, check, doctor}) {
         add_filters(*sub, raw);
         add_source(*sub, raw);
+    CLI::App* top = app.add_subcommand("top", "live full-screen view of sockets by state and process: watch, "
+                                              "drill down, filter, close (? shows the keys)");
+    top->fallthrough();
+    top->add_option_function<std::string>(
+           "-d,--interval", [&raw](const std::string& s) { raw.interval = s; },
+           "seconds between refreshes (0.1 to 3600, default 2; + and - change it live)")
+        ->type_name("SECONDS");
+    top->footer(R"(
+Examples:
+  tcpstat top                             every TCP socket, grouped by state x process, every 2 s
+  tcpstat top -s close_wait --port 6800   only the incident's sockets
+  tcpstat top -d 0.5 --all-netns          every container's namespace, refreshed twice a second
+
+Keys: arrows move, Enter drills into a group (and into a socket's details), Esc goes back,
+g grouping, s sort column, r reverse, / filter, p pause, k close sockets (tcpstat kill), q quit.
+Exit status: 0 quit, 2 not a terminal, terminal too small, usage or runtime error.
+)");
+
+    if (bare_pid_flag(argc, argv)) {
+        std::fprintf(stderr,
+                     "tcpstat: -p/--pid needs a PID: owners (pid and process) are shown by default, "
+                     "-p is only needed to filter by pid, e.g. -p 1234\n");
+        exit_code = 2;
+        return std::nullopt;
     }
     add_output(*summary, raw, false);
     add_monitoring(*summary, raw);
     doctor->add_option("-f,--format", raw.format, "table, json, jsonl")->type_name("FMT")->group("Output");
 
-    const std::vector<CLI::App*> apps = {&app, summary, check, explain, doctor, kill, serve};
+    const std::vector<CLI::App*> apps = {&app, summary, check, explain, doctor, kill, serve, top};
     for (CLI::App* a : apps) a->allow_extras();
     std::vector<std::string> long_names;
     std::vector<std::string_view> commands = {"help"}, options;
@@ -346,7 +371,7 @@ Exit status: 0 stopped by SIGINT/SIGTERM, 2 usage error or the address cannot be
     try {
         if (argc > 2 && std::string_view(argv[1]) == "help" &&
             std::find(commands.begin() + 1, commands.end(), std::string_view(argv[2])) == commands.end())
-            throw CLI::ValidationError(fmt::format("unknown command '{}'{}: expected summary, check, explain, doctor, kill or serve",
+            throw CLI::ValidationError(fmt::format("unknown command '{}'{}: expected summary, check, explain, doctor, kill, serve or top",
                                                    argv[2], did_you_mean(argv[2], commands)));
         try {
             words = translate_habits(std::vector<std::string>(argv + 1, argv + argc), [&](std::string_view name) {
@@ -375,7 +400,7 @@ Exit status: 0 stopped by SIGINT/SIGTERM, 2 usage error or the address cannot be
             const bool command_given = std::any_of(apps.begin() + 1, apps.end(), [](const CLI::App* a) { return a->parsed(); });
             const std::string hint = command_given ? std::string() : did_you_mean(raw.expression.front(), commands);
             if (!hint.empty())
-                throw CLI::ValidationError(fmt::format("unknown command '{}'{}: expected summary, check, explain, doctor, kill or serve",
+                throw CLI::ValidationError(fmt::format("unknown command '{}'{}: expected summary, check, explain, doctor, kill, serve or top",
                                                        raw.expression.front(), hint));
         }
         if (const auto extra = app.remaining(true); !extra.empty()) {
@@ -422,6 +447,24 @@ Exit status: 0 stopped by SIGINT/SIGTERM, 2 usage error or the address cannot be
     if (kill->parsed()) raw.command = Command::Kill;
     raw.args.assign(argv + 1, argv + argc);
     if (serve->parsed()) raw.command = Command::Serve;
+    if (top->parsed()) raw.command = Command::Top;
+    return raw;
+}
+
+RawFlags parse_filter_words(const std::vector<std::string>& words) {
+    RawFlags raw;
+    CLI::App app{"filter", "filter"};
+    app.set_help_flag();
+    add_filters(app, raw);
+    std::vector<std::string> args(words.rbegin(), words.rend());  // CLI11 takes them reversed
+    try {
+        app.parse(args);
+    } catch (const CLI::ParseError& e) {
+        std::string msg = e.what();
+        while (!msg.empty() && msg.back() == '\n') msg.pop_back();
+        throw UsageError(msg);
+    }
+    raw.command = Command::Top;
     return raw;
 }
 

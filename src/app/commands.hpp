@@ -18,5 +18,7 @@ int run_explain(const Options& options, Output& out);
 int run_doctor(Options& options, Output& out);
 int run_kill(Options& options, Output& out);
 int run_serve(Options& options);  // cmd_serve.cpp: runs until SIGINT/SIGTERM
+// The interactive view; owns the terminal (cmd_top.cpp), so it takes no Output.
+int run_top(Options& options);
 
 }  // namespace tcpstat::app

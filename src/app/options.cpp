@@ -220,6 +220,35 @@ void apply_kill_flags(const RawFlags& raw, Options& o) {
     o.args = raw.args;
 }
 
+// The filter options of `raw` as command-line words ("-s", "close_wait", "--port", "6800").
+std::vector<std::string> filter_words_of(const RawFlags& raw) {
+    std::vector<std::string> w;
+    auto list = [&](const std::vector<std::string>& v, const char* option) {
+        for (const std::string& item : v) {
+            w.emplace_back(option);
+            w.push_back(item);
+        }
+    };
+    auto flag = [&](bool on, const char* option) {
+        if (on) w.emplace_back(option);
+    };
+    flag(raw.tcp, "-t");
+    flag(raw.udp, "-u");
+    flag(raw.ipv4, "-4");
+    flag(raw.ipv6, "-6");
+    flag(raw.listening, "-l");
+    list(raw.states, "-s");
+    list(raw.pids, "-p");
+    list(raw.processes, "-c");
+    list(raw.users, "--user");
+    list(raw.ports, "--port");
+    list(raw.sports, "--sport");
+    list(raw.dports, "--dport");
+    list(raw.src, "--src");
+    list(raw.dst, "--dst");
+    return w;
+}
+
 }  // namespace
 
 std::optional<double> parse_seconds(std::string_view text) {
@@ -273,6 +302,8 @@ bool Options::needs_owners() const {
             return true;  // findings name the process; kill spares its own session's sockets
         case Command::Serve:
             return true;  // findings name the process; series carry it
+        case Command::Top:
+            return true;  // findings name the process; top groups by it
         case Command::Summary:
         case Command::Explain:
             return false;
@@ -408,6 +439,15 @@ Options to_options(const RawFlags& raw) {
         for_each_item(raw.serve_ports, "--ports", "--ports 80,8000-8100",
                       [&](std::string_view t) { o.serve.limits.ports.push_back(parse_port_range(t)); });
         apply_serve_flags(raw, o);
+    }
+    if (o.command == Command::Top) o.filter_words = filter_words_of(raw);
+    if (raw.interval) {
+        auto s = parse_seconds(*raw.interval);
+        if (!s || *s < 0.1 || *s > 3600)
+            throw UsageError(fmt::format("invalid --interval '{}': expected seconds between refreshes, from 0.1 to "
+                                         "3600, such as 2 or 0.5",
+                                         *raw.interval));
+        o.top_interval = *s;
     }
     apply_monitoring_flags(raw, o);
     if (o.command == Command::Explain) {

@@ -17,7 +17,7 @@
 
 namespace tcpstat::app {
 
-enum class Command { List, Summary, Check, Explain, Doctor, Kill, Serve };
+enum class Command { List, Summary, Check, Explain, Doctor, Kill, Serve, Top };
 enum class ColorMode { Auto, Always, Never };
 
 // Stage one: exactly what the user typed, no interpretation. Lists may come as repeated options
@@ -52,6 +52,7 @@ struct RawFlags {
     // serve; absent: the default
     std::optional<std::string> listen, top, max_series, min_interval;
     std::vector<std::string> serve_ports;  // --ports
+    std::optional<std::string> interval;  // top -d/--interval
 };
 
 struct CheckOptions {
@@ -105,6 +106,9 @@ struct Options {
     bool kill_listeners = false;
     std::vector<std::string> args;
     ServeOptions serve;
+    double top_interval = 2;    // top -d/--interval: seconds between refreshes
+    bool want_cmdline = false;  // read owners' command lines (top's detail pane)
+    std::vector<std::string> filter_words;  // top: the filters as typed, for its filter bar
 
     // Whether anything downstream needs the (expensive) owner walk.
     bool needs_owners() const;

@@ -116,6 +116,16 @@ void refuse_inapplicable_options(const RawFlags& raw) {
             if (raw.iterations) given.emplace_back("--iterations");
             if (!given.empty())
                 throw UsageError(fmt::format("kill lists each socket it closes; {} do{} not apply to it",
+        case Command::Top: {
+            auto given = listing_output_given(raw);
+            if (raw.format != "table") given.emplace_back("-f/--format");
+            if (raw.no_header) given.emplace_back("-H/--no-header");
+            if (raw.output_given) given.emplace_back("--output");
+            if (raw.watch) given.emplace_back("--watch (top refreshes on its own: -d SECONDS)");
+            if (raw.iterations) given.emplace_back("--iterations");
+            if (!given.empty())
+                throw UsageError(fmt::format("top is an interactive view and takes filters, -d/--interval, --color "
+                                             "and the source options; {} do{} not apply to it",
                                              joined(given), given.size() == 1 ? "es" : ""));
             return;
         }

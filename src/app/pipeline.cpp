@@ -63,7 +63,7 @@ Snapshot gather(Options& options, Backend& backend) {
     req.only_pids = options.filter.pids;
     req.user_names = options.request.user_names;
     // doctor names a listener by its script (`python3 app.py`), which only the cmdline tells.
-    req.want_cmdline = options.command == Command::Doctor || shows(options, Field::Cmdline, GroupKey::Cmdline);
+    req.want_cmdline = options.want_cmdline || options.command == Command::Doctor || shows(options, Field::Cmdline, GroupKey::Cmdline);
     req.want_exe = shows(options, Field::Exe, GroupKey::Exe);
     if (owners) backend.prefetch_owners(options.request, req);
     Snapshot snap = backend.collect(options.request);

@@ -29,6 +29,7 @@ int dispatch(Options& options, Output& out) {
         case Command::Doctor: return run_doctor(options, out);
         case Command::Kill: return run_kill(options, out);
         case Command::Serve: return run_serve(options);
+        case Command::Top: return run_top(options);
     }
     return 2;
 }

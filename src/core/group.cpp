@@ -345,4 +345,24 @@ Table group_sockets(const Snapshot& snap, const std::vector<GroupKey>& keys, con
     return table;
 }
 
+bool socket_in_group(const Snapshot& snap, const Socket& s, const std::vector<GroupKey>& keys,
+                     const std::vector<Value>& values, const ServerPorts* client_ports) {
+    if (values.size() < keys.size()) return false;
+    int pid_slot = -1, process_slot = -1;
+    for (std::size_t i = 0; i < keys.size(); ++i) {
+        if (keys[i] == GroupKey::Pid) pid_slot = static_cast<int>(i);
+        else if (keys[i] == GroupKey::Process) process_slot = static_cast<int>(i);
+        else if (to_value(socket_cell(keys[i], s, snap, client_ports)) != values[i]) return false;
+    }
+    if (pid_slot < 0 && process_slot < 0) return true;
+    auto slot_is = [&](int slot, const Value& v) { return slot < 0 || values[static_cast<std::size_t>(slot)] == v; };
+    if (s.owners.empty()) return slot_is(pid_slot, Value{}) && slot_is(process_slot, Value{});
+    for (const Owner& o : s.owners) {
+        const Process* p = snap.process(o.pid);
+        const Value name = p ? Value{p->name} : Value{};
+        if (slot_is(pid_slot, Value{std::int64_t{o.pid}}) && slot_is(process_slot, name)) return true;
+    }
+    return false;
+}
+
 }  // namespace tcpstat
