@@ -323,10 +323,6 @@ Client-side ephemeral ports are always folded into port="client".
 Exit status: 0 stopped by SIGINT/SIGTERM, 2 usage error or the address cannot be bound.
 )");
 
-    // Each command's --help lists what it accepts; the values land in the same RawFlags.
-    for (CLI::App* sub : {summary, check, doctor}) {
-        add_filters(*sub, raw);
-        add_source(*sub, raw);
     CLI::App* top = app.add_subcommand("top", "live full-screen view of sockets by state and process: watch, "
                                               "drill down, filter, close (? shows the keys)");
     top->fallthrough();
@@ -345,12 +341,10 @@ g grouping, s sort column, r reverse, / filter, p pause, k close sockets (tcpsta
 Exit status: 0 quit, 2 not a terminal, terminal too small, usage or runtime error.
 )");
 
-    if (bare_pid_flag(argc, argv)) {
-        std::fprintf(stderr,
-                     "tcpstat: -p/--pid needs a PID: owners (pid and process) are shown by default, "
-                     "-p is only needed to filter by pid, e.g. -p 1234\n");
-        exit_code = 2;
-        return std::nullopt;
+    // Each command's --help lists what it accepts; the values land in the same RawFlags.
+    for (CLI::App* sub : {summary, check, doctor}) {
+        add_filters(*sub, raw);
+        add_source(*sub, raw);
     }
     add_output(*summary, raw, false);
     add_monitoring(*summary, raw);

@@ -116,6 +116,9 @@ void refuse_inapplicable_options(const RawFlags& raw) {
             if (raw.iterations) given.emplace_back("--iterations");
             if (!given.empty())
                 throw UsageError(fmt::format("kill lists each socket it closes; {} do{} not apply to it",
+                                             joined(given), given.size() == 1 ? "es" : ""));
+            return;
+        }
         case Command::Top: {
             auto given = listing_output_given(raw);
             if (raw.format != "table") given.emplace_back("-f/--format");
