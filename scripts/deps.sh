@@ -8,7 +8,8 @@ TCPSTAT_PACKAGES=(
   iproute2 procps python3
   dpkg-dev man-db groff-base zsh fish  # scripts/package-test (dpkg-shlibdeps), man page and completion tests
   prometheus prometheus-node-exporter  # tests/live/monitoring_test.cpp: promtool, textfile collector (~23 MB, ~40 s)
-  clang libclang-rt-dev  # scripts/fuzz: clang++ and libFuzzer
+  clang libclang-rt-dev  # scripts/fuzz: clang++ and libFuzzer; clang -target bpf for src/platform/linux/bpf
+  libbpf-dev bpftool libelf-dev zlib1g-dev  # tcpstat trace: libbpf loader, vmlinux.h and skeletons (bpftool)
 )
 
 missing=()

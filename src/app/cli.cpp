@@ -233,6 +233,24 @@ Examples:
 Exit status: 0 healthy (notes only), 1 a warning or critical finding, 2 usage or runtime error.
 )");
 
+    CLI::App* trace = app.add_subcommand("trace", "live TCP state transitions with the owning process and the time "
+                                                  "spent in the old state (Linux, eBPF, root)");
+    trace->fallthrough();
+    trace->add_option("--duration", raw.trace_duration, "stop after SECONDS")->type_name("SECONDS");
+    trace->add_option("--count", raw.trace_count, "stop after N transitions")->type_name("N");
+    trace->footer(R"(
+Examples:
+  tcpstat trace                           every transition in this network namespace until Ctrl-C
+  tcpstat trace -s close_wait             how a CLOSE_WAIT leak forms: who, when, after how long
+  tcpstat trace --port 6800 --duration 30 -f jsonl   30 s of transitions on port 6800 as JSON lines
+  tcpstat trace --all-netns --count 100   the next 100 transitions in any namespace (containers)
+
+A transition matches a state filter when it leaves or enters one of the states. The summary at
+the end counts transitions per state pair and per process, and any the kernel could not deliver.
+Needs root (or CAP_BPF and CAP_PERFMON) and a kernel with BTF; exit status 0 at the end, 2 when
+tracing is not possible here.
+)");
+
     if (bare_pid_flag(argc, argv)) {
         std::fprintf(stderr,
                      "tcpstat: -p/--pid needs a PID: owners (pid and process) are shown by default, "
@@ -279,6 +297,7 @@ Exit status: 0 healthy (notes only), 1 a warning or critical finding, 2 usage or
     if (check->parsed()) raw.command = Command::Check;
     if (explain->parsed()) raw.command = Command::Explain;
     if (doctor->parsed()) raw.command = Command::Doctor;
+    if (trace->parsed()) raw.command = Command::Trace;
     return raw;
 }
 

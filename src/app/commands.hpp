@@ -16,5 +16,6 @@ int run_summary(Options& options, Output& out);
 int run_check(Options& options, Output& out);
 int run_explain(const Options& options, Output& out);
 int run_doctor(Options& options, Output& out);
+int run_trace(Options& options, Output& out);
 
 }  // namespace tcpstat::app

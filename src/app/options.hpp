@@ -14,7 +14,7 @@
 
 namespace tcpstat::app {
 
-enum class Command { List, Summary, Check, Explain, Doctor };
+enum class Command { List, Summary, Check, Explain, Doctor, Trace };
 enum class ColorMode { Auto, Always, Never };
 
 // Stage one: exactly what the user typed, no interpretation. Lists may come as repeated options
@@ -38,6 +38,8 @@ struct RawFlags {
     bool output_given = false;  // tells `--output ""` apart from no --output
     // doctor thresholds; absent: the default
     std::optional<std::string> close_wait, time_wait_percent, syn_recv, fin_wait2, orphan_percent;
+    // trace: --duration SECONDS, --count N (absent: not given)
+    std::optional<std::string> trace_duration, trace_count;
 };
 
 struct CheckOptions {
@@ -64,6 +66,8 @@ struct Options {
     std::optional<double> watch_seconds;  // --watch: repeat every this many seconds
     std::optional<long> iterations;       // --iterations: stop after this many samples
     DoctorSettings doctor;
+    std::optional<double> trace_seconds;     // trace --duration
+    std::optional<std::uint64_t> trace_count;  // trace --count: stop after N transitions shown
 
     // Whether anything downstream needs the (expensive) owner walk.
     bool needs_owners() const;

@@ -27,6 +27,7 @@ int dispatch(Options& options, Output& out) {
         case Command::Check: return run_check(options, out);
         case Command::Explain: return run_explain(options, out);
         case Command::Doctor: return run_doctor(options, out);
+        case Command::Trace: return run_trace(options, out);
     }
     return 2;
 }
