@@ -6,7 +6,7 @@ _tcpstat_formats="table tsv json jsonl csv prometheus"
 _tcpstat_group_keys="state proto family pid process cmdline exe user lport rport laddr raddr netns"
 _tcpstat_sort_fields="proto family state local remote laddr lport raddr rport pid process user uid inode recv_q send_q timer timer_ms retrans rtt_us rttvar_us cwnd ssthresh mss retrans_total bytes_sent bytes_received last_send_ms last_recv_ms idle_ms netns cmdline exe rmem_alloc rcvbuf wmem_alloc sndbuf fwd_alloc wmem_queued optmem sk_backlog sk_drops"
 _tcpstat_fields="$_tcpstat_sort_fields owners"
-_tcpstat_commands="summary check explain doctor kill serve top"
+_tcpstat_commands="summary check explain doctor kill serve top trace"
 
 _tcpstat_opts_filter="-s --state -t --tcp -u --udp -4 --ipv4 -6 --ipv6 -l --listening -p --pid -c --process --user --port --sport --dport --src --dst --addr"
 _tcpstat_opts_output="-f --format -H --no-header --color"
@@ -14,6 +14,7 @@ _tcpstat_opts_listing="-g --group-by --count --fields --sort --reverse -e --exte
 _tcpstat_opts_source="--source --proc-root --netns --all-netns"
 _tcpstat_opts_monitor="--output --watch --iterations"
 _tcpstat_opts_check="--warn --crit --per"
+_tcpstat_opts_trace="--duration --count --all-netns"
 _tcpstat_opts_doctor="--close-wait --time-wait-percent --syn-recv --fin-wait2 --orphan-percent"
 _tcpstat_opts_serve="--listen --ports --top --max-series --min-interval"
 
@@ -139,6 +140,7 @@ _tcpstat() {
         summary) opts="-h --help $_tcpstat_opts_filter $_tcpstat_opts_output $_tcpstat_opts_source $_tcpstat_opts_monitor" ;;
         check) opts="-h --help $_tcpstat_opts_filter $_tcpstat_opts_check $_tcpstat_opts_source" ;;
         doctor) opts="-h --help $_tcpstat_opts_filter -f --format $_tcpstat_opts_doctor $_tcpstat_opts_source" ;;
+        trace) opts="-h --help $_tcpstat_opts_filter -f --format -H --no-header --color $_tcpstat_opts_trace" ;;
         explain) opts="-h --help" ;;
         kill) opts="-h --help --yes $_tcpstat_opts_filter $_tcpstat_opts_output --fields --sort -e --extended --source --netns --output" ;;
         serve) opts="-h --help $_tcpstat_opts_filter $_tcpstat_opts_serve $_tcpstat_opts_source" ;;

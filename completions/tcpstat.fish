@@ -1,6 +1,6 @@
 # fish completion for tcpstat: subcommands, options and their values (comma lists item by item).
 
-set -l __tcpstat_commands summary check explain doctor kill serve top
+set -l __tcpstat_commands summary check explain doctor kill serve top trace
 set -l __tcpstat_single_states established syn_sent syn_recv fin_wait1 fin_wait2 time_wait close close_wait last_ack listen closing new_syn_recv delete_tcb unconn
 set -l __tcpstat_sort_fields proto family state local remote laddr lport raddr rport pid process user uid inode recv_q send_q timer timer_ms retrans rtt_us rttvar_us cwnd ssthresh mss retrans_total bytes_sent bytes_received last_send_ms last_recv_ms idle_ms netns cmdline exe rmem_alloc rcvbuf wmem_alloc sndbuf fwd_alloc wmem_queued optmem sk_backlog sk_drops
 
@@ -37,6 +37,7 @@ complete -c tcpstat -n $main -a doctor -d 'diagnose leaks, port exhaustion, full
 complete -c tcpstat -n $main -a kill -d 'close the sockets a filter selects (a dry run unless --yes)'
 complete -c tcpstat -n $main -a serve -d 'Prometheus exporter: HTTP server for /metrics'
 complete -c tcpstat -n $main -a top -d 'live full-screen view by state and process'
+complete -c tcpstat -n $main -a trace -d 'live TCP state transitions with the owner (Linux, eBPF)'
 
 complete -c tcpstat -s h -l help -d 'print help and exit'
 complete -c tcpstat -n $main -s V -l version -d 'print the version and exit'
@@ -121,3 +122,9 @@ complete -c tcpstat -n $serve -l min-interval -x -d 'at most one collection per 
 
 # explain: one state
 complete -c tcpstat -n "__fish_seen_subcommand_from explain" -a "$__tcpstat_single_states" -d 'TCP state'
+
+# trace
+set -l trace "__fish_seen_subcommand_from trace"
+complete -c tcpstat -n $trace -s f -l format -x -a 'table tsv csv json jsonl' -d 'output format'
+complete -c tcpstat -n $trace -l duration -x -d 'stop after SECONDS'
+complete -c tcpstat -n $trace -l count -x -d 'stop after N transitions'

@@ -13,6 +13,8 @@ TCPSTAT_PACKAGES=(
   clang libclang-rt-dev  # scripts/fuzz: clang++ and libFuzzer
   netbase  # /etc/services: service names (--port ssh, -r) in tests/live/names_test.cpp
   libncurses-dev tmux  # tcpstat top (src/tui, curses); tests/live/top_test.cpp drives it through tmux
+  clang libclang-rt-dev  # scripts/fuzz: clang++ and libFuzzer; clang -target bpf for src/platform/linux/bpf
+  libbpf-dev bpftool libelf-dev zlib1g-dev  # tcpstat trace: libbpf loader, vmlinux.h and skeletons (bpftool)
 )
 
 missing=()

@@ -341,6 +341,24 @@ g grouping, s sort column, r reverse, / filter, p pause, k close sockets (tcpsta
 Exit status: 0 quit, 2 not a terminal, terminal too small, usage or runtime error.
 )");
 
+    CLI::App* trace = app.add_subcommand("trace", "live TCP state transitions with the owning process and the time "
+                                                  "spent in the old state (Linux, eBPF, root)");
+    trace->fallthrough();
+    trace->add_option("--duration", raw.trace_duration, "stop after SECONDS")->type_name("SECONDS");
+    trace->add_option("--count", raw.trace_count, "stop after N transitions")->type_name("N");
+    trace->footer(R"(
+Examples:
+  tcpstat trace                           every transition in this network namespace until Ctrl-C
+  tcpstat trace -s close_wait             how a CLOSE_WAIT leak forms: who, when, after how long
+  tcpstat trace --port 6800 --duration 30 -f jsonl   30 s of transitions on port 6800 as JSON lines
+  tcpstat trace --all-netns --count 100   the next 100 transitions in any namespace (containers)
+
+A transition matches a state filter when it leaves or enters one of the states. The summary at
+the end counts transitions per state pair and per process, and any the kernel could not deliver.
+Needs root (or CAP_BPF and CAP_PERFMON) and a kernel with BTF; exit status 0 at the end, 2 when
+tracing is not possible here.
+)");
+
     // Each command's --help lists what it accepts; the values land in the same RawFlags.
     for (CLI::App* sub : {summary, check, doctor}) {
         add_filters(*sub, raw);
@@ -350,7 +368,7 @@ Exit status: 0 quit, 2 not a terminal, terminal too small, usage or runtime erro
     add_monitoring(*summary, raw);
     doctor->add_option("-f,--format", raw.format, "table, json, jsonl")->type_name("FMT")->group("Output");
 
-    const std::vector<CLI::App*> apps = {&app, summary, check, explain, doctor, kill, serve, top};
+    const std::vector<CLI::App*> apps = {&app, summary, check, explain, doctor, kill, serve, top, trace};
     for (CLI::App* a : apps) a->allow_extras();
     std::vector<std::string> long_names;
     std::vector<std::string_view> commands = {"help"}, options;
@@ -365,7 +383,7 @@ Exit status: 0 quit, 2 not a terminal, terminal too small, usage or runtime erro
     try {
         if (argc > 2 && std::string_view(argv[1]) == "help" &&
             std::find(commands.begin() + 1, commands.end(), std::string_view(argv[2])) == commands.end())
-            throw CLI::ValidationError(fmt::format("unknown command '{}'{}: expected summary, check, explain, doctor, kill, serve or top",
+            throw CLI::ValidationError(fmt::format("unknown command '{}'{}: expected summary, check, explain, doctor, kill, serve, top or trace",
                                                    argv[2], did_you_mean(argv[2], commands)));
         try {
             words = translate_habits(std::vector<std::string>(argv + 1, argv + argc), [&](std::string_view name) {
@@ -394,7 +412,7 @@ Exit status: 0 quit, 2 not a terminal, terminal too small, usage or runtime erro
             const bool command_given = std::any_of(apps.begin() + 1, apps.end(), [](const CLI::App* a) { return a->parsed(); });
             const std::string hint = command_given ? std::string() : did_you_mean(raw.expression.front(), commands);
             if (!hint.empty())
-                throw CLI::ValidationError(fmt::format("unknown command '{}'{}: expected summary, check, explain, doctor, kill, serve or top",
+                throw CLI::ValidationError(fmt::format("unknown command '{}'{}: expected summary, check, explain, doctor, kill, serve, top or trace",
                                                        raw.expression.front(), hint));
         }
         if (const auto extra = app.remaining(true); !extra.empty()) {
@@ -442,6 +460,7 @@ Exit status: 0 quit, 2 not a terminal, terminal too small, usage or runtime erro
     raw.args.assign(argv + 1, argv + argc);
     if (serve->parsed()) raw.command = Command::Serve;
     if (top->parsed()) raw.command = Command::Top;
+    if (trace->parsed()) raw.command = Command::Trace;
     return raw;
 }
 

@@ -114,6 +114,27 @@ void apply_monitoring_flags(const RawFlags& raw, Options& o) {
                          "one object per row with a time field");
 }
 
+// trace: how long, how many; -f prometheus has no stream form.
+void apply_trace_flags(const RawFlags& raw, Options& o) {
+    if (raw.trace_duration) {
+        auto s = parse_seconds(*raw.trace_duration);
+        if (!s || *s < 0.1 || *s > 86400 * 365)
+            throw UsageError(fmt::format("invalid --duration '{}': expected seconds to trace, from 0.1, e.g. 30 or 2.5",
+                                         *raw.trace_duration));
+        o.trace_seconds = *s;
+    }
+    if (raw.trace_count) {
+        const std::string& t = *raw.trace_count;
+        const bool digits = !t.empty() && t.size() <= 12 &&
+                            std::all_of(t.begin(), t.end(), [](char c) { return c >= '0' && c <= '9'; });
+        if (!digits || std::stoull(t) == 0)
+            throw UsageError(fmt::format("invalid trace --count '{}': expected a number of transitions, 1 or more", t));
+        o.trace_count = std::stoull(t);
+    }
+    if (o.render.format == Format::Prometheus)
+        throw UsageError("trace streams transitions: use -f table, tsv, csv, json or jsonl (not prometheus)");
+}
+
 // Thresholds, what doctor can print, and the TCP internals (idle time) it weighs.
 void apply_doctor_flags(const RawFlags& raw, Options& o) {
     DoctorSettings& d = o.doctor;
@@ -306,6 +327,7 @@ bool Options::needs_owners() const {
             return true;  // findings name the process; top groups by it
         case Command::Summary:
         case Command::Explain:
+        case Command::Trace:  // transitions carry their owner from the kernel
             return false;
     }
     return false;
@@ -449,6 +471,7 @@ Options to_options(const RawFlags& raw) {
                                          *raw.interval));
         o.top_interval = *s;
     }
+    if (o.command == Command::Trace) apply_trace_flags(raw, o);
     apply_monitoring_flags(raw, o);
     if (o.command == Command::Explain) {
         explain_word_text(raw.explain_state);  // an unknown word fails here, like every other value

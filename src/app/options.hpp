@@ -17,7 +17,7 @@
 
 namespace tcpstat::app {
 
-enum class Command { List, Summary, Check, Explain, Doctor, Kill, Serve, Top };
+enum class Command { List, Summary, Check, Explain, Doctor, Kill, Serve, Top, Trace };
 enum class ColorMode { Auto, Always, Never };
 
 // Stage one: exactly what the user typed, no interpretation. Lists may come as repeated options
@@ -53,6 +53,8 @@ struct RawFlags {
     std::optional<std::string> listen, top, max_series, min_interval;
     std::vector<std::string> serve_ports;  // --ports
     std::optional<std::string> interval;  // top -d/--interval
+    // trace: --duration SECONDS, --count N (absent: not given)
+    std::optional<std::string> trace_duration, trace_count;
 };
 
 struct CheckOptions {
@@ -109,6 +111,8 @@ struct Options {
     double top_interval = 2;    // top -d/--interval: seconds between refreshes
     bool want_cmdline = false;  // read owners' command lines (top's detail pane)
     std::vector<std::string> filter_words;  // top: the filters as typed, for its filter bar
+    std::optional<double> trace_seconds;     // trace --duration
+    std::optional<std::uint64_t> trace_count;  // trace --count: stop after N transitions shown
 
     // Whether anything downstream needs the (expensive) owner walk.
     bool needs_owners() const;

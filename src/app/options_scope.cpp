@@ -132,6 +132,20 @@ void refuse_inapplicable_options(const RawFlags& raw) {
                                              joined(given), given.size() == 1 ? "es" : ""));
             return;
         }
+        case Command::Trace: {
+            auto given = listing_output_given(raw);
+            if (raw.source != "auto") given.emplace_back("--source");
+            if (raw.proc_root) given.emplace_back("--proc-root");
+            if (raw.netns) given.emplace_back("--netns");
+            if (raw.watch) given.emplace_back("--watch");
+            if (raw.iterations) given.emplace_back("--iterations");
+            if (raw.output_given) given.emplace_back("--output");
+            if (!given.empty())
+                throw UsageError(fmt::format("trace takes filters, --all-netns, -f, -H, --duration and --count N; {} "
+                                             "do{} not apply to it",
+                                             joined(given), given.size() == 1 ? "es" : ""));
+            return;
+        }
         case Command::Explain: {
             const auto given = socket_options_given(raw);
             if (!given.empty())

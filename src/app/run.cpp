@@ -30,6 +30,7 @@ int dispatch(Options& options, Output& out) {
         case Command::Kill: return run_kill(options, out);
         case Command::Serve: return run_serve(options);
         case Command::Top: return run_top(options);
+        case Command::Trace: return run_trace(options, out);
     }
     return 2;
 }

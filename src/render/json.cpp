@@ -128,16 +128,29 @@ void write_json_table(const Table& table, const RenderOptions& opt, Output& out)
     Envelope env{lines, out};
     for (const auto& row : table.rows) {
         env.begin_row();
-        out.put('{');
-        for (std::size_t c = 0; c < table.columns.size(); ++c) {
-            if (c > 0) out.put(',');
-            write_key(table.columns[c].name, out);
-            write_json_value(c < row.size() ? value_cell(row[c]) : Cell::null(), out);
-        }
-        out.put('}');
+        write_json_row(table.columns, row, out);
         env.end_row();
     }
     env.close();
+}
+
+void write_json_row(const std::vector<Column>& columns, const std::vector<Value>& row, Output& out) {
+    out.put('{');
+    for (std::size_t c = 0; c < columns.size(); ++c) {
+        if (c > 0) out.put(',');
+        write_key(columns[c].name, out);
+        write_json_value(c < row.size() ? value_cell(row[c]) : Cell::null(), out);
+    }
+    out.put('}');
+}
+
+void write_json_rows(const Table& table, Output& out) {
+    out.put('[');
+    for (std::size_t r = 0; r < table.rows.size(); ++r) {
+        if (r > 0) out.put(',');
+        write_json_row(table.columns, table.rows[r], out);
+    }
+    out.put(']');
 }
 
 }  // namespace tcpstat

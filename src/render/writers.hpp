@@ -18,6 +18,9 @@ void write_delimited(Grid& grid, const RenderOptions& opt, Output& out);
 using JsonRowExtra = std::function<void(std::size_t row, Output& out)>;
 void write_json_sockets(const Snapshot& snap, const RenderOptions& opt, Output& out, const JsonRowExtra& extra = {});
 void write_json_table(const Table& table, const RenderOptions& opt, Output& out);
+// One table row as a JSON object, and a table's rows as a JSON array (no envelope).
+void write_json_row(const std::vector<Column>& columns, const std::vector<Value>& row, Output& out);
+void write_json_rows(const Table& table, Output& out);
 void write_prometheus(const Table& table, Output& out);
 
 }  // namespace tcpstat

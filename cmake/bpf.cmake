@@ -1,0 +1,68 @@
+# Builds the eBPF transition tracer for tcpstat_platform (Linux): vmlinux.h from the build host's kernel BTF,
+# the BPF object (clang -target bpf), its skeleton (bpftool gen skeleton), linked with libbpf.
+# vmlinux.h is generated, never checked in: the program is CO-RE, so the build host's BTF only
+# needs the few struct fields it reads, and libbpf relocates them to the running kernel's layout.
+# Without clang, bpftool, libbpf or /sys/kernel/btf/vmlinux, `tcpstat trace` says what was missing.
+find_program(TCPSTAT_BPF_CLANG NAMES clang clang-16 clang-15 clang-14)
+find_program(TCPSTAT_BPFTOOL bpftool PATHS /usr/sbin /sbin)
+find_package(PkgConfig QUIET)
+if(PkgConfig_FOUND)
+  pkg_check_modules(TCPSTAT_LIBBPF QUIET IMPORTED_TARGET libbpf)
+endif()
+set(TCPSTAT_BTF_FILE /sys/kernel/btf/vmlinux CACHE FILEPATH "kernel BTF that vmlinux.h is generated from")
+
+set(_missing "")
+if(NOT TCPSTAT_BPF_CLANG)
+  list(APPEND _missing clang)
+endif()
+if(NOT TCPSTAT_BPFTOOL)
+  list(APPEND _missing bpftool)
+endif()
+if(NOT TCPSTAT_LIBBPF_FOUND)
+  list(APPEND _missing libbpf-dev)
+endif()
+if(NOT EXISTS ${TCPSTAT_BTF_FILE})
+  list(APPEND _missing "kernel BTF (${TCPSTAT_BTF_FILE})")
+endif()
+
+set(_bpf_dir ${CMAKE_SOURCE_DIR}/src/platform/linux/bpf)
+if(_missing)
+  string(REPLACE ";" ", " _missing_text "${_missing}")
+  message(STATUS "tcpstat trace: disabled, missing ${_missing_text}")
+  target_sources(tcpstat_platform PRIVATE ${_bpf_dir}/transition_source_missing.cpp)
+  target_compile_definitions(tcpstat_platform PRIVATE TCPSTAT_BPF_MISSING="${_missing_text}")
+  set(TCPSTAT_HAVE_BPF OFF)
+  return()
+endif()
+set(TCPSTAT_HAVE_BPF ON)
+
+if(CMAKE_SYSTEM_PROCESSOR MATCHES "x86_64|AMD64")
+  set(_bpf_arch x86)
+elseif(CMAKE_SYSTEM_PROCESSOR MATCHES "aarch64|arm64")
+  set(_bpf_arch arm64)
+else()
+  set(_bpf_arch ${CMAKE_SYSTEM_PROCESSOR})
+endif()
+
+set(_gen ${CMAKE_BINARY_DIR}/generated/bpf)
+file(MAKE_DIRECTORY ${_gen})
+add_custom_command(OUTPUT ${_gen}/vmlinux.h
+                   COMMAND ${TCPSTAT_BPFTOOL} btf dump file ${TCPSTAT_BTF_FILE} format c > ${_gen}/vmlinux.h
+                   COMMENT "Generating vmlinux.h from ${TCPSTAT_BTF_FILE}"
+                   VERBATIM)
+add_custom_command(OUTPUT ${_gen}/transitions.bpf.o
+                   COMMAND ${TCPSTAT_BPF_CLANG} -g -O2 -target bpf -D__TARGET_ARCH_${_bpf_arch}
+                           -I${_gen} -I${_bpf_dir} -c ${_bpf_dir}/transitions.bpf.c -o ${_gen}/transitions.bpf.o
+                   DEPENDS ${_bpf_dir}/transitions.bpf.c ${_bpf_dir}/transition_event.h ${_gen}/vmlinux.h
+                   COMMENT "Compiling the eBPF transition tracer"
+                   VERBATIM)
+add_custom_command(OUTPUT ${_gen}/transitions.skel.h
+                   COMMAND ${TCPSTAT_BPFTOOL} gen skeleton ${_gen}/transitions.bpf.o name transitions > ${_gen}/transitions.skel.h
+                   DEPENDS ${_gen}/transitions.bpf.o
+                   COMMENT "Generating the eBPF skeleton"
+                   VERBATIM)
+add_custom_target(tcpstat_bpf_skeleton DEPENDS ${_gen}/transitions.skel.h)
+add_dependencies(tcpstat_platform tcpstat_bpf_skeleton)
+target_sources(tcpstat_platform PRIVATE ${_bpf_dir}/transition_source.cpp)
+target_include_directories(tcpstat_platform PRIVATE ${_gen} ${_bpf_dir})
+target_link_libraries(tcpstat_platform PRIVATE PkgConfig::TCPSTAT_LIBBPF)
