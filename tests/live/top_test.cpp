@@ -186,7 +186,7 @@ TEST(Top, PStopsRefreshingUntilPressedAgain) {
     EXPECT_EQ(t.screen().find("PAUSED"), std::string::npos);
 }
 
-TEST(Top, KAsksWithTheCountThenClosesThroughTcpstatKillOrSaysItIsMissing) {
+TEST(Top, KAsksWithTheCountThenClosesThroughTcpstatKill) {
     LeakyServer leak(false, 4, "leaky-kill");
     TopTerminal t("top -d 0.5 -s close_wait " + port_filter(leak.port));
     ASSERT_TRUE(t.wait_screen(std::regex(R"(CLOSE_WAIT\s+leaky-kill\s+4)"))) << t.screen();
@@ -197,11 +197,9 @@ TEST(Top, KAsksWithTheCountThenClosesThroughTcpstatKillOrSaysItIsMissing) {
     ASSERT_TRUE(t.wait_screen(std::regex("nothing closed"))) << t.screen();
     t.keys("k");
     t.keys("y");
-    // Until `tcpstat kill` is in this build the status line says so; with it, the group drains.
-    ASSERT_TRUE(t.wait_screen(std::regex(R"(tcpstat kill is not available in this build|closed 4 sockets)"))) << t.screen();
-    if (t.screen().find("closed 4 sockets") != std::string::npos) {
-        EXPECT_TRUE(t.wait_screen(std::regex(R"(-\s+CLOSE_WAIT\s+leaky-kill\s+0\s+-4)"))) << t.screen();
-    }
+    // tcpstat kill closes exactly the group's sockets; the next refresh shows the group gone.
+    ASSERT_TRUE(t.wait_screen(std::regex(R"(closed 4 sockets)"))) << t.screen();
+    EXPECT_TRUE(t.wait_screen(std::regex(R"(-\s+CLOSE_WAIT\s+leaky-kill\s+0\s+-4)"))) << t.screen();
 }
 
 TEST(Top, QLeavesTheAlternateScreenAndShowsTheCursor) {
