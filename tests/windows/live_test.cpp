@@ -282,8 +282,11 @@ TEST_P(LiveTcp, CloseSocketsAttemptsIPv4AndReportsIPv6AsUnsupported) {
         EXPECT_EQ(find(after, TcpState::Established, listen_ep_, client_ep_), nullptr) << describe(after);
         return;
     }
+    // Refused: Windows' own error, or (Wine) a success answer that left the connection open.
     EXPECT_EQ(r.outcome, CloseOutcome::Refused) << close_outcome_name(r.outcome);
-    EXPECT_NE(r.reason.find("SetTcpEntry failed with error"), std::string::npos) << r.reason;
+    EXPECT_TRUE(r.reason.find("SetTcpEntry failed with error") != std::string::npos ||
+                r.reason.find("still established") != std::string::npos)
+        << r.reason;
 }
 
 TEST(LiveKill, UdpRowsAreUnsupported) {

@@ -31,6 +31,33 @@ MIB_TCPROW delete_row(const Socket& s) {
     return row;
 }
 
+// The IPv4 rows still in the table after the resets, as MIB rows; empty when the table cannot
+// be read (then nothing is second-guessed).
+std::vector<MIB_TCPROW> current_rows() {
+    std::vector<unsigned char> buf;
+    ULONG size = 0;
+    for (int attempt = 0; attempt < 4; ++attempt) {
+        const DWORD rc = GetTcpTable(buf.empty() ? nullptr : reinterpret_cast<PMIB_TCPTABLE>(buf.data()), &size, FALSE);
+        if (rc == NO_ERROR && !buf.empty()) {
+            const auto* table = reinterpret_cast<const MIB_TCPTABLE*>(buf.data());
+            return std::vector<MIB_TCPROW>(table->table, table->table + table->dwNumEntries);
+        }
+        if (rc != ERROR_INSUFFICIENT_BUFFER && !(rc == NO_ERROR && buf.empty())) return {};
+        buf.assign(size + 4096, 0);
+        size = static_cast<ULONG>(buf.size());
+    }
+    return {};
+}
+
+bool still_open(const std::vector<MIB_TCPROW>& rows, const MIB_TCPROW& want) {
+    for (const MIB_TCPROW& r : rows)
+        if (r.dwLocalAddr == want.dwLocalAddr && r.dwRemoteAddr == want.dwRemoteAddr &&
+            (r.dwLocalPort & 0xFFFF) == (want.dwLocalPort & 0xFFFF) &&
+            (r.dwRemotePort & 0xFFFF) == (want.dwRemotePort & 0xFFFF) && r.dwState == MIB_TCP_STATE_ESTAB)
+            return true;
+    return false;
+}
+
 }  // namespace
 
 std::vector<CloseResult> close_sockets(std::span<const Socket> sockets) {
@@ -58,6 +85,17 @@ std::vector<CloseResult> close_sockets(std::span<const Socket> sockets) {
             out.push_back({CloseOutcome::Gone, {}});
         } else {
             out.push_back({CloseOutcome::Refused, "SetTcpEntry failed with error " + std::to_string(rc)});
+        }
+    }
+    // Windows resets the connection before SetTcpEntry returns; an implementation that answers
+    // NO_ERROR and leaves it open (Wine's) must not be reported as having closed it.
+    if (closed_any) {
+        const std::vector<MIB_TCPROW> rows = current_rows();
+        for (std::size_t i = 0; i < sockets.size(); ++i) {
+            if (out[i].outcome != CloseOutcome::Closed) continue;
+            if (still_open(rows, delete_row(sockets[i])))
+                out[i] = {CloseOutcome::Refused,
+                          "SetTcpEntry reported success but the connection is still established"};
         }
     }
     return out;
