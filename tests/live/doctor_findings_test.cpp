@@ -161,16 +161,11 @@ TEST(DoctorFindings, ClientSideLeakCountsConnectionsToThePeer) {
         },
         "pool-client");
     const std::string port = child.ready_line();
-    RunResult r;
-    const json* f = nullptr;
-    json fs;
-    ASSERT_TRUE(eventually([&] {
-        r = run_tcpstat({"doctor", "--port", port, "-f", "json"});
-        if (r.exit_code != 1) return false;
-        fs = findings_of(r);
-        f = first_of_kind(fs, "close_wait_leak");
-        return f && (*f)["count"] == 12;
-    })) << r.err << r.out;
+    DoctorRun d;
+    ASSERT_TRUE(doctor_until(d, {"doctor", "--port", port}, "close_wait_leak",
+                             [&](const json& g) { return g["count"] == 12; }))
+        << d.r.err << d.r.out;
+    const json* f = d.finding;
     EXPECT_EQ((*f)["peer"], "127.0.0.1:" + port);
     EXPECT_EQ((*f)["pid"], child.pid());
     EXPECT_TRUE(evidence_has(*f, "12 connections to 1 peer address;")) << *f;

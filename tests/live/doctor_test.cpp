@@ -111,17 +111,12 @@ TEST(DoctorLive, TimeWaitBurstToOnePeerIsMeasuredAgainstTheEphemeralRange) {
     // Half the real share: meaningful with 200 sockets instead of tens of thousands.
     const std::string threshold = std::to_string(pct / 2);
 
-    RunResult r;
-    const json* f = nullptr;
-    json fs;
-    ASSERT_TRUE(eventually([&] {
-        r = run_tcpstat({"doctor", "--port", std::to_string(port), "--time-wait-percent", threshold, "-f", "json"}, {},
-                        60, enter);
-        if (r.exit_code != 1) return false;
-        fs = findings_of(r);
-        f = first_of_kind(fs, "time_wait_pressure");
-        return f && (*f)["count"] == kConnections;
-    })) << r.err << r.out;
+    DoctorRun d;
+    ASSERT_TRUE(doctor_until(
+        d, {"doctor", "--port", std::to_string(port), "--time-wait-percent", threshold}, "time_wait_pressure",
+        [&](const json& g) { return g["count"] == kConnections; }, enter))
+        << d.r.err << d.r.out;
+    const json* f = d.finding;
     EXPECT_EQ((*f)["port"], port);
     EXPECT_EQ((*f)["peer"], "127.0.0.1:" + std::to_string(port));
     EXPECT_TRUE((*f)["pid"].is_null());
@@ -145,16 +140,10 @@ TEST(DoctorLive, FullAcceptQueueNamesPortAndPid) {
         },
         "backlogged");
     const std::string port = child.ready_line();
-    RunResult r;
-    const json* f = nullptr;
-    json fs;
-    ASSERT_TRUE(eventually([&] {
-        r = run_tcpstat({"doctor", "--port", port, "-f", "json"});
-        if (r.exit_code != 1) return false;
-        fs = findings_of(r);
-        f = first_of_kind(fs, "accept_queue_full");
-        return f != nullptr;
-    })) << r.err << r.out;
+    DoctorRun d;
+    ASSERT_TRUE(doctor_until(d, {"doctor", "--port", port}, "accept_queue_full")) << d.r.err << d.r.out;
+    const json& fs = d.findings;
+    const json* f = d.finding;
     EXPECT_EQ(fs[0]["kind"], "accept_queue_full") << "critical findings come first";
     EXPECT_EQ((*f)["severity"], "critical");
     EXPECT_EQ((*f)["port"], std::stoi(port));

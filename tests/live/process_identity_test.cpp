@@ -124,16 +124,9 @@ TEST(ProcessIdentity, DoctorNamesTheListenersScript) {
     const std::string port = svc.ready_line();
     ASSERT_FALSE(port.empty());
     for (int i = 0; i < 4; ++i) connect_nonblocking(static_cast<std::uint16_t>(std::stoi(port)));
-    RunResult r;
-    const json* f = nullptr;
-    json fs;
-    ASSERT_TRUE(eventually([&] {
-        r = run_tcpstat({"doctor", "--port", port, "-f", "json"});
-        if (r.exit_code != 1) return false;
-        fs = findings_of(r);
-        f = first_of_kind(fs, "accept_queue_full");
-        return f != nullptr;
-    })) << r.err << r.out;
+    DoctorRun d;
+    ASSERT_TRUE(doctor_until(d, {"doctor", "--port", port}, "accept_queue_full")) << d.r.err << d.r.out;
+    const json* f = d.finding;
     const std::string msg = (*f)["message"].get<std::string>();
     EXPECT_NE(msg.find("pid " + std::to_string(svc.pid()) + " (python3 inventory_api.py)"), std::string::npos) << msg;
     EXPECT_EQ((*f)["process"], "python3") << "the JSON keeps the plain name";
