@@ -1,4 +1,4 @@
-// Owns state names, the spelling-tolerant parsing of state words and groups, and Linux state numbers.
+// Owns state names, and the spelling-tolerant parsing of state words and groups.
 #include "tcpstat/tcp_state.hpp"
 
 #include <array>
@@ -158,11 +158,6 @@ std::string accepted_state_names() {
     return "established, syn_sent, syn_recv, fin_wait1, fin_wait2, time_wait, close, close_wait, "
            "last_ack, listen, closing, new_syn_recv, delete_tcb, unconn, "
            "or a group: all, connected, synchronized, listening, bucket, big";
-}
-
-std::optional<TcpState> state_from_linux(unsigned value) {
-    if (value < 1 || value > 12) return std::nullopt;
-    return static_cast<TcpState>(value);
 }
 
 }  // namespace tcpstat

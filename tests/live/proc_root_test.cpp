@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -216,6 +217,42 @@ TEST(ProcRoot, FifoAndDeviceAreRefusedNotWaitedOn) {
     auto w = list(o, {"--fields", "pid,process"});
     EXPECT_EQ(w.exit_code, 0) << w.err;
     EXPECT_EQ(w.out, "pid\tprocess\n77\t\n");
+}
+
+// Regression: doctor read its kernel facts (sysctls, netstat, sockstat) with std::ifstream: a
+// FIFO in their place hung it for good and a /dev/zero link read until memory ran out. Now the
+// one /proc reader refuses both, and the fact is simply absent.
+TEST(ProcRoot, DoctorFactsFromFifoOrDeviceAreRefusedNotWaitedOn) {
+    auto doctor = [](const Tree& t) {
+        auto bounded = [] {
+#if !defined(__SANITIZE_ADDRESS__)
+            // A runaway read fails here rather than taking the machine's memory.
+            const rlimit as{std::uint64_t{1} << 30, std::uint64_t{1} << 30};
+            ::setrlimit(RLIMIT_AS, &as);
+#endif
+        };
+        return run_tcpstat({"doctor", "--proc-root", t.root(), "-f", "json"}, {}, 20, bounded);
+    };
+    auto expect_healthy = [](const RunResult& r) {
+        EXPECT_EQ(r.err.find("timed out"), std::string::npos) << r.err;
+        EXPECT_EQ(r.exit_code, 0) << r.err;
+        EXPECT_NO_THROW((void)nlohmann::json::parse(r.out)) << r.out;
+    };
+    const std::string table = std::string(kHeader) + kListen;
+
+    Tree fifos;
+    fifos.file("net/tcp", table);
+    fifos.file("sys/net/ipv4/tcp_max_orphans", "4096\n");
+    fifos.dir("sys/net/core");
+    for (const char* rel : {"net/netstat", "net/sockstat", "sys/net/ipv4/tcp_fin_timeout", "sys/net/core/somaxconn"})
+        ASSERT_EQ(::mkfifo(fifos.path(rel).c_str(), 0644), 0) << rel;
+    expect_healthy(doctor(fifos));
+
+    Tree devices;
+    devices.file("net/tcp", table);
+    for (const char* rel : {"net/netstat", "net/sockstat", "sys/net/ipv4/tcp_fin_timeout", "sys/net/core/somaxconn"})
+        devices.symlink(rel, "/dev/zero");
+    expect_healthy(doctor(devices));
 }
 
 TEST(ProcRoot, UnreadableTableAsNobody) {

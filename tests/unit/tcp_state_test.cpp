@@ -170,13 +170,3 @@ TEST(StateList, AcceptedNamesAllParse) {
     EXPECT_NO_THROW(parse_state_list(names));
     EXPECT_TRUE(parse_state_list(names).is_all());
 }
-
-TEST(StateFromLinux, Range) {
-    EXPECT_FALSE(state_from_linux(0));
-    EXPECT_EQ(state_from_linux(1), TcpState::Established);
-    EXPECT_EQ(state_from_linux(8), TcpState::CloseWait);
-    EXPECT_EQ(state_from_linux(10), TcpState::Listen);
-    EXPECT_EQ(state_from_linux(12), TcpState::NewSynRecv);
-    EXPECT_FALSE(state_from_linux(13));
-    EXPECT_FALSE(state_from_linux(255));
-}

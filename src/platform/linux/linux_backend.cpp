@@ -6,7 +6,7 @@
 
 #include <fmt/format.h>
 
-#include "kernel_facts.hpp"
+#include "kernel_facts_read.hpp"
 #include "netlink.hpp"
 #include "netns.hpp"
 #include "owners.hpp"

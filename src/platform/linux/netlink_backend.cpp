@@ -7,13 +7,17 @@
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 
+#include "kernel_facts_read.hpp"
 #include "netlink.hpp"
 #include "netlink_dump.hpp"
 #include "netlink_parse.hpp"
 #include "netlink_request.hpp"
+#include "proc_file.hpp"
 #include "users.hpp"
 
 namespace tcpstat::netlink {
@@ -131,32 +135,20 @@ void reserve_sockets(std::vector<Socket>& v, std::size_t n) {
 // about twice and touched twice the memory. Reserving more than is used costs address space,
 // not resident memory.
 std::size_t expected_sockets(const CollectRequest& request) {
-    std::size_t total = 0;
-    char buf[1024];
-    for (const char* path : {"/proc/net/sockstat", "/proc/net/sockstat6"}) {
-        const int fd = ::open(path, O_RDONLY | O_CLOEXEC);
-        if (fd < 0) continue;
-        const ssize_t n = ::read(fd, buf, sizeof buf - 1);
-        ::close(fd);
-        if (n <= 0) continue;
-        buf[n] = '\0';
-        auto add = [&](const char* label, const char* key) {
-            const char* line = std::strstr(buf, label);
-            if (!line) return;
-            const char* eol = std::strchr(line, '\n');
-            const char* at = std::strstr(line, key);
-            if (!at || (eol && at > eol)) return;
-            total += std::strtoul(at + std::strlen(key), nullptr, 10);
-        };
-        if (request.tcp) {
-            add("TCP: ", " inuse ");
-            add("TCP: ", " tw ");
-            add("TCP6: ", " inuse ");
-        }
-        if (request.udp) {
-            add("UDP: ", " inuse ");
-            add("UDP6: ", " inuse ");
-        }
+    std::uint64_t total = 0;
+    const auto sockstat = procfs::read_proc_file("/proc/net/sockstat");
+    const auto sockstat6 = procfs::read_proc_file("/proc/net/sockstat6");
+    auto add = [&](const std::optional<std::string>& text, std::string_view protocol, std::string_view key) {
+        if (text) total += procfs::sockstat_value(*text, protocol, key).value_or(0);
+    };
+    if (request.tcp) {
+        add(sockstat, "TCP", "inuse");
+        add(sockstat, "TCP", "tw");
+        add(sockstat6, "TCP6", "inuse");
+    }
+    if (request.udp) {
+        add(sockstat, "UDP", "inuse");
+        add(sockstat6, "UDP6", "inuse");
     }
     return total == 0 ? 0 : total + total / 8 + 64;  // sockets opened meanwhile
 }

@@ -1,5 +1,7 @@
 // Owns decoding inet_diag dump messages (and their tcp_info attribute) into Sockets, bounds-checked.
 #include "netlink_parse.hpp"
+
+#include "kernel_state.hpp"
 #include "socket_uid.hpp"
 
 #include <linux/inet_diag.h>
@@ -139,12 +141,7 @@ Decoded decode_socket(std::span<const std::uint8_t> payload, const ParseContext&
     else if (m.idiag_family == AF_INET6) family = Family::Inet6;
     else return Decoded::Malformed;
 
-    // Dumps report request sockets as SYN_RECV; should a kernel ever report the internal
-    // NEW_SYN_RECV, fold it in so netlink and /proc agree.
-    const unsigned raw_state = m.idiag_state == static_cast<unsigned>(TcpState::NewSynRecv)
-                                   ? static_cast<unsigned>(TcpState::SynRecv)
-                                   : m.idiag_state;
-    const auto state = state_from_linux(raw_state);
+    const auto state = linux_state::state_from_linux(m.idiag_state);
     if (!state) {
         if (stats.unknown_state++ == 0) stats.first_unknown_state = m.idiag_state;
         return Decoded::UnknownState;

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "owners_walk.hpp"
+#include "proc_file.hpp"
 #include "procfs.hpp"
 
 namespace tcpstat::procfs {
@@ -25,13 +26,9 @@ struct StatIds {
 // fields are counted from the last ')'.
 bool read_stat_ids(int proc_fd, Pid pid, StatIds& ids) {
     char path[32];
-    const int fd = ::openat(proc_fd, pid_path(path, pid, "/stat"), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return false;
-    char buf[1024];
-    const ssize_t n = ::read(fd, buf, sizeof buf);
-    ::close(fd);
-    if (n <= 0) return false;
-    std::string_view text(buf, static_cast<std::size_t>(n));
+    const auto stat = read_proc_file(proc_fd, pid_path(path, pid, "/stat"), 1024);
+    if (!stat || stat->empty()) return false;
+    std::string_view text(*stat);
     const auto paren = text.rfind(')');
     if (paren == std::string_view::npos) return false;
     text.remove_prefix(paren + 1);

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "kernel_state.hpp"
 #include "procfs.hpp"
 #include "procfs_scan.hpp"
 #include "socket_uid.hpp"
@@ -92,7 +93,7 @@ bool parse_row(std::string_view line, Protocol proto, Family family, Socket& s) 
         return false;
 
     if (!parse_hex(cols.next(), 2, v)) return false;
-    const auto state = state_from_linux(static_cast<unsigned>(v));
+    const auto state = linux_state::state_from_linux(static_cast<unsigned>(v));
     if (!state) return false;
 
     std::string_view a, b;

@@ -1,25 +1,16 @@
 // Owns reading the requested /proc/net socket tables under a root into one Snapshot.
-#include <fcntl.h>
-#include <linux/magic.h>
-#include <sys/stat.h>
-#include <sys/statfs.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <cerrno>
 #include <string>
-#include <system_error>
 
 #include "netlink.hpp"
+#include "proc_file.hpp"
 #include "procfs.hpp"
 #include "tcpstat/error.hpp"
 #include "users.hpp"
 
 namespace tcpstat::procfs {
 namespace {
-
-// read_table's failure for anything but a regular file (the errno values are all positive).
-constexpr int kNotRegularFile = -1;
 
 // One read(2) at a time: the parse keeps rows, not text, so a table costs its sockets.
 constexpr std::size_t kChunk = 64 * 1024;
@@ -29,7 +20,7 @@ constexpr std::size_t kChunk = 64 * 1024;
 constexpr std::size_t kMinLineBytes = 128;
 
 struct TableRead {
-    int error = 0;            // 0, the errno of the failure, or kNotRegularFile
+    int error = 0;            // 0, the errno of the failure, or kNotRegularFile (ProcFile)
     bool bytes_cut = false;   // a recorded table longer than its byte limit
     ParseStats stats;
 };
@@ -40,24 +31,12 @@ struct TableRead {
 TableRead read_table(const std::string& path, std::vector<char>& chunk, Protocol proto, Family family,
                      std::vector<Socket>& out, std::uint64_t max_bytes_recorded, std::size_t max_rows) {
     TableRead r;
-    // O_NONBLOCK keeps open(2) of a FIFO from waiting for a writer forever, and only regular
-    // files are read, since a device such as /dev/zero never reaches EOF.
-    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-    if (fd < 0) {
-        r.error = errno;
-        return r;
-    }
-    struct stat st {};
-    if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-        r.error = S_ISDIR(st.st_mode) ? EISDIR : kNotRegularFile;
-        ::close(fd);
-        return r;
-    }
-    struct statfs sfs {};
-    const bool kernel = ::fstatfs(fd, &sfs) == 0 && sfs.f_type == PROC_SUPER_MAGIC;
+    ProcFile file(AT_FDCWD, path.c_str());
+    if ((r.error = file.error()) != 0) return r;
+    const bool kernel = file.on_procfs();
     const std::uint64_t max_bytes = kernel ? UINT64_MAX : max_bytes_recorded;
     if (!kernel) {
-        const auto size = std::min<std::uint64_t>(static_cast<std::uint64_t>(st.st_size), max_bytes);
+        const auto size = std::min<std::uint64_t>(file.size(), max_bytes);
         const std::size_t rows = std::min<std::size_t>(size / kMinLineBytes + 1, max_rows);
         out.reserve(out.size() + rows);
     }
@@ -72,12 +51,10 @@ TableRead read_table(const std::string& path, std::vector<char>& chunk, Protocol
         } else if (max_bytes - total < want) {
             want = static_cast<std::size_t>(max_bytes - total);
         }
-        const ssize_t n = ::read(fd, chunk.data(), want);
+        const ssize_t n = file.read(chunk.data(), want);
         if (n == 0) break;
         if (n < 0) {
-            if (errno == EINTR) continue;
             r.error = errno;
-            ::close(fd);
             out.erase(out.begin() + static_cast<std::ptrdiff_t>(first), out.end());
             return r;
         }
@@ -88,7 +65,6 @@ TableRead read_table(const std::string& path, std::vector<char>& chunk, Protocol
         total += static_cast<std::uint64_t>(n);
         if (!parser.feed(std::string_view(chunk.data(), static_cast<std::size_t>(n)))) break;
     }
-    ::close(fd);
     r.stats = parser.finish(r.bytes_cut);
     return r;
 }
@@ -140,8 +116,7 @@ Snapshot read_tables(const CollectRequest& request, const std::string& root_in, 
         const std::size_t room = limits.rows - std::min(limits.rows, snap.sockets.size());
         const TableRead r = read_table(path, chunk, t.proto, t.family, snap.sockets, limits.table_bytes, room);
         if (const int err = r.error) {
-            const std::string reason =
-                err == kNotRegularFile ? "not a regular file" : std::system_category().message(err);
+            const std::string reason = proc_error_text(err);
             if (first_failure.empty()) first_failure = reason;
             snap.warnings.push_back("cannot read " + path + ": " + reason + "; its sockets are not shown");
             continue;

@@ -15,7 +15,9 @@
 #include <bpf/libbpf.h>
 #include <fmt/format.h>
 
+#include "kernel_facts_read.hpp"
 #include "netlink.hpp"
+#include "proc_file.hpp"
 #include "tcpstat/error.hpp"
 #include "tcpstat/trace.hpp"
 #include "transition_event.h"
@@ -42,13 +44,8 @@ std::uint32_t own_netns() {
 }
 
 std::uint64_t max_tw_buckets() {
-    std::FILE* f = std::fopen("/proc/sys/net/ipv4/tcp_max_tw_buckets", "re");
-    unsigned long long n = 0;
-    if (f) {
-        if (std::fscanf(f, "%llu", &n) != 1) n = 0;
-        std::fclose(f);
-    }
-    return n;
+    const auto text = procfs::read_proc_file("/proc/sys/net/ipv4/tcp_max_tw_buckets");
+    return text ? procfs::parse_sysctl_number(*text).value_or(0) : 0;
 }
 
 std::string load_failure(int err) {

@@ -1,23 +1,15 @@
 // Owns reading KernelFacts from a /proc tree: sysctls, TcpExt counters, sockstat's orphan count.
-#include "kernel_facts.hpp"
+#include "kernel_facts_read.hpp"
 
 #include <charconv>
 #include <cstdint>
 #include <limits>
-#include <fstream>
-#include <iterator>
 #include <vector>
+
+#include "proc_file.hpp"
 
 namespace tcpstat::procfs {
 namespace {
-
-std::optional<std::string> slurp(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) return std::nullopt;
-    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    if (in.bad()) return std::nullopt;
-    return text;
-}
 
 bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
@@ -53,7 +45,7 @@ std::vector<std::string_view> lines(std::string_view text) {
 
 template <typename T>
 void read_number(const std::string& path, std::optional<T>& into) {
-    auto text = slurp(path);
+    auto text = read_proc_file(path);
     if (!text) return;
     auto v = parse_sysctl_number(*text);
     if (v && *v <= std::numeric_limits<T>::max()) into = static_cast<T>(*v);
@@ -91,12 +83,13 @@ std::optional<std::uint64_t> netstat_counter(std::string_view text, std::string_
     return std::nullopt;
 }
 
-std::optional<std::uint64_t> sockstat_orphans(std::string_view text) {
+std::optional<std::uint64_t> sockstat_value(std::string_view text, std::string_view protocol, std::string_view key) {
     for (std::string_view line : lines(text)) {
         auto w = words(line);
-        if (w.empty() || w[0] != "TCP:") continue;
+        if (w.empty() || w[0].size() != protocol.size() + 1 || !w[0].starts_with(protocol) || w[0].back() != ':')
+            continue;
         for (std::size_t k = 1; k + 1 < w.size(); k += 2)
-            if (w[k] == "orphan") return to_u64(w[k + 1]);
+            if (w[k] == key) return to_u64(w[k + 1]);
     }
     return std::nullopt;
 }
@@ -108,7 +101,7 @@ namespace {
 KernelFacts read_facts(const std::string& sys_dir, const std::string& net_dir) {
     KernelFacts f;
     const std::string ipv4 = sys_dir + "/net/ipv4/";
-    if (auto text = slurp(ipv4 + "ip_local_port_range"))
+    if (auto text = read_proc_file(ipv4 + "ip_local_port_range"))
         if (auto r = parse_port_range_sysctl(*text)) {
             f.ephemeral_low = r->first;
             f.ephemeral_high = r->second;
@@ -119,11 +112,11 @@ KernelFacts read_facts(const std::string& sys_dir, const std::string& net_dir) {
     read_number(ipv4 + "tcp_max_tw_buckets", f.max_tw_buckets);
     read_number(ipv4 + "tcp_max_syn_backlog", f.max_syn_backlog);
     read_number(sys_dir + "/net/core/somaxconn", f.somaxconn);
-    if (auto text = slurp(net_dir + "/netstat")) {
+    if (auto text = read_proc_file(net_dir + "/netstat")) {
         f.listen_overflows = netstat_counter(*text, "TcpExt", "ListenOverflows");
         f.listen_drops = netstat_counter(*text, "TcpExt", "ListenDrops");
     }
-    if (auto text = slurp(net_dir + "/sockstat")) f.orphans = sockstat_orphans(*text);
+    if (auto text = read_proc_file(net_dir + "/sockstat")) f.orphans = sockstat_value(*text, "TCP", "orphan");
     return f;
 }
 

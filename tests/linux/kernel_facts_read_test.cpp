@@ -8,7 +8,7 @@
 #include <string>
 #include <thread>
 
-#include "kernel_facts.hpp"
+#include "kernel_facts_read.hpp"
 
 namespace tcpstat::procfs {
 namespace {
@@ -104,10 +104,10 @@ TEST(NetstatCounter, FindsByPrefixAndName) {
 }
 
 TEST(Sockstat, OrphanCount) {
-    EXPECT_EQ(sockstat_orphans("sockets: used 3\nTCP: inuse 5 orphan 2 tw 0 alloc 9 mem 1\n"), 2u);
-    EXPECT_FALSE(sockstat_orphans("TCP: inuse 5 tw 0\n"));
-    EXPECT_FALSE(sockstat_orphans("TCP: orphan -1\n"));
-    EXPECT_FALSE(sockstat_orphans(""));
+    EXPECT_EQ(sockstat_value("sockets: used 3\nTCP: inuse 5 orphan 2 tw 0 alloc 9 mem 1\n", "TCP", "orphan"), 2u);
+    EXPECT_FALSE(sockstat_value("TCP: inuse 5 tw 0\n", "TCP", "orphan"));
+    EXPECT_FALSE(sockstat_value("TCP: orphan -1\n", "TCP", "orphan"));
+    EXPECT_FALSE(sockstat_value("", "TCP", "orphan"));
 }
 
 TEST(Sysctl, NumbersAndPortRanges) {
