@@ -11,8 +11,8 @@
 
 namespace tcpstat {
 
-// Values 1..12 are Linux's TCP_* numbers so the Linux backends map with a range check only;
-// other platforms translate into these. UDP sockets reuse Established (connected) and Close
+// Values 1..12 are Linux's TCP_* numbers (src/platform/linux/kernel_state.cpp maps them, and
+// the netlink request pushes a mask down unchanged); Windows translates (mib_convert.cpp). UDP sockets reuse Established (connected) and Close
 // (unconnected) exactly as the kernel stores them; they are *named* ESTAB/UNCONN for UDP.
 enum class TcpState : std::uint8_t {
     Established = 1,
@@ -77,8 +77,5 @@ StateMask parse_state_list(std::string_view list);
 
 // The accepted spellings, for error messages and completion: "established, syn_sent, ...".
 std::string accepted_state_names();
-
-// Converts a Linux kernel state number (1..12) into TcpState; nullopt when out of range.
-std::optional<TcpState> state_from_linux(unsigned value);
 
 }  // namespace tcpstat
