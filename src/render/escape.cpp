@@ -229,7 +229,9 @@ void write_json_string(std::string_view s, Output& out) {
         const unsigned char b = p[i];
         switch (b) {
         case '"': out.write("\\\""); ++i; continue;
-        case '\\': out.write("\\\\"); ++i; continue;
+        // A backslash decodes as two, so that after decoding "\xNN" always means the byte NN
+        // that is not UTF-8 and "\\" a backslash: raw 0xFF and a name spelled `\xff` differ.
+        case '\\': out.write("\\\\\\\\"); ++i; continue;
         case '\n': out.write("\\n"); ++i; continue;
         case '\t': out.write("\\t"); ++i; continue;
         case '\r': out.write("\\r"); ++i; continue;

@@ -32,8 +32,10 @@ std::size_t escaped_text_width(std::string_view s);
 bool csv_needs_quotes(std::string_view s);
 
 // An RFC 8259 JSON string with its quotes. Bytes that are not valid UTF-8 become the text
-// "\xNN" (JSON "\\xNN") so the document is always valid UTF-8; C1 and layout controls are
-// written as JSON's own \u escapes (lossless once parsed).
+// "\xNN" (JSON "\\xNN") so the document is always valid UTF-8, and a backslash becomes the
+// text "\\" (JSON "\\\\"), so the decoded string is unambiguous: replacing "\\" and "\xNN"
+// in it gives back the bytes. C1 and layout controls are written as JSON's own \u escapes
+// (lossless once parsed).
 void write_json_string(std::string_view s, Output& out);
 
 // Length (2..4) of the valid UTF-8 sequence starting at p[0], or 0 when p[0] does not start

@@ -80,4 +80,32 @@ inline std::optional<std::string> unescape_text(std::string_view e) {
     return r;
 }
 
+// The inverse of what a JSON string decodes to (docs/formats.md): "\\" is a backslash and
+// "\xNN" the byte NN that was not UTF-8; everything else is itself. nullopt for any other
+// backslash sequence, which the JSON writer never produces.
+inline std::optional<std::string> unescape_json_decoded(std::string_view d) {
+    auto hex = [](char c) {
+        if (c >= '0' && c <= '9') return c - '0';
+        if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+        return -1;
+    };
+    std::string r;
+    for (std::size_t i = 0; i < d.size(); ++i) {
+        if (d[i] != '\\') {
+            r += d[i];
+            continue;
+        }
+        if (i + 1 < d.size() && d[i + 1] == '\\') {
+            r += '\\';
+            ++i;
+        } else if (i + 3 < d.size() && d[i + 1] == 'x' && hex(d[i + 2]) >= 0 && hex(d[i + 3]) >= 0) {
+            r += static_cast<char>(hex(d[i + 2]) * 16 + hex(d[i + 3]));
+            i += 3;
+        } else {
+            return std::nullopt;
+        }
+    }
+    return r;
+}
+
 }  // namespace tcpstat::testing

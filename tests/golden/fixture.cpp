@@ -313,7 +313,7 @@ const std::vector<HostileName>& hostile_names() {
         {"quo\"te,comma", "quo\"te,comma", "quo\"te,comma"},
         {"pr\xc3\xb8" "cess", "pr\xc3\xb8" "cess", "pr\xc3\xb8" "cess"},
         {"csi\xc2\x9b" "2J", "csi\\xc2\\x9b2J", "csi\xc2\x9b" "2J"},
-        {"back\\slash", "back\\\\slash", "back\\slash"},
+        {"back\\slash", "back\\\\slash", "back\\\\slash"},
         {" spaced ", " spaced ", " spaced "},
         {"del\x7f\xe2\x82", "del\\x7f\\xe2\\x82", "del\x7f\\xe2\\x82"},
         {"\xe5\x90\x8d\xe5\x89\x8d", "\xe5\x90\x8d\xe5\x89\x8d", "\xe5\x90\x8d\xe5\x89\x8d"},
