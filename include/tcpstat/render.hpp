@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "tcpstat/check.hpp"
+#include "tcpstat/doctor.hpp"
 #include "tcpstat/fields.hpp"
 #include "tcpstat/group.hpp"
 #include "tcpstat/kill.hpp"
@@ -43,6 +44,16 @@ void render_close_results(const Snapshot& snap, const std::vector<CloseResult>& 
 // Renders a grouped/summary table. For Prometheus, every non-count column becomes a label of
 // the gauge family `tcpstat_sockets` and "count" is the value.
 void render_table(const Table& table, const RenderOptions& opt, Output& out);
+
+// `doctor`: json is {"findings":[...],"sockets":N,"source":"..."}, jsonl one finding a line,
+// any other format the text for people (each finding with its evidence and advice, then the
+// verdict line "tcpstat doctor: ... among N TCP sockets (source)"); opt.color colours severities.
+void render_findings(const std::vector<Finding>& findings, std::size_t tcp_sockets, const Snapshot& snap,
+                     const RenderOptions& opt, Output& out);
+
+// Text with the text formats' escaping (docs/formats.md), for views that lay out names
+// themselves (the `top` detail pane).
+std::string escaped_text(std::string_view s);
 
 struct MetricFamily;
 // The exporter's families (`tcpstat serve`): the Prometheus text format 0.0.4, or OpenMetrics 1.0

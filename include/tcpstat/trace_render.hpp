@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include "tcpstat/output.hpp"
@@ -9,6 +10,8 @@
 #include "tcpstat/trace.hpp"
 
 namespace tcpstat {
+
+class JsonWriter;  // src/render/json_writer.hpp
 
 struct TraceTotals {
     std::uint64_t transitions = 0;
@@ -22,6 +25,9 @@ struct TraceTotals {
 class TraceWriter {
 public:
     TraceWriter(const RenderOptions& opt, Output& out, Output& people);
+    ~TraceWriter();
+    TraceWriter(const TraceWriter&) = delete;
+    TraceWriter& operator=(const TraceWriter&) = delete;
     void transition(const Transition& t);
     void finish(const TraceSummary& summary, const TraceTotals& totals);
 
@@ -32,6 +38,7 @@ private:
     Output& people_;
     std::vector<Column> columns_;
     bool started_ = false;
+    std::unique_ptr<JsonWriter> json_;  // json and jsonl: the one document or line stream
 };
 
 }  // namespace tcpstat

@@ -5,97 +5,11 @@
 
 #include "app/commands.hpp"
 #include "app/pipeline.hpp"
-#include "render/escape.hpp"
+#include "tcpstat/render.hpp"
 #include "tcpstat/doctor.hpp"
 
 namespace tcpstat::app {
 namespace {
-
-std::string_view severity_label(Severity s, bool color) {
-    switch (s) {
-        case Severity::Critical: return color ? "\x1b[1;31mCRITICAL\x1b[0m" : "CRITICAL";
-        case Severity::Warning: return color ? "\x1b[33mWARNING\x1b[0m" : "WARNING";
-        case Severity::Info: return "NOTE";
-    }
-    return "NOTE";
-}
-
-// The namespace a finding is about, as the netns field of listings names it: `ip netns` name,
-// else a hint, else the inode.
-std::optional<std::string> netns_label(const Finding& f, const Snapshot& snap) {
-    if (!f.netns) return std::nullopt;
-    auto it = snap.netns_names.find(*f.netns);
-    return it != snap.netns_names.end() ? it->second : std::to_string(*f.netns);
-}
-
-// Messages carry process names, which are attacker-controlled: everything goes through escaping.
-void write_text(const std::vector<Finding>& findings, std::size_t sockets, const Snapshot& snap, bool color,
-                Output& out) {
-    std::size_t crit = 0, warn = 0, notes = 0;
-    for (const Finding& f : findings) {
-        (f.severity == Severity::Critical ? crit : f.severity == Severity::Warning ? warn : notes) += 1;
-        out.write(severity_label(f.severity, color));
-        out.write(fmt::format(" {}", finding_kind_name(f.kind)));
-        if (auto ns = netns_label(f, snap)) {
-            out.write(" in netns ");
-            write_escaped_text(*ns, out);
-        }
-        out.write(": ");
-        write_escaped_text(f.message, out);
-        out.put('\n');
-        for (const std::string& e : f.evidence) {
-            out.write("  - ");
-            write_escaped_text(e, out);
-            out.put('\n');
-        }
-        out.write("  what to do: ");
-        write_escaped_text(f.advice, out);
-        out.write("\n\n");
-    }
-    std::string verdict;
-    if (crit + warn == 0) verdict = "no problems found";
-    else verdict = fmt::format("{} critical, {} warning{}", crit, warn, warn == 1 ? "" : "s");
-    if (notes > 0) verdict += fmt::format(", {} note{}", notes, notes == 1 ? "" : "s");
-    out.write(fmt::format("tcpstat doctor: {} among {} TCP socket{} (", verdict, sockets, sockets == 1 ? "" : "s"));
-    write_escaped_text(snap.source, out);
-    out.write(")\n");
-}
-
-template <typename T>
-void write_json_optional(const std::optional<T>& v, Output& out) {
-    if (!v) out.write("null");
-    else if constexpr (std::is_same_v<T, std::string>) write_json_string(*v, out);
-    else out.write(fmt::format("{}", *v));
-}
-
-void write_json_finding(const Finding& f, const Snapshot& snap, Output& out) {
-    out.write(fmt::format("{{\"kind\":\"{}\",\"severity\":\"{}\",\"netns\":", finding_kind_name(f.kind),
-                          severity_name(f.severity)));
-    // As the listings' netns field: the name, else the inode as a number.
-    if (f.netns && !snap.netns_names.count(*f.netns)) write_json_optional(f.netns, out);
-    else write_json_optional(netns_label(f, snap), out);
-    out.write(",\"pid\":");
-    write_json_optional(f.pid, out);
-    out.write(",\"process\":");
-    write_json_optional(f.process, out);
-    out.write(",\"pids\":[");
-    for (std::size_t i = 0; i < f.pids.size(); ++i) out.write(fmt::format("{}{}", i ? "," : "", f.pids[i]));
-    out.put(']');
-    out.write(",\"port\":");
-    write_json_optional(f.port, out);
-    out.write(",\"peer\":");
-    write_json_optional(f.peer, out);
-    out.write(fmt::format(",\"count\":{},\"message\":", f.count));
-    write_json_string(f.message, out);
-    out.write(",\"evidence\":[");
-    for (std::size_t i = 0; i < f.evidence.size(); ++i) {
-        if (i) out.put(',');
-        write_json_string(f.evidence[i], out);
-    }
-    out.write("],\"advice\":");
-    write_json_string(f.advice, out);
-    out.put('}');
-}
 
 // The stderr note for namespaces judged without their limits (a recorded tree, a container).
 void warn_unread_facts(const Snapshot& snap, const std::optional<KernelFacts>& own) {
@@ -124,27 +38,9 @@ int run_doctor(Options& options, Output& out) {
     std::size_t tcp = 0;
     for (const Socket& s : snap.sockets) tcp += s.protocol == Protocol::Tcp;
 
-    switch (options.render.format) {
-        case Format::Json:
-            out.write("{\"findings\":[");
-            for (std::size_t i = 0; i < findings.size(); ++i) {
-                if (i) out.put(',');
-                write_json_finding(findings[i], snap, out);
-            }
-            out.write(fmt::format("],\"sockets\":{},\"source\":", tcp));
-            write_json_string(snap.source, out);
-            out.write("}\n");
-            break;
-        case Format::Jsonl:
-            for (const Finding& f : findings) {
-                write_json_finding(f, snap, out);
-                out.put('\n');
-            }
-            break;
-        default:
-            write_text(findings, tcp, snap, use_color(options.color, out), out);
-            break;
-    }
+    RenderOptions render = options.render;
+    render.color = use_color(options.color, out);
+    render_findings(findings, tcp, snap, render, out);
     out.flush();
     print_warnings(snap);
     warn_unread_facts(snap, own);

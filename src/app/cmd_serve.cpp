@@ -11,7 +11,6 @@
 #include "app/commands.hpp"
 #include "app/pipeline.hpp"
 #include "app/serve_http.hpp"
-#include "render/escape.hpp"
 #include "tcpstat/error.hpp"
 #include "tcpstat/exporter.hpp"
 #include "tcpstat/render.hpp"

@@ -2,6 +2,9 @@
 #include "escape.hpp"
 
 #include <array>
+#include <string>
+
+#include "tcpstat/render.hpp"
 
 namespace tcpstat {
 
@@ -268,6 +271,15 @@ void write_json_string(std::string_view s, Output& out) {
         }
     }
     out.put('"');
+}
+
+std::string escaped_text(std::string_view s) {
+    std::string text;
+    {
+        Output sink(&text);
+        write_escaped_text(s, sink);
+    }
+    return text;
 }
 
 }  // namespace tcpstat

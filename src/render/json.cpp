@@ -1,88 +1,61 @@
 // Owns the JSON document and JSON Lines forms of listings and result tables.
 #include <string_view>
 
-#include <fmt/format.h>
-
 #include "cell.hpp"
-#include "escape.hpp"
+#include "json_writer.hpp"
 #include "writers.hpp"
 
 namespace tcpstat {
 
 namespace {
 
-void write_json_value(const Cell& c, Output& out) {
+void write_cell(const Cell& c, JsonWriter& w) {
     switch (c.kind) {
-    case Cell::Kind::Null: out.write("null"); return;
+    case Cell::Kind::Null: w.null(); return;
     case Cell::Kind::Text:
-        if (c.plain) {
-            out.put('"');
-            out.write(c.text);
-            out.put('"');
-        } else {
-            write_json_string(c.text, out);
-        }
+        if (c.plain) w.plain_string(c.text);
+        else w.string(c.text);
         return;
-    case Cell::Kind::Unsigned:
-    case Cell::Kind::Signed: write_number(c, out); return;
+    case Cell::Kind::Unsigned: w.number(c.u); return;
+    case Cell::Kind::Signed: w.number(c.i); return;
     }
 }
 
-// Machine names are fixed ASCII identifiers, but a Table's names come from its producer.
-void write_key(std::string_view name, Output& out) {
-    write_json_string(name, out);
-    out.put(':');
-}
-
-void write_int(std::int64_t v, Output& out) {
-    fmt::format_int f(v);
-    out.write(std::string_view(f.data(), f.size()));
-}
-
-void write_owners(const Socket& s, const Snapshot& snap, Output& out) {
+void write_owners(const Socket& s, const Snapshot& snap, JsonWriter& w) {
     if (s.owners.empty()) {
-        out.write("null");
+        w.null();
         return;
     }
-    out.put('[');
-    bool first = true;
+    w.begin_array();
     for (const Owner& o : s.owners) {
-        if (!first) out.put(',');
-        first = false;
-        out.write("{\"pid\":");
-        write_int(o.pid, out);
-        out.write(",\"fd\":");
-        if (o.fd)
-            write_int(*o.fd, out);
-        else
-            out.write("null");
-        out.write(",\"process\":");
-        const Process* p = snap.process(o.pid);
-        if (p)
-            write_json_string(p->name, out);
-        else
-            out.write("null");
-        out.put('}');
+        w.begin_object();
+        w.key("pid").value(o.pid);
+        w.key("fd").value(o.fd);
+        w.key("process");
+        if (const Process* p = snap.process(o.pid)) w.string(p->name);
+        else w.null();
+        w.end_object();
     }
-    out.put(']');
+    w.end_array();
 }
 
-// Opens the envelope of a json document, or nothing for jsonl; returns the row separator.
+// A json document is an envelope holding one row per line; jsonl is the rows alone, one a line.
 struct Envelope {
     bool lines;
-    Output& out;
+    JsonWriter& w;
     bool any = false;
 
     void begin_row() {
-        if (!lines) out.write(any ? ",\n" : "\n");
+        if (!lines) w.next_line();
         any = true;
     }
     void end_row() {
-        if (lines) out.put('\n');
+        if (lines) w.newline();
     }
     void close() {
         if (lines) return;
-        out.write(any ? "\n]}\n" : "]}\n");
+        if (any) w.newline();
+        w.end_array().end_object().newline();
     }
 };
 
@@ -90,29 +63,21 @@ struct Envelope {
 
 void write_json_sockets(const Snapshot& snap, const RenderOptions& opt, Output& out, const JsonRowExtra& extra) {
     const bool lines = opt.format == Format::Jsonl;
-    if (!lines) {
-        out.write("{\"source\":");
-        write_json_string(snap.source, out);
-        out.write(",\"sockets\":[");
-    }
-    Envelope env{lines, out};
+    JsonWriter w(out);
+    if (!lines) w.begin_object().key("source").string(snap.source).key("sockets").begin_array();
+    Envelope env{lines, w};
     CellSource source(snap, OwnerStyle::First);
     for (std::size_t row = 0; row < snap.sockets.size(); ++row) {
         const Socket& s = snap.sockets[row];
         env.begin_row();
-        out.put('{');
-        bool first = true;
+        w.begin_object();
         for (Field f : opt.fields) {
-            if (!first) out.put(',');
-            first = false;
-            write_key(field_info(f).name, out);
-            if (f == Field::Owners)
-                write_owners(s, snap, out);
-            else
-                write_json_value(source.get(s, f), out);
+            w.key(field_info(f).name);
+            if (f == Field::Owners) write_owners(s, snap, w);
+            else write_cell(source.get(s, f), w);
         }
-        if (extra) extra(row, out);
-        out.put('}');
+        if (extra) extra(row, w);
+        w.end_object();
         env.end_row();
     }
     env.close();
@@ -120,37 +85,30 @@ void write_json_sockets(const Snapshot& snap, const RenderOptions& opt, Output& 
 
 void write_json_table(const Table& table, const RenderOptions& opt, Output& out) {
     const bool lines = opt.format == Format::Jsonl;
-    if (!lines) {
-        out.put('{');
-        write_key(table.name, out);
-        out.put('[');
-    }
-    Envelope env{lines, out};
+    JsonWriter w(out);
+    if (!lines) w.begin_object().key(table.name).begin_array();
+    Envelope env{lines, w};
     for (const auto& row : table.rows) {
         env.begin_row();
-        write_json_row(table.columns, row, out);
+        write_json_row(table.columns, row, w);
         env.end_row();
     }
     env.close();
 }
 
-void write_json_row(const std::vector<Column>& columns, const std::vector<Value>& row, Output& out) {
-    out.put('{');
+void write_json_row(const std::vector<Column>& columns, const std::vector<Value>& row, JsonWriter& w) {
+    w.begin_object();
     for (std::size_t c = 0; c < columns.size(); ++c) {
-        if (c > 0) out.put(',');
-        write_key(columns[c].name, out);
-        write_json_value(c < row.size() ? value_cell(row[c]) : Cell::null(), out);
+        w.key(columns[c].name);
+        write_cell(c < row.size() ? value_cell(row[c]) : Cell::null(), w);
     }
-    out.put('}');
+    w.end_object();
 }
 
-void write_json_rows(const Table& table, Output& out) {
-    out.put('[');
-    for (std::size_t r = 0; r < table.rows.size(); ++r) {
-        if (r > 0) out.put(',');
-        write_json_row(table.columns, table.rows[r], out);
-    }
-    out.put(']');
+void write_json_rows(const Table& table, JsonWriter& w) {
+    w.begin_array();
+    for (const auto& row : table.rows) write_json_row(table.columns, row, w);
+    w.end_array();
 }
 
 }  // namespace tcpstat

@@ -1,7 +1,6 @@
 // Owns the output of `kill --yes`: each socket's listing fields, then its result and the reason, in every listing format.
 #include <stdexcept>
 
-#include "escape.hpp"
 #include "tcpstat/error.hpp"
 #include "writers.hpp"
 
@@ -55,15 +54,12 @@ void render_close_results(const Snapshot& snap, const std::vector<CloseResult>& 
     }
     case Format::Json:
     case Format::Jsonl:
-        write_json_sockets(snap, o, out, [&](std::size_t row, Output& w) {
+        write_json_sockets(snap, o, out, [&](std::size_t row, JsonWriter& w) {
             const CloseResult& r = results[row];
-            w.write(",\"result\":\"");
-            w.write(close_outcome_name(r.outcome));
-            w.write("\",\"reason\":");
-            if (r.reason.empty())
-                w.write("null");
-            else
-                write_json_string(r.reason, w);
+            w.key("result").plain_string(close_outcome_name(r.outcome));
+            w.key("reason");
+            if (r.reason.empty()) w.null();
+            else w.string(r.reason);
         });
         return;
     case Format::Prometheus:

@@ -5,7 +5,7 @@
 #include <fmt/format.h>
 
 #include "cell.hpp"
-#include "escape.hpp"
+#include "json_writer.hpp"
 #include "tcpstat/trace_render.hpp"
 #include "writers.hpp"
 
@@ -57,8 +57,11 @@ Table one_row(const std::vector<Column>& cols, std::vector<Value> row) {
 
 }  // namespace
 
+TraceWriter::~TraceWriter() = default;
+
 TraceWriter::TraceWriter(const RenderOptions& opt, Output& out, Output& people)
     : opt_(opt), out_(out), people_(people), columns_(transition_columns()) {
+    if (opt_.format == Format::Json || opt_.format == Format::Jsonl) json_ = std::make_unique<JsonWriter>(out_);
     if (opt_.format == Format::Table) {
         // Cookie and namespace are for programs that join with listings; people read the rest.
         std::erase_if(columns_, [](const Column& c) { return c.name == "cookie" || c.name == "netns"; });
@@ -97,12 +100,13 @@ void TraceWriter::transition(const Transition& t) {
             break;
         }
         case Format::Jsonl:
-            write_json_row(columns_, row, out_);
-            out_.put('\n');
+            write_json_row(columns_, row, *json_);
+            json_->newline();
             break;
         case Format::Json:
-            out_.write(first ? "{\"transitions\":[\n" : ",\n");
-            write_json_row(columns_, row, out_);
+            if (first) json_->begin_object().key("transitions").begin_array();
+            json_->next_line();
+            write_json_row(columns_, row, *json_);
             break;
         case Format::Prometheus: break;  // refused by the app
     }
@@ -110,12 +114,16 @@ void TraceWriter::transition(const Transition& t) {
 }
 
 void TraceWriter::summary_json(const TraceSummary& summary, const TraceTotals& totals) {
-    out_.write(fmt::format("{{\"transitions\":{},\"lost\":{},\"untracked\":{},\"pairs\":", totals.transitions,
-                           totals.lost, totals.untracked));
-    write_json_rows(summary.pairs(), out_);
-    out_.write(",\"processes\":");
-    write_json_rows(summary.processes(), out_);
-    out_.put('}');
+    JsonWriter& w = *json_;
+    w.begin_object();
+    w.key("transitions").number(totals.transitions);
+    w.key("lost").number(totals.lost);
+    w.key("untracked").number(totals.untracked);
+    w.key("pairs");
+    write_json_rows(summary.pairs(), w);
+    w.key("processes");
+    write_json_rows(summary.processes(), w);
+    w.end_object();
 }
 
 void TraceWriter::finish(const TraceSummary& summary, const TraceTotals& totals) {
@@ -123,14 +131,16 @@ void TraceWriter::finish(const TraceSummary& summary, const TraceTotals& totals)
                                            totals.untracked);
     switch (opt_.format) {
         case Format::Json:
-            out_.write(started_ ? "\n],\"summary\":" : "{\"transitions\":[],\"summary\":");
+            if (started_) json_->newline();
+            else json_->begin_object().key("transitions").begin_array();
+            json_->end_array().key("summary");
             summary_json(summary, totals);
-            out_.write("}\n");
+            json_->end_object().newline();
             break;
         case Format::Jsonl:
-            out_.write("{\"summary\":");
+            json_->begin_object().key("summary");
             summary_json(summary, totals);
-            out_.write("}\n");
+            json_->end_object().newline();
             break;
         case Format::Table:
         case Format::Tsv:

@@ -2,24 +2,11 @@
 #include <fmt/format.h>
 
 #include "render/cell.hpp"
-#include "render/escape.hpp"
 #include "tcpstat/output.hpp"
+#include "tcpstat/render.hpp"
 #include "tui/top_draw.hpp"
 
 namespace tcpstat::tui {
-namespace {
-
-std::string escaped(std::string_view s) {
-    std::string out;
-    {
-        Output sink(&out);
-        write_escaped_text(s, sink);
-    }
-    return out;
-}
-
-}  // namespace
-
 std::vector<std::string> socket_detail_lines(const Socket& s, const Snapshot& snap) {
     std::vector<std::string> lines;
     CellSource cells(snap, OwnerStyle::Joined);
@@ -44,11 +31,11 @@ std::vector<std::string> socket_detail_lines(const Socket& s, const Snapshot& sn
         std::string line = fmt::format("  owner pid {}", o.pid);
         if (o.fd) line += fmt::format(" fd {}", *o.fd);
         if (p) {
-            line += fmt::format(" {}", escaped(p->name));
-            if (p->user) line += fmt::format(" user {}", escaped(*p->user));
+            line += fmt::format(" {}", escaped_text(p->name));
+            if (p->user) line += fmt::format(" user {}", escaped_text(*p->user));
         }
         lines.push_back(std::move(line));
-        if (p && p->cmdline) lines.push_back(fmt::format("    {}", escaped(*p->cmdline)));
+        if (p && p->cmdline) lines.push_back(fmt::format("    {}", escaped_text(*p->cmdline)));
     }
     return lines;
 }
