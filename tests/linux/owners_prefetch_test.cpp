@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -63,8 +64,19 @@ TEST(OwnerPrefetch, RealChildOwnersAndOnlyTheirProcesses) {
     ::close(shared);
 }
 
+// This process's threads, from the kernel's own list of them.
+std::size_t thread_count() {
+    std::size_t n = 0;
+    for (const auto& e : std::filesystem::directory_iterator("/proc/self/task")) n += e.is_directory();
+    return n;
+}
+
+// A prefetch dropped unused (a run that failed before attaching) stops its walk and joins its
+// threads: none is left behind, however many come and go.
 TEST(OwnerPrefetch, DroppedWithoutAttachStopsAndJoins) {
+    const std::size_t before = thread_count();
     for (int i = 0; i < 20; ++i) OwnerPrefetch prefetch(OwnerRequest{}, "/proc");
+    EXPECT_EQ(thread_count(), before) << "every prefetch thread was joined";
 }
 
 TEST(OwnerPrefetch, MissingRootIsTheSameWarning) {
