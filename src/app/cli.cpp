@@ -440,10 +440,9 @@ tracing is not possible here.
             if (opt == "--group-by" || opt == "--fields")
                 msg += fmt::format(", with its list comma-separated (e.g. {} pid,state)", opt);
         }
-        // A monitoring system runs `check`: its bad arguments are UNKNOWN (3), on stdout.
-        bool is_check = false;
-        for (int i = 1; i < argc; ++i) is_check = is_check || std::string_view(argv[i]) == "check";
-        if (is_check) {
+        // A monitoring system runs `check`: its bad arguments are UNKNOWN (3), on stdout. Only
+        // when CLI11 reached the subcommand: in `-c check` the word is a process name.
+        if (check->parsed()) {
             print_diagnostic(stdout, "TCPSTAT UNKNOWN - ", msg + " (see tcpstat check --help)");
             exit_code = 3;
         } else {

@@ -1,6 +1,7 @@
 // Tests tcpstat under churn: while other processes open and close sockets and exit, 200 bounded
 // runs each exit 0 or 1 with well-formed output (every row complete, JSON parseable).
 #include <gtest/gtest.h>
+#include <fcntl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -13,8 +14,9 @@ using namespace tcpstat::testing;
 namespace {
 
 // Forks short-lived children, each opening a listener and a connection and exiting (abruptly,
-// with sockets open); bounded in count and time so the tables stay small.
-void churn_body() {
+// with sockets open); bounded in count and time so the tables stay small. Each child that got
+// as far as its connection writes one byte to `tally`, so the test knows churn happened.
+void churn_body(int tally) {
     auto end = time(nullptr) + 60;
     for (int i = 0; i < 5000 && time(nullptr) < end; ++i) {
         pid_t p = fork();
@@ -23,6 +25,7 @@ void churn_body() {
             int c = connect_tcp(i % 2 == 0, local_port(l));
             if (i % 3 == 0) accept_one(l);
             (void)c;
+            (void)!write(tally, "x", 1);
             _exit(0);
         }
         if (p > 0) waitpid(p, nullptr, 0);
@@ -34,11 +37,14 @@ void churn_body() {
 
 TEST(Churn, TwoHundredRunsStayWellFormed) {
     // Two churners, so sockets and processes vanish at every moment of the owner walk.
-    auto start_churn = [] {
+    int tally[2];
+    ASSERT_EQ(pipe2(tally, O_CLOEXEC), 0);  // the tcpstat runs exec: they must not hold it open
+    auto start_churn = [&] {
         pid_t p = fork();
         if (p == 0) {
             alarm(120);
-            churn_body();
+            close(tally[0]);
+            churn_body(tally[1]);
             _exit(0);
         }
         return p;
@@ -70,4 +76,12 @@ TEST(Churn, TwoHundredRunsStayWellFormed) {
     kill(b, SIGKILL);
     waitpid(a, nullptr, 0);
     waitpid(b, nullptr, 0);
+    // The churn really ran alongside the runs: 200 runs take seconds, a child a few ms. (The
+    // children are gone: the last writer closed, so the read ends.)
+    close(tally[1]);
+    std::size_t children = 0;
+    char buf[4096];
+    for (ssize_t n; (n = read(tally[0], buf, sizeof buf)) > 0;) children += static_cast<std::size_t>(n);
+    close(tally[0]);
+    EXPECT_GE(children, 100u) << "short-lived socket owners came and went during the runs";
 }

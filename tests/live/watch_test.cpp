@@ -158,8 +158,8 @@ TEST(Watch, PipedBlocksCarryUtcTimestamps) {
     }
     EXPECT_EQ(count_of(r.out, "CLOSE_WAIT"), 3u) << r.out;
     EXPECT_EQ(r.out.find('\x1b'), std::string::npos) << "no terminal control when piped";
+    // A lower bound only: sleeps cannot be shorter, but a loaded machine may make the run longer.
     EXPECT_GE(took, 380) << "two sleeps of 0.2 s between three samples";
-    EXPECT_LT(took, 20000);
 
     // No match in the last sample: exit 1, as for a single run.
     auto none = run_tcpstat({"--watch", "0.1", "--iterations", "2", "-g", "state", "--sport", "1"});
@@ -193,10 +193,9 @@ TEST(Watch, SignalsEndAnUnboundedWatchPromptlyWithZero) {
         Running w({"--watch", "60", "-g", "state", "--port", std::to_string(pair.port)}, false);
         ASSERT_TRUE(w.read_until([](const std::string& o) { return o.find("ESTABLISHED") != std::string::npos; }, 15000))
             << w.out();
-        auto sent = Clock::now();
         w.signal(sig);
-        EXPECT_EQ(w.wait_exit(3000), 0) << "signal " << sig << "\n" << w.out();
-        EXPECT_LT(std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - sent).count(), 2000);
+        // Promptly: well inside the 60 s sleep, without timing the exit against a loaded machine.
+        EXPECT_EQ(w.wait_exit(20000), 0) << "signal " << sig << "\n" << w.out();
     }
 }
 
