@@ -38,7 +38,7 @@ public:
     }
     JsonWriter& value(std::string_view s) { return string(s); }
     template <typename T>
-        requires std::is_arithmetic_v<T>
+        requires(std::is_arithmetic_v<T> && !std::is_same_v<T, bool>)
     JsonWriter& value(T v) {
         if constexpr (std::is_floating_point_v<T>) return number(static_cast<double>(v));
         else if constexpr (std::is_signed_v<T>) return number(static_cast<std::int64_t>(v));
