@@ -9,7 +9,7 @@
 
 #include "tcpstat/check.hpp"
 #include "tcpstat/fields.hpp"
-#include "tcpstat/group.hpp"
+#include "tcpstat/result_table.hpp"
 #include "tcpstat/kill.hpp"
 #include "tcpstat/model.hpp"
 #include "tcpstat/output.hpp"

@@ -7,7 +7,9 @@
 
 #include "app/commands.hpp"
 #include "app/pipeline.hpp"
-#include "tcpstat/group.hpp"
+#include "tcpstat/grouping.hpp"
+#include "tcpstat/sorting.hpp"
+#include "tcpstat/summary.hpp"
 #include "tcpstat/render.hpp"
 
 namespace tcpstat::app {

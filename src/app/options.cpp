@@ -292,22 +292,6 @@ std::optional<double> parse_seconds(std::string_view text) {
     return v;
 }
 
-std::vector<Field> default_fields_for(Format f, bool extended) {
-    if (f == Format::Table) return default_fields(extended);
-    std::vector<Field> out = {Field::Proto,  Field::Family, Field::State,  Field::Laddr,
-                              Field::Lport,  Field::Raddr,  Field::Rport,  Field::RecvQ,
-                              Field::SendQ,  Field::Uid,    Field::User,   Field::Inode,
-                              Field::Timer,  Field::TimerMs, Field::Retrans, Field::Pid,
-                              Field::Process, Field::Owners};
-    if (extended) {
-        for (Field x : {Field::Rtt, Field::Rttvar, Field::Cwnd, Field::Ssthresh, Field::Mss,
-                        Field::RetransTotal, Field::BytesSent, Field::BytesReceived,
-                        Field::LastSendMs, Field::LastRecvMs, Field::IdleMs})
-            out.push_back(x);
-    }
-    return out;
-}
-
 bool Options::needs_owners() const {
     if (filter.needs_owners()) return true;
     switch (command) {
@@ -401,7 +385,8 @@ Options to_options(const RawFlags& raw) {
     if (raw.fields) require_items(*raw.fields, "--fields", "--fields state,local,remote,pid (see docs/formats.md)");
     o.fields_given = raw.fields.has_value();
     o.render.fields = o.fields_given ? parse_field_list(*raw.fields)
-                                     : default_fields_for(o.render.format, raw.extended || (raw.info && o.render.format != Format::Table));
+                                     : default_fields(raw.extended || (raw.info && o.render.format != Format::Table),
+                                                      o.render.format != Format::Table);
     if (!o.fields_given) add_column_sets(raw, o.render.format, o.render.fields);
 
     apply_sort_flags(raw, o);

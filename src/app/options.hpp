@@ -12,7 +12,8 @@
 #include "tcpstat/exporter.hpp"
 #include "tcpstat/fields.hpp"
 #include "tcpstat/filter.hpp"
-#include "tcpstat/group.hpp"
+#include "tcpstat/grouping.hpp"
+#include "tcpstat/sorting.hpp"
 #include "tcpstat/render.hpp"
 
 namespace tcpstat::app {
@@ -129,9 +130,5 @@ void apply_serve_flags(const RawFlags& raw, Options& o);
 // Throws UsageError when an option was given to a command that would ignore it
 // (`check -g process`, `summary --fields`, `explain -s listen`); options_scope.cpp.
 void refuse_inapplicable_options(const RawFlags& raw);
-
-// Fields shown when --fields is not given: a compact set for the table, everything for the
-// machine formats (so a CSV or JSONL export carries every field).
-std::vector<Field> default_fields_for(Format f, bool extended);
 
 }  // namespace tcpstat::app

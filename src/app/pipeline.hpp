@@ -3,7 +3,7 @@
 
 #include "app/options.hpp"
 #include "tcpstat/backend.hpp"
-#include "tcpstat/group.hpp"
+#include "tcpstat/grouping.hpp"
 #include "tcpstat/model.hpp"
 
 namespace tcpstat::app {

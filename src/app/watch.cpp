@@ -18,7 +18,9 @@
 #include "app/output_file.hpp"
 #include "app/pipeline.hpp"
 #include "tcpstat/delta.hpp"
-#include "tcpstat/group.hpp"
+#include "tcpstat/grouping.hpp"
+#include "tcpstat/sorting.hpp"
+#include "tcpstat/summary.hpp"
 #include "tcpstat/render.hpp"
 
 #ifdef _WIN32
