@@ -163,6 +163,23 @@ TEST_P(Sources, GroupSortAndPerTakeEveryFieldSpelling) {
     EXPECT_NE(bad.err.find("unknown group key 'owners'"), std::string::npos) << bad.err;
 }
 
+// One place decides what a run reads: sorting by an owner field reads owners even when no
+// shown column needs them (the owner walk was once skipped, and the sort silently did nothing).
+TEST_P(Sources, SortByPidNotShownStillOrdersByOwner) {
+    EstablishedPair a(false, "sort-a"), b(false, "sort-b");
+    const std::string pa = std::to_string(a.port), pb = std::to_string(b.port);
+    const bool a_first = a.child->pid() < b.child->pid();
+    const std::string low = (a_first ? pa : pb) + "\n", high = (a_first ? pb : pa) + "\n";
+    auto up = run_tcpstat({"--source", GetParam(), "-4", "-l", "--sport", pa + "," + pb, "--fields", "lport", "--sort",
+                           "pid", "-f", "tsv", "-H"});
+    ASSERT_EQ(up.exit_code, 0) << up.err;
+    EXPECT_EQ(up.out, low + high);
+    auto down = run_tcpstat({"--source", GetParam(), "-4", "-l", "--sport", pa + "," + pb, "--fields", "lport",
+                             "--sort", "-pid", "-f", "tsv", "-H"});
+    ASSERT_EQ(down.exit_code, 0) << down.err;
+    EXPECT_EQ(down.out, high + low);
+}
+
 TEST_P(Sources, CheckCrossesThresholdsOnALiveLeak) {
     LeakyServer srv(false, 5, "leaky-chk");
     std::string port = std::to_string(srv.port);
