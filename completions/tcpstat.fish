@@ -76,7 +76,7 @@ complete -c tcpstat -n $listed -s H -l no-header -d 'omit the header line'
 complete -c tcpstat -n "__fish_seen_subcommand_from top" -l color -x -a 'auto always never' -d 'when to colour'
 complete -c tcpstat -n "__fish_seen_subcommand_from top" -s d -l interval -x -d 'seconds between refreshes'
 complete -c tcpstat -n $listed -l color -x -a 'auto always never' -d 'when to colour'
-complete -c tcpstat -n $main -s g -l group-by -x -a "(__tcpstat_list state proto family pid process cmdline exe user lport rport laddr raddr netns)" -d 'one row per group with its count'
+complete -c tcpstat -n $main -s g -l group-by -x -a "(__tcpstat_list $__tcpstat_sort_fields)" -d 'one row per group with its count'
 complete -c tcpstat -n $main -l count -d 'print only the number of matching sockets'
 complete -c tcpstat -n $main -l fields -x -a "(__tcpstat_list $__tcpstat_sort_fields owners)" -d 'columns to show, in order'
 complete -c tcpstat -n $main -l sort -x -a "(__tcpstat_list $__tcpstat_sort_fields)" -d 'sort by fields, a leading - for descending'
@@ -91,7 +91,7 @@ complete -c tcpstat -n $main -s r -l resolve -d 'host and service names instead 
 set -l check "__fish_seen_subcommand_from check"
 complete -c tcpstat -n $check -l warn -x -d 'WARNING threshold range (10, 10:, ~:10, @10:20)'
 complete -c tcpstat -n $check -l crit -x -d 'CRITICAL threshold range'
-complete -c tcpstat -n $check -l per -x -a "(__tcpstat_list none state proto family pid process cmdline exe user lport rport laddr raddr netns)" -d 'apply thresholds per group'
+complete -c tcpstat -n $check -l per -x -a "(__tcpstat_list none $__tcpstat_sort_fields)" -d 'apply thresholds per group'
 
 # doctor
 set -l doctor "__fish_seen_subcommand_from doctor"

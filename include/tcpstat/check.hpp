@@ -7,7 +7,7 @@
 #include <string_view>
 #include <vector>
 
-#include "tcpstat/group.hpp"
+#include "tcpstat/grouping.hpp"
 
 namespace tcpstat {
 

@@ -4,7 +4,7 @@
 #include <cstddef>
 #include <vector>
 
-#include "tcpstat/group.hpp"
+#include "tcpstat/result_table.hpp"
 
 namespace tcpstat {
 

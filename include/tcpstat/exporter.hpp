@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "tcpstat/endpoint.hpp"
-#include "tcpstat/group.hpp"
+#include "tcpstat/grouping.hpp"
 #include "tcpstat/kernel_facts.hpp"
 #include "tcpstat/model.hpp"
 

@@ -42,9 +42,11 @@ std::span<const FieldInfo> all_fields();
 const FieldInfo& field_info(Field f);
 std::optional<Field> field_by_name(std::string_view name);
 
-// PROTO STATE LOCAL REMOTE PID PROCESS; with extended, the queues, uid, inode, timer and the
-// TCP internals follow.
-std::vector<Field> default_fields(bool extended);
+// The fields a listing shows without --fields, the one place they are chosen. The table: PROTO
+// STATE LOCAL REMOTE PID PROCESS; with extended, the queues, user, inode, timer and the TCP
+// internals follow. Machine formats (tsv, csv, json): every stable field, addresses and ports
+// apart, so an export carries everything; with extended, the TCP internals too.
+std::vector<Field> default_fields(bool extended, bool machine = false);
 
 // "state,lport,pid"; throws UsageError naming the unknown field and listing the accepted ones.
 std::vector<Field> parse_field_list(std::string_view list);

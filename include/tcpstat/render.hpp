@@ -10,7 +10,7 @@
 #include "tcpstat/check.hpp"
 #include "tcpstat/doctor.hpp"
 #include "tcpstat/fields.hpp"
-#include "tcpstat/group.hpp"
+#include "tcpstat/result_table.hpp"
 #include "tcpstat/kill.hpp"
 #include "tcpstat/model.hpp"
 #include "tcpstat/output.hpp"
@@ -40,6 +40,15 @@ void render_sockets(const Snapshot& snap, const RenderOptions& opt, Output& out)
 // results[i] belongs to snap.sockets[i]. Same formats as render_sockets.
 void render_close_results(const Snapshot& snap, const std::vector<CloseResult>& results, const RenderOptions& opt,
                           Output& out);
+
+// --count: the number alone, or {"count":N} in the JSON formats.
+void render_count(std::size_t n, const RenderOptions& opt, Output& out);
+
+// --watch in a stream: each JSON Lines object of `sample` with "time":"<stamp>" as its first
+// member (-f jsonl), else a "# <stamp>" line and the sample as it is.
+void write_stamped(std::string_view sample, std::string_view stamp, const RenderOptions& opt, Output& out);
+// The JSON Lines half of write_stamped().
+std::string add_time_field(std::string_view jsonl, std::string_view stamp);
 
 // Renders a grouped/summary table. For Prometheus, every non-count column becomes a label of
 // the gauge family `tcpstat_sockets` and "count" is the value.

@@ -9,7 +9,7 @@
 #include <string_view>
 #include <vector>
 
-#include "tcpstat/group.hpp"
+#include "tcpstat/grouping.hpp"
 #include "tcpstat/model.hpp"
 
 namespace tcpstat {

@@ -10,7 +10,7 @@
 #include <utility>
 #include <vector>
 
-#include "tcpstat/group.hpp"
+#include "tcpstat/result_table.hpp"
 #include "tcpstat/model.hpp"
 
 namespace tcpstat {

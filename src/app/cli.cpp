@@ -153,8 +153,8 @@ void add_output(CLI::App& app, RawFlags& raw, bool listing) {
     if (!listing) return;
     app.add_option_function<std::string>(
            "-g,--group-by", [&raw](const std::string& keys) { raw.group_by = keys; },
-                   "one row per group with its count, largest first; keys: state, proto, family, "
-                   "pid, process, cmdline, exe, user, lport, rport, laddr, raddr, netns")
+                   "one row per group with its count, largest first; keys: any field but owners, "
+                   "spelled as for --fields (state, process, pid, lport, raddr, user, uid, netns, ...)")
         ->type_name("KEY,...")->group("Output");
     app.add_flag("--count", raw.count, "print only the number of matching sockets")->group("Output");
     app.add_option_function<std::string>(
@@ -230,7 +230,7 @@ Examples:
     check->fallthrough();
     check->add_option("--warn", raw.warn, "WARNING threshold range (10, 10:, ~:10, 10:20, @10:20)")->type_name("RANGE");
     check->add_option("--crit", raw.crit, "CRITICAL threshold range")->type_name("RANGE");
-    check->add_option("--per", raw.per, "apply thresholds per group: none, or group keys as for -g (process, pid, lport, raddr, state,process, ...)")->type_name("KEY");
+    check->add_option("--per", raw.per, "apply thresholds per group: none, or group keys as for -g: any field but owners (process, pid, lport, raddr, state,process, ...)")->type_name("KEY");
     check->footer(R"(
 Examples:
   tcpstat check -s close_wait --warn 50 --crit 200

@@ -8,7 +8,7 @@
 
 #include "app/commands.hpp"
 #include "app/pipeline.hpp"
-#include "tcpstat/group.hpp"
+#include "tcpstat/sorting.hpp"
 #include "tcpstat/kill.hpp"
 #include "tcpstat/render.hpp"
 

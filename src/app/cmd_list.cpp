@@ -1,4 +1,4 @@
-// Owns the default command: list matching sockets, or count them, or group them.
+// Owns the default command and summary: list matching sockets, or count them, or group them.
 #include <cstdlib>
 #include <cstring>
 #include <set>
@@ -6,8 +6,8 @@
 #include <fmt/format.h>
 
 #include "app/commands.hpp"
+#include "app/list_steps.hpp"
 #include "app/pipeline.hpp"
-#include "tcpstat/group.hpp"
 #include "tcpstat/render.hpp"
 
 namespace tcpstat::app {
@@ -28,37 +28,19 @@ bool use_color(ColorMode mode, const Output& out) {
     return out.is_tty();
 }
 
+// list and summary: gather, tabulate, print; --watch repeats the same steps (watch.cpp).
 int run_list(Options& options, Output& out) {
     auto backend = make_system_backend(options.request);
     Snapshot snap = gather(options, *backend);
-    options.render.color = use_color(options.color, out);
-    const bool matched = !snap.sockets.empty();
-
-    if (options.count) {
-        auto n = snap.sockets.size();
-        if (options.render.format == Format::Json || options.render.format == Format::Jsonl)
-            out.write(fmt::format("{{\"count\":{}}}\n", n));
-        else
-            out.write(fmt::format("{}\n", n));
-    } else if (!options.group_by.empty()) {
-        render_table(group_sockets(snap, options.group_by, nullptr, options.group_sort), options.render, out);
-    } else {
-        sort_sockets(snap, options.sort_keys);
-        render_sockets(snap, options.render, out);
-    }
-    out.flush();
-    print_warnings(snap);
-    return matched ? 0 : 1;
-}
-
-int run_summary(Options& options, Output& out) {
-    auto backend = make_system_backend(options.request);
-    Snapshot snap = gather(options, *backend);
-    options.render.color = use_color(options.color, out);
-    render_table(summarize(snap, options.filter.tcp, options.filter.udp), options.render, out);
+    RenderOptions render = options.render;
+    render.color = use_color(options.color, out);
+    const std::optional<Table> table = tabulate(options, snap);
+    render_result(options, render, snap, table ? &*table : nullptr, out);
     out.flush();
     print_warnings(snap);
     return snap.sockets.empty() ? 1 : 0;
 }
+
+int run_summary(Options& options, Output& out) { return run_list(options, out); }
 
 }  // namespace tcpstat::app

@@ -84,14 +84,16 @@ private:
         Collection c;
         const auto start = Clock::now();
         try {
-            Options o = base_;
-            Snapshot snap = gather(o, *backend_);
-            const CollectRequest& r = o.request;
+            const Options& o = base_;
+            const GatherPlan plan = plan_gathering(o, *backend_);
+            Snapshot snap = gather(plan, *backend_);
+            const CollectRequest& r = plan.request;
+            const Filter& f = plan.filter;
             // The snapshot itself names the servers when it holds every listener.
             const bool has_servers = r.states.has(TcpState::Listen) && (!r.udp || r.states.has(TcpState::Close)) &&
                                      r.sports.empty() && r.dports.empty() && r.any_ports.empty() &&
-                                     o.filter.pids.empty() && o.filter.process_names.empty() && o.filter.uids.empty() &&
-                                     o.filter.src.empty() && o.filter.dst.empty();
+                                     f.pids.empty() && f.process_names.empty() && f.uids.empty() &&
+                                     f.src.empty() && f.dst.empty();
             ServerPorts servers;
             if (has_servers) {
                 for (const Socket& s : snap.sockets)

@@ -20,10 +20,10 @@ bool is_service_name(std::string_view text);
 // The OS's interface table (if_nametoindex / if_indextoname).
 const InterfaceNames& system_interfaces();
 
-// Turns Options::names into filter entries and push-down hints: every address a host name
+// Turns the names of a filter into its entries and push-down hints: every address a host name
 // resolves to, the port of each service name for the protocols asked for, named zones. Throws
-// UsageError naming the item when a name does not resolve. Clears Options::names.
-void resolve_filter_names(Options& o);
+// UsageError naming the item when a name does not resolve.
+void resolve_filter_names(const NameQueries& names, Filter& filter, CollectRequest& request);
 
 // Fills snap.interface_names for the zones its sockets carry and, with resolve, host_names and
 // service_names by reverse lookups: cached for the process's life (--watch asks again and

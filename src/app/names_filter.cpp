@@ -104,19 +104,17 @@ bool is_host_name(std::string_view text) {
 
 bool is_service_name(std::string_view text) { return std::any_of(text.begin(), text.end(), is_alpha); }
 
-void resolve_filter_names(Options& o) {
-    if (o.names.empty()) return;
-    Filter& f = o.filter;
-    add_addresses(o.names.src, "--src", f.src);
-    add_addresses(o.names.dst, "--dst", f.dst);
-    add_ports(o.names.ports, "--port", f, f.ports);
-    add_ports(o.names.sports, "--sport", f, f.sports);
-    add_ports(o.names.dports, "--dport", f, f.dports);
+void resolve_filter_names(const NameQueries& names, Filter& f, CollectRequest& request) {
+    if (names.empty()) return;
+    add_addresses(names.src, "--src", f.src);
+    add_addresses(names.dst, "--dst", f.dst);
+    add_ports(names.ports, "--port", f, f.ports);
+    add_ports(names.sports, "--sport", f, f.sports);
+    add_ports(names.dports, "--dport", f, f.dports);
     // The kernel may now filter by the looked-up ports as it does by typed ones.
-    o.request.sports = f.sports;
-    o.request.dports = f.dports;
-    o.request.any_ports = f.ports;
-    o.names = {};
+    request.sports = f.sports;
+    request.dports = f.dports;
+    request.any_ports = f.ports;
 }
 
 }  // namespace tcpstat::app

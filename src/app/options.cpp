@@ -69,11 +69,6 @@ ColorMode parse_color(std::string_view s) {
     throw UsageError(fmt::format("invalid --color '{}': expected auto, always or never", s));
 }
 
-bool has_owner_field(const std::vector<Field>& fields) {
-    return std::any_of(fields.begin(), fields.end(),
-                       [](Field f) { return field_info(f).needs_owners; });
-}
-
 // --output, --watch, --iterations: where the result goes and how often it is repeated.
 void apply_monitoring_flags(const RawFlags& raw, Options& o) {
     if (raw.output_given && raw.output.empty())
@@ -292,32 +287,34 @@ std::optional<double> parse_seconds(std::string_view text) {
     return v;
 }
 
-std::vector<Field> default_fields_for(Format f, bool extended) {
-    if (f == Format::Table) return default_fields(extended);
-    std::vector<Field> out = {Field::Proto,  Field::Family, Field::State,  Field::Laddr,
-                              Field::Lport,  Field::Raddr,  Field::Rport,  Field::RecvQ,
-                              Field::SendQ,  Field::Uid,    Field::User,   Field::Inode,
-                              Field::Timer,  Field::TimerMs, Field::Retrans, Field::Pid,
-                              Field::Process, Field::Owners};
-    if (extended) {
-        for (Field x : {Field::Rtt, Field::Rttvar, Field::Cwnd, Field::Ssthresh, Field::Mss,
-                        Field::RetransTotal, Field::BytesSent, Field::BytesReceived,
-                        Field::LastSendMs, Field::LastRecvMs, Field::IdleMs})
-            out.push_back(x);
+std::vector<Field> Options::fields_read() const {
+    switch (command) {
+        case Command::List:
+            if (count) return {};
+            if (!group_by.empty()) return group_by;
+            {
+                std::vector<Field> out = render.fields;
+                for (const SortKey& k : sort_keys) out.push_back(k.field);
+                return out;
+            }
+        case Command::Check: return check.per;
+        default: return {};
     }
-    return out;
+}
+
+bool Options::reads(Field f) const {
+    const std::vector<Field> read = fields_read();
+    return std::find(read.begin(), read.end(), f) != read.end();
 }
 
 bool Options::needs_owners() const {
     if (filter.needs_owners()) return true;
     switch (command) {
         case Command::List:
-            if (count) return false;
-            if (!group_by.empty())
-                return std::any_of(group_by.begin(), group_by.end(), group_key_needs_owners);
-            return has_owner_field(render.fields);
-        case Command::Check:
-            return std::any_of(check.per.begin(), check.per.end(), group_key_needs_owners);
+        case Command::Check: {
+            const std::vector<Field> read = fields_read();
+            return std::any_of(read.begin(), read.end(), [](Field f) { return field_info(f).needs_owners; });
+        }
         case Command::Doctor:
         case Command::Kill:
             return true;  // findings name the process; kill spares its own session's sockets
@@ -331,6 +328,19 @@ bool Options::needs_owners() const {
             return false;
     }
     return false;
+}
+
+bool Options::needs_user_names() const {
+    switch (command) {
+        case Command::List: return reads(Field::User);
+        case Command::Summary: return false;
+        default: return true;  // findings and owners name their user
+    }
+}
+
+bool Options::needs_cmdline() const {
+    // doctor names a listener by its script (`python3 app.py`), which only the cmdline tells.
+    return want_cmdline || command == Command::Doctor || reads(Field::Cmdline);
 }
 
 Options to_options(const RawFlags& raw) {
@@ -401,7 +411,8 @@ Options to_options(const RawFlags& raw) {
     if (raw.fields) require_items(*raw.fields, "--fields", "--fields state,local,remote,pid (see docs/formats.md)");
     o.fields_given = raw.fields.has_value();
     o.render.fields = o.fields_given ? parse_field_list(*raw.fields)
-                                     : default_fields_for(o.render.format, raw.extended || (raw.info && o.render.format != Format::Table));
+                                     : default_fields(raw.extended || (raw.info && o.render.format != Format::Table),
+                                                      o.render.format != Format::Table);
     if (!o.fields_given) add_column_sets(raw, o.render.format, o.render.fields);
 
     apply_sort_flags(raw, o);

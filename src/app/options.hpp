@@ -12,7 +12,8 @@
 #include "tcpstat/exporter.hpp"
 #include "tcpstat/fields.hpp"
 #include "tcpstat/filter.hpp"
-#include "tcpstat/group.hpp"
+#include "tcpstat/grouping.hpp"
+#include "tcpstat/sorting.hpp"
 #include "tcpstat/render.hpp"
 
 namespace tcpstat::app {
@@ -85,8 +86,8 @@ struct ServeOptions {
 struct Options {
     Command command = Command::List;
     Filter filter;
-    std::vector<std::string> user_names;  // --user NAMEs, resolved to uids once a backend exists
-    NameQueries names;                     // resolved before collection, then cleared
+    std::vector<std::string> user_names;  // --user NAMEs, resolved to uids by plan_gathering()
+    NameQueries names;                     // resolved by plan_gathering(), before collection
     bool resolve = false;                  // -r: host and service names in the output
     CollectRequest request;
     bool count = false;
@@ -114,8 +115,14 @@ struct Options {
     std::optional<double> trace_seconds;     // trace --duration
     std::optional<std::uint64_t> trace_count;  // trace --count: stop after N transitions shown
 
-    // Whether anything downstream needs the (expensive) owner walk.
+    // What the run's output shows, groups or orders by: the one place that decides which
+    // details are worth reading. Names (NSS) cost milliseconds, owners the whole /proc walk,
+    // cmdline and exe a read per owning process.
+    std::vector<Field> fields_read() const;
+    bool reads(Field f) const;
     bool needs_owners() const;
+    bool needs_user_names() const;
+    bool needs_cmdline() const;
 };
 
 // Throws UsageError with a one-line message naming the bad value and the accepted ones.
@@ -129,9 +136,5 @@ void apply_serve_flags(const RawFlags& raw, Options& o);
 // Throws UsageError when an option was given to a command that would ignore it
 // (`check -g process`, `summary --fields`, `explain -s listen`); options_scope.cpp.
 void refuse_inapplicable_options(const RawFlags& raw);
-
-// Fields shown when --fields is not given: a compact set for the table, everything for the
-// machine formats (so a CSV or JSONL export carries every field).
-std::vector<Field> default_fields_for(Format f, bool extended);
 
 }  // namespace tcpstat::app

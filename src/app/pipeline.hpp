@@ -3,14 +3,31 @@
 
 #include "app/options.hpp"
 #include "tcpstat/backend.hpp"
-#include "tcpstat/group.hpp"
+#include "tcpstat/filter.hpp"
+#include "tcpstat/grouping.hpp"
 #include "tcpstat/model.hpp"
 
 namespace tcpstat::app {
 
+// What gathering reads, worked out once per run from the options (which stay untouched): the
+// filter and push-down request with user, host and service names looked up, and which owner
+// details the output needs. --watch plans once and gathers every sample.
+struct GatherPlan {
+    Filter filter;
+    CollectRequest request;
+    OwnerRequest owners;
+    bool owners_needed = false;
+    bool name_output = false;  // fill the snapshot's display names (listings)
+    bool resolve = false;      // -r
+};
+// Throws UsageError for a user, host or service name that does not resolve.
+GatherPlan plan_gathering(const Options& options, Backend& backend);
+
 // Runs the backend and the core filter; the owner walk runs only when something downstream needs
 // owners and at least one socket survived the cheap filters.
-Snapshot gather(Options& options, Backend& backend);
+Snapshot gather(const GatherPlan& plan, Backend& backend);
+// plan_gathering() then gather(): for commands that gather once.
+Snapshot gather(const Options& options, Backend& backend);
 
 // The local ports servers are bound to (TCP LISTEN, UDP UNCONN) under the request's protocols and
 // families, whatever its state and port filters: what client-port folding needs.

@@ -7,7 +7,7 @@
 #include <fmt/format.h>
 
 #include "app/pipeline.hpp"
-#include "tcpstat/group.hpp"
+#include "tcpstat/grouping.hpp"
 
 namespace tcpstat::app {
 

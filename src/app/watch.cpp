@@ -16,9 +16,9 @@
 
 #include "app/commands.hpp"
 #include "app/output_file.hpp"
+#include "app/list_steps.hpp"
 #include "app/pipeline.hpp"
 #include "tcpstat/delta.hpp"
-#include "tcpstat/group.hpp"
 #include "tcpstat/render.hpp"
 
 #ifdef _WIN32
@@ -178,29 +178,18 @@ struct Sample {
     std::optional<Table> table;  // groupings and summary
 };
 
-Sample take_sample(Options& o) {
-    auto backend = make_system_backend(o.request);
-    Sample s{gather(o, *backend), std::nullopt};
-    if (o.command == Command::Summary)
-        s.table = summarize(s.snap, o.filter.tcp, o.filter.udp);
-    else if (!o.group_by.empty())
-        s.table = group_sockets(s.snap, o.group_by, nullptr, o.group_sort);
+// The listing's own steps (gather, tabulate), on a plan made once for the whole loop.
+Sample take_sample(const Options& o, const GatherPlan& plan, Backend& backend) {
+    Sample s{gather(plan, backend), std::nullopt};
+    s.table = tabulate(o, s.snap);
     return s;
 }
 
 // Renders one sample exactly as a single run would print it.
-std::string render_sample(Options& o, Sample& s, const Table* table) {
+std::string render_sample(const Options& o, const RenderOptions& render, Sample& s, const Table* table) {
     std::string text;
     Output buf(&text);
-    if (table) {
-        render_table(*table, o.render, buf);
-    } else if (o.count) {
-        const auto n = s.snap.sockets.size();
-        buf.write(o.render.format == Format::Jsonl ? fmt::format("{{\"count\":{}}}\n", n) : fmt::format("{}\n", n));
-    } else {
-        sort_sockets(s.snap, o.sort_keys);
-        render_sockets(s.snap, o.render, buf);
-    }
+    render_result(o, render, s.snap, table, buf);
     buf.flush();
     return text;
 }
@@ -236,34 +225,14 @@ std::string frame(const Options& o, long number, const std::string& stamp, const
 
 }  // namespace
 
-std::string add_time_field(std::string_view jsonl, std::string_view stamp) {
-    std::string out;
-    out.reserve(jsonl.size() + jsonl.size() / 8);
-    const std::string member = fmt::format("{{\"time\":\"{}\"", stamp);
-    std::size_t pos = 0;
-    while (pos < jsonl.size()) {
-        auto nl = jsonl.find('\n', pos);
-        std::string_view line = jsonl.substr(pos, nl == std::string_view::npos ? std::string_view::npos : nl - pos);
-        pos = nl == std::string_view::npos ? jsonl.size() : nl + 1;
-        if (line.empty()) continue;
-        if (line.front() != '{') {
-            out.append(line);
-        } else {
-            out += member;
-            std::string_view rest = line.substr(1);
-            if (!rest.empty() && rest.front() != '}') out += ',';
-            out.append(rest);
-        }
-        out += '\n';
-    }
-    return out;
-}
-
-int run_watch(Options& o) {
+int run_watch(const Options& o) {
     const bool to_file = !o.output_path.empty();
     Output out(1);
     const bool redraw = !to_file && out.is_tty() && o.render.format == Format::Table;
-    o.render.color = !to_file && use_color(o.color, out);
+    RenderOptions render = o.render;
+    render.color = !to_file && use_color(o.color, out);
+    auto backend = make_system_backend(o.request);
+    const GatherPlan plan = plan_gathering(o, *backend);
     const auto period = std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(*o.watch_seconds));
 
     StopSignals signals;
@@ -275,13 +244,13 @@ int run_watch(Options& o) {
     for (long i = 0; !o.iterations || i < *o.iterations; ++i) {
         if (i > 0 && !wait_until(next)) break;
         const std::string stamp = utc_stamp();
-        Sample s = take_sample(o);
+        Sample s = take_sample(o, plan, *backend);
         code = s.snap.sockets.empty() ? 1 : 0;
 
         std::optional<Table> shown;
         if (redraw && s.table) shown = with_change(*s.table, previous ? &*previous : nullptr);
         const Table* table = shown ? &*shown : (s.table ? &*s.table : nullptr);
-        const std::string text = render_sample(o, s, table);
+        const std::string text = render_sample(o, render, s, table);
 
         std::vector<std::string> notes;
         for (const auto& w : s.snap.warnings)
@@ -294,11 +263,8 @@ int run_watch(Options& o) {
         } else if (redraw) {
             std::set<std::string> uniq(notes.begin(), notes.end());
             out.write(frame(o, i + 1, stamp, {uniq.begin(), uniq.end()}, text));
-        } else if (o.render.format == Format::Jsonl) {
-            out.write(add_time_field(text, stamp));
         } else {
-            out.write(fmt::format("# {}\n", stamp));
-            out.write(text);
+            write_stamped(text, stamp, render, out);
         }
         out.flush();
         if (!redraw)

@@ -12,9 +12,6 @@ namespace tcpstat::app {
 // appended with a "# <UTC time>" line per block otherwise, a "time" field with -f jsonl) or to
 // --output (replaced atomically each sample). SIGINT/SIGTERM end it with 0; otherwise the exit
 // code is that of the last sample, as for a single run.
-int run_watch(Options& options);
-
-// Each JSON Lines object of `jsonl` with "time":"<stamp>" as its first member.
-std::string add_time_field(std::string_view jsonl, std::string_view stamp);
+int run_watch(const Options& options);
 
 }  // namespace tcpstat::app

@@ -8,6 +8,7 @@
 #include <unordered_map>
 
 #include "tcpstat/exporter.hpp"
+#include "tcpstat/field_value.hpp"
 #include "tcpstat/tcp_state.hpp"
 #include "tcpstat/types.hpp"
 
@@ -175,8 +176,7 @@ SocketMetrics socket_metrics(const Snapshot& snap, const ServerPorts& servers, c
         std::string port = std::to_string(s.local.port);
         if (!allowed(limits.ports, port)) port = kOther;
         std::optional<std::string> proc;
-        if (!s.owners.empty())
-            if (const Process* p = snap.process(s.owners.front().pid)) proc = p->name;
+        if (const FieldValue v = field_value(snap, s, Field::Process); !v.is_null()) proc = std::string(v.text);
         Listener& l = listeners[{port, process_label(proc)}];
         l.queue += *s.rx_queue;
         l.backlog += *s.tx_queue;

@@ -117,7 +117,18 @@ std::optional<Field> field_by_name(std::string_view name) {
     return std::nullopt;
 }
 
-std::vector<Field> default_fields(bool extended) {
+std::vector<Field> default_fields(bool extended, bool machine) {
+    if (machine) {
+        std::vector<Field> out = {Field::Proto, Field::Family, Field::State,   Field::Laddr, Field::Lport,
+                                  Field::Raddr, Field::Rport,  Field::RecvQ,   Field::SendQ, Field::Uid,
+                                  Field::User,  Field::Inode,  Field::Timer,   Field::TimerMs, Field::Retrans,
+                                  Field::Pid,   Field::Process, Field::Owners};
+        if (extended)
+            for (Field x : {Field::Rtt, Field::Rttvar, Field::Cwnd, Field::Ssthresh, Field::Mss, Field::RetransTotal,
+                            Field::BytesSent, Field::BytesReceived, Field::LastSendMs, Field::LastRecvMs, Field::IdleMs})
+                out.push_back(x);
+        return out;
+    }
     if (!extended) {
         return {Field::Proto, Field::State, Field::Local, Field::Remote, Field::Pid, Field::Process};
     }

@@ -3,6 +3,8 @@
 
 #include <algorithm>
 
+#include "tcpstat/field_value.hpp"
+
 namespace tcpstat {
 
 namespace {
@@ -28,6 +30,12 @@ bool name_matches(std::string_view name, const std::vector<std::string>& wanted,
         return w.size() <= name.size() &&
                std::equal(w.begin(), w.end(), name.begin(), [](char a, char b) { return lower(a) == lower(b); });
     });
+}
+
+// --process: whether this owner's process field matches one of the names.
+bool owner_named(const Snapshot& snap, const Socket& s, const Owner& o, const Filter& f) {
+    const FieldValue v = field_value(snap, s, Field::Process, &o);
+    return !v.is_null() && name_matches(v.text, f.process_names, f.fold_name_case);
 }
 
 }  // namespace
@@ -57,10 +65,8 @@ bool Filter::matches_owners(const Socket& s, const Snapshot& snap) const {
         if (!hit) return false;
     }
     if (!process_names.empty()) {
-        bool hit = std::any_of(s.owners.begin(), s.owners.end(), [&](const Owner& o) {
-            const Process* p = snap.process(o.pid);
-            return p != nullptr && name_matches(p->name, process_names, fold_name_case);
-        });
+        bool hit = std::any_of(s.owners.begin(), s.owners.end(),
+                               [&](const Owner& o) { return owner_named(snap, s, o, *this); });
         if (!hit) return false;
     }
     return true;
@@ -75,10 +81,7 @@ void apply_owner_filter(Snapshot& snap, const Filter& f) {
     std::erase_if(snap.sockets, [&](const Socket& s) { return !f.matches_owners(s, snap); });
     if (f.process_names.empty()) return;
     for (Socket& s : snap.sockets) {
-        std::erase_if(s.owners, [&](const Owner& o) {
-            const Process* p = snap.process(o.pid);
-            return p == nullptr || !name_matches(p->name, f.process_names, f.fold_name_case);
-        });
+        std::erase_if(s.owners, [&](const Owner& o) { return !owner_named(snap, s, o, f); });
     }
 }
 

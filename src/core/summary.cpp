@@ -1,7 +1,7 @@
 // Owns the per-protocol, per-state summary table (tcpstat summary): one pass, every state listed.
 #include <array>
 
-#include "tcpstat/group.hpp"
+#include "tcpstat/summary.hpp"
 
 namespace tcpstat {
 

@@ -1,6 +1,9 @@
 // Owns the view model of `tcpstat top`: groupings, sortable selectable rows, the refresh diff, kill filters.
 #include "tcpstat/top_model.hpp"
 
+#include "tcpstat/field_value.hpp"
+#include "tcpstat/summary.hpp"
+
 #include <algorithm>
 #include <map>
 #include <tuple>
@@ -200,11 +203,21 @@ std::vector<TopRow> top_group_rows(const Table& now, const Table* before) {
     return rows;
 }
 
+namespace {
+
+// The drill-down's columns, valued like the listing's.
+constexpr Field kSocketFields[] = {Field::Proto, Field::State, Field::Local, Field::Remote,
+                                   Field::Pid,   Field::Process, Field::RecvQ, Field::SendQ};
+
+}  // namespace
+
 std::vector<Column> top_socket_columns() {
-    return {{"proto", "PROTO", FieldType::Text},   {"state", "STATE", FieldType::Text},
-            {"local", "LOCAL", FieldType::Text},   {"remote", "REMOTE", FieldType::Text},
-            {"pid", "PID", FieldType::Number},     {"process", "PROCESS", FieldType::Text},
-            {"recv_q", "RECV-Q", FieldType::Number}, {"send_q", "SEND-Q", FieldType::Number}};
+    std::vector<Column> out;
+    for (Field f : kSocketFields) {
+        const FieldInfo& fi = field_info(f);
+        out.push_back(Column{std::string(fi.name), std::string(fi.header), fi.type});
+    }
+    return out;
 }
 
 std::vector<TopRow> top_socket_rows(const Snapshot& snap, const std::vector<GroupKey>& keys,
@@ -215,16 +228,7 @@ std::vector<TopRow> top_socket_rows(const Snapshot& snap, const std::vector<Grou
         if (!socket_in_group(snap, s, keys, values)) continue;
         TopRow row;
         row.ref = i;
-        auto opt = [](const auto& v) { return v ? Value{static_cast<std::int64_t>(*v)} : Value{}; };
-        const Process* p = s.owners.empty() ? nullptr : snap.process(s.owners.front().pid);
-        row.cells = {Value{std::string(protocol_name(s.protocol))},
-                     Value{std::string(state_name(s.state, s.protocol))},
-                     Value{format_endpoint(s.local)},
-                     Value{format_endpoint(s.remote)},
-                     s.owners.empty() ? Value{} : Value{std::int64_t{s.owners.front().pid}},
-                     p ? Value{p->name} : Value{},
-                     opt(s.rx_queue),
-                     opt(s.tx_queue)};
+        for (Field f : kSocketFields) row.cells.push_back(to_value(field_value(snap, s, f)));
         rows.push_back(std::move(row));
     }
     return rows;

@@ -13,34 +13,12 @@ namespace tcpstat {
 
 namespace {
 
-template <class T>
-Cell optional_number(const std::optional<T>& v) {
-    return v ? Cell::unsigned_number(*v) : Cell::null();
-}
-
-template <class Member>
-Cell info_number(const Socket& s, Member m) {
-    if (!s.tcp_info) return Cell::null();
-    return optional_number((*s.tcp_info).*m);
-}
-
 void append_int(std::string& out, std::int64_t v) {
     fmt::format_int f(v);
     out.append(f.data(), f.size());
 }
 
 }  // namespace
-
-std::string_view timer_name(TimerKind k) {
-    switch (k) {
-    case TimerKind::Retransmit: return "retransmit";
-    case TimerKind::KeepAlive: return "keepalive";
-    case TimerKind::TimeWait: return "time_wait";
-    case TimerKind::ZeroWindowProbe: return "zero_window_probe";
-    case TimerKind::Other: break;
-    }
-    return "other";
-}
 
 void CellSource::append_named_address(const IpAddress& a) {
     if (auto h = snap_.host_names.find(a); h != snap_.host_names.end()) {
@@ -122,58 +100,21 @@ Cell CellSource::finish_list() {
     return Cell::string(list_);
 }
 
-Cell CellSource::pids(const Socket& s) {
-    if (s.owners.empty()) return Cell::null();
-    if (style_ == OwnerStyle::First || s.owners.size() == 1) return Cell::signed_number(s.owners[0].pid);
-    // A process holding the socket on two fds is still one pid.
-    list_.clear();
-    listed_ = over_cap_ = 0;
-    for (std::size_t k = 0; k < s.owners.size(); ++k) {
-        const Pid pid = s.owners[k].pid;
-        bool repeat = false;
-        for (std::size_t j = 0; j < k && !repeat; ++j) repeat = s.owners[j].pid == pid;
-        if (repeat) continue;
-        fmt::format_int f(pid);
-        list_item(std::string_view(f.data(), f.size()));
-    }
-    return finish_list();
-}
-
-Cell CellSource::owner_texts(const Socket& s, const std::optional<std::string>& (*get)(const Process&)) {
-    if (style_ == OwnerStyle::First) {
-        if (s.owners.empty()) return Cell::null();
-        const Process* p = snap_.process(s.owners[0].pid);
-        const std::optional<std::string>* v = p ? &get(*p) : nullptr;
-        return v && *v ? Cell::string(**v) : Cell::null();
-    }
+Cell CellSource::owner_values(const Socket& s, Field f) {
+    // A process holding the socket on two fds is still one pid, and two workers one name.
     seen_.clear();
     list_.clear();
     listed_ = over_cap_ = 0;
     for (const Owner& o : s.owners) {
-        const Process* p = snap_.process(o.pid);
-        if (!p || !get(*p)) continue;
-        const std::string_view v = *get(*p);
-        if (std::find(seen_.begin(), seen_.end(), v) != seen_.end()) continue;
+        const FieldValue v = field_value(snap_, s, f, &o);
+        if (v.is_null() || std::find(seen_.begin(), seen_.end(), v) != seen_.end()) continue;
         seen_.push_back(v);
-        list_item(v);
-    }
-    return seen_.empty() ? Cell::null() : finish_list();
-}
-
-Cell CellSource::process_names(const Socket& s) {
-    if (style_ == OwnerStyle::First) {
-        if (s.owners.empty()) return Cell::null();
-        const Process* p = snap_.process(s.owners[0].pid);
-        return p ? Cell::string(p->name) : Cell::null();
-    }
-    seen_.clear();
-    list_.clear();
-    listed_ = over_cap_ = 0;
-    for (const Owner& o : s.owners) {
-        const Process* p = snap_.process(o.pid);
-        if (!p || std::find(seen_.begin(), seen_.end(), std::string_view(p->name)) != seen_.end()) continue;
-        seen_.emplace_back(p->name);
-        list_item(p->name);
+        if (v.kind == FieldValue::Kind::Number) {
+            fmt::format_int n(v.num);
+            list_item(std::string_view(n.data(), n.size()));
+        } else {
+            list_item(v.text);
+        }
     }
     return seen_.empty() ? Cell::null() : finish_list();
 }
@@ -198,69 +139,26 @@ Cell CellSource::owner_list(const Socket& s) {
     return finish_list();
 }
 
-Cell CellSource::user(const Socket& s) {
-    if (!s.uid) return Cell::null();
-    auto it = snap_.users.find(*s.uid);
-    if (it != snap_.users.end()) return Cell::string(it->second);
-    fmt::format_int f(*s.uid);
-    std::copy_n(f.data(), f.size(), buf_);
-    return Cell::string(std::string_view(buf_, f.size()));
-}
-
-Cell CellSource::netns(const Socket& s) {
-    if (!s.netns) return Cell::null();
-    auto it = snap_.netns_names.find(*s.netns);
-    return it != snap_.netns_names.end() ? Cell::string(it->second) : Cell::unsigned_number(*s.netns);
+Cell CellSource::cell_of(const FieldValue& v, Protocol proto) {
+    switch (v.kind) {
+    case FieldValue::Kind::Null: break;
+    case FieldValue::Kind::Number: return Cell::unsigned_number(v.num);
+    case FieldValue::Kind::Uid: {
+        fmt::format_int f(v.num);
+        std::copy_n(f.data(), f.size(), buf_);
+        return Cell::string(std::string_view(buf_, f.size()));
+    }
+    case FieldValue::Kind::Text: return v.plain ? Cell::plain_string(v.text) : Cell::string(v.text);
+    case FieldValue::Kind::Endpoint: return endpoint(v.endpoint, proto);
+    case FieldValue::Kind::Address: return address(v.endpoint.addr);
+    }
+    return Cell::null();
 }
 
 Cell CellSource::get(const Socket& s, Field f) {
-    switch (f) {
-    case Field::RmemAlloc:
-    case Field::Rcvbuf:
-    case Field::WmemAlloc:
-    case Field::Sndbuf:
-    case Field::FwdAlloc:
-    case Field::WmemQueued:
-    case Field::Optmem:
-    case Field::Backlog:
-    case Field::Drops:
-        return s.memory ? optional_number(s.memory->values[*memory_index(f)]) : Cell::null();
-    case Field::Proto: return Cell::plain_string(protocol_name(s.protocol));
-    case Field::Family: return Cell::plain_string(family_name(s.family));
-    case Field::State: return Cell::plain_string(state_name(s.state, s.protocol));
-    case Field::Local: return endpoint(s.local, s.protocol);
-    case Field::Remote: return endpoint(s.remote, s.protocol);
-    case Field::Laddr: return address(s.local.addr);
-    case Field::Lport: return Cell::unsigned_number(s.local.port);
-    case Field::Raddr: return address(s.remote.addr);
-    case Field::Rport: return Cell::unsigned_number(s.remote.port);
-    case Field::Pid: return pids(s);
-    case Field::Process: return process_names(s);
-    case Field::Owners: return owner_list(s);
-    case Field::User: return user(s);
-    case Field::Uid: return optional_number(s.uid);
-    case Field::Inode: return optional_number(s.inode);
-    case Field::RecvQ: return optional_number(s.rx_queue);
-    case Field::SendQ: return optional_number(s.tx_queue);
-    case Field::Timer: return s.timer ? Cell::plain_string(timer_name(s.timer->kind)) : Cell::null();
-    case Field::TimerMs: return s.timer ? Cell::unsigned_number(s.timer->expires_ms) : Cell::null();
-    case Field::Retrans: return optional_number(s.retransmits);
-    case Field::Rtt: return info_number(s, &TcpInfo::rtt_us);
-    case Field::Rttvar: return info_number(s, &TcpInfo::rttvar_us);
-    case Field::Cwnd: return info_number(s, &TcpInfo::cwnd);
-    case Field::Ssthresh: return info_number(s, &TcpInfo::ssthresh);
-    case Field::Mss: return info_number(s, &TcpInfo::mss);
-    case Field::RetransTotal: return info_number(s, &TcpInfo::retrans_total);
-    case Field::BytesSent: return info_number(s, &TcpInfo::bytes_sent);
-    case Field::BytesReceived: return info_number(s, &TcpInfo::bytes_received);
-    case Field::LastSendMs: return info_number(s, &TcpInfo::last_send_ms);
-    case Field::LastRecvMs: return info_number(s, &TcpInfo::last_recv_ms);
-    case Field::IdleMs: return s.tcp_info ? optional_number(s.tcp_info->idle_ms()) : Cell::null();
-    case Field::Netns: return netns(s);
-    case Field::Cmdline: return owner_texts(s, [](const Process& p) -> const std::optional<std::string>& { return p.cmdline; });
-    case Field::Exe: return owner_texts(s, [](const Process& p) -> const std::optional<std::string>& { return p.exe; });
-    }
-    return Cell::null();
+    if (f == Field::Owners) return owner_list(s);
+    if (per_owner(f) && style_ != OwnerStyle::First && s.owners.size() > 1) return owner_values(s, f);
+    return cell_of(field_value(snap_, s, f), s.protocol);
 }
 
 Cell value_cell(const Value& v) {

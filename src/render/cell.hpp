@@ -10,7 +10,8 @@
 
 #include "tcpstat/endpoint.hpp"
 #include "tcpstat/fields.hpp"
-#include "tcpstat/group.hpp"
+#include "tcpstat/field_value.hpp"
+#include "tcpstat/result_table.hpp"
 #include "tcpstat/model.hpp"
 #include "tcpstat/output.hpp"
 
@@ -77,16 +78,13 @@ private:
     // The slow path of both when the snapshot carries names: host, zone and service names.
     void append_named_address(const IpAddress& a);
     Cell named_endpoint(const Endpoint& e, Protocol proto);
-    Cell pids(const Socket& s);
-    Cell process_names(const Socket& s);
+    Cell cell_of(const FieldValue& v, Protocol proto);
+    // The distinct values of a per-owner field over every owner, as one list.
+    Cell owner_values(const Socket& s, Field f);
     Cell owner_list(const Socket& s);
-    // The distinct non-empty texts of the owners' processes (name, cmdline or exe).
-    Cell owner_texts(const Socket& s, const std::optional<std::string>& (*get)(const Process&));
     // Appends one list item, or once past the cap counts it; finish_list() writes "+N".
     void list_item(std::string_view item);
     Cell finish_list();
-    Cell user(const Socket& s);
-    Cell netns(const Socket& s);  // its name when known, else the inode
 
     const Snapshot& snap_;
     OwnerStyle style_;
@@ -94,7 +92,7 @@ private:
     char buf_[kMaxAddressText + 16];
     std::string list_;
     std::size_t listed_ = 0, over_cap_ = 0;
-    std::vector<std::string_view> seen_;
+    std::vector<FieldValue> seen_;
 };
 
 // A Table value (groups, summary) as a Cell.
@@ -104,7 +102,5 @@ Cell value_cell(const Value& v);
 void write_cell_text(const Cell& c, Output& out);
 std::size_t cell_width(const Cell& c);
 void write_number(const Cell& c, Output& out);
-
-std::string_view timer_name(TimerKind k);
 
 }  // namespace tcpstat

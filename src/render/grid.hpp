@@ -7,7 +7,7 @@
 
 #include "cell.hpp"
 #include "tcpstat/fields.hpp"
-#include "tcpstat/group.hpp"
+#include "tcpstat/result_table.hpp"
 #include "tcpstat/model.hpp"
 
 namespace tcpstat {

@@ -39,7 +39,7 @@ void render_close_results(const Snapshot& snap, const std::vector<CloseResult>& 
                           Output& out) {
     if (results.size() != snap.sockets.size()) throw std::logic_error("one close result per socket expected");
     RenderOptions o = opt;
-    if (o.fields.empty()) o.fields = default_fields(false);
+    if (o.fields.empty()) o.fields = default_fields(false, o.format != Format::Table);
     switch (o.format) {
     case Format::Table: {
         ResultGrid grid(snap, o.fields, results);

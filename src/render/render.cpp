@@ -10,7 +10,7 @@ void render_sockets(const Snapshot& snap, const RenderOptions& opt, Output& out)
     if (opt.fields.empty()) {
         // Callers normally pass the fields; an empty list means "the defaults", not "nothing".
         RenderOptions with_defaults = opt;
-        with_defaults.fields = default_fields(false);
+        with_defaults.fields = default_fields(false, opt.format != Format::Table);
         render_sockets(snap, with_defaults, out);
         return;
     }

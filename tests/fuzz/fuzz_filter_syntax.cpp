@@ -8,7 +8,7 @@
 #include "tcpstat/endpoint.hpp"
 #include "tcpstat/error.hpp"
 #include "tcpstat/fields.hpp"
-#include "tcpstat/group.hpp"
+#include "tcpstat/grouping.hpp"
 #include "tcpstat/tcp_state.hpp"
 
 using namespace tcpstat;

@@ -11,7 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "tcpstat/fields.hpp"
-#include "tcpstat/group.hpp"
+#include "tcpstat/result_table.hpp"
 #include "tcpstat/model.hpp"
 #include "render/escape.hpp"
 #include "tcpstat/render.hpp"

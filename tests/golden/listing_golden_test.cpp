@@ -60,7 +60,9 @@ TEST(ListingEmpty, EveryFormatStaysWellFormed) {
 
 TEST(ListingEmpty, EmptyFieldListMeansDefaults) {
     const Snapshot snap = make_snapshot();
-    EXPECT_EQ(render_listing(snap, Format::Tsv, {}), render_listing(snap, Format::Tsv, default_fields(false)));
+    // The defaults of the format, as the app chooses them: tsv carries every stable field.
+    EXPECT_EQ(render_listing(snap, Format::Tsv, {}), render_listing(snap, Format::Tsv, default_fields(false, true)));
+    EXPECT_EQ(render_listing(snap, Format::Table, {}), render_listing(snap, Format::Table, default_fields(false)));
 }
 
 TEST(ListingPrometheus, IsRejectedWithAHint) {

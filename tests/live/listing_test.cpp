@@ -144,6 +144,42 @@ TEST_P(Sources, GroupByPidNamesTheLeakWithExactCount) {
     EXPECT_EQ(r.out, std::to_string(srv.child->pid()) + "\tleaky-grp\t7\n");
 }
 
+// One vocabulary: -g, --sort and check --per take a field in every spelling --fields takes
+// (LPORT, Process), and any field groups, not only the thirteen group keys of old.
+TEST_P(Sources, GroupSortAndPerTakeEveryFieldSpelling) {
+    LeakyServer srv(false, 4, "leaky-words");
+    const std::string port = std::to_string(srv.port);
+    const std::string pid = std::to_string(srv.child->pid());
+    auto g = run_tcpstat({"--source", GetParam(), "-4", "-s", "close_wait", "--sport", port, "-g", "LPORT,Process,uid",
+                          "--sort", "-COUNT,lport", "-f", "tsv", "-H"});
+    ASSERT_EQ(g.exit_code, 0) << g.err;
+    EXPECT_EQ(g.out, port + "\tleaky-words\t" + std::to_string(::getuid()) + "\t4\n");
+    auto check = run_tcpstat({"--source", GetParam(), "check", "-4", "-s", "close_wait", "--sport", port, "--per", "PID",
+                              "--warn", "3"});
+    EXPECT_EQ(check.exit_code, 1) << check.out << check.err;
+    EXPECT_NE(check.out.find("worst pid " + pid + " (leaky-words) 4"), std::string::npos) << check.out;
+    auto bad = run_tcpstat({"-g", "owners"});
+    EXPECT_EQ(bad.exit_code, 2);
+    EXPECT_NE(bad.err.find("unknown group key 'owners'"), std::string::npos) << bad.err;
+}
+
+// One place decides what a run reads: sorting by an owner field reads owners even when no
+// shown column needs them (the owner walk was once skipped, and the sort silently did nothing).
+TEST_P(Sources, SortByPidNotShownStillOrdersByOwner) {
+    EstablishedPair a(false, "sort-a"), b(false, "sort-b");
+    const std::string pa = std::to_string(a.port), pb = std::to_string(b.port);
+    const bool a_first = a.child->pid() < b.child->pid();
+    const std::string low = (a_first ? pa : pb) + "\n", high = (a_first ? pb : pa) + "\n";
+    auto up = run_tcpstat({"--source", GetParam(), "-4", "-l", "--sport", pa + "," + pb, "--fields", "lport", "--sort",
+                           "pid", "-f", "tsv", "-H"});
+    ASSERT_EQ(up.exit_code, 0) << up.err;
+    EXPECT_EQ(up.out, low + high);
+    auto down = run_tcpstat({"--source", GetParam(), "-4", "-l", "--sport", pa + "," + pb, "--fields", "lport",
+                             "--sort", "-pid", "-f", "tsv", "-H"});
+    ASSERT_EQ(down.exit_code, 0) << down.err;
+    EXPECT_EQ(down.out, high + low);
+}
+
 TEST_P(Sources, CheckCrossesThresholdsOnALiveLeak) {
     LeakyServer srv(false, 5, "leaky-chk");
     std::string port = std::to_string(srv.port);

@@ -4,7 +4,7 @@
 #include <string>
 
 #include "tcpstat/error.hpp"
-#include "tcpstat/group.hpp"
+#include "tcpstat/grouping.hpp"
 
 using namespace tcpstat;
 
@@ -47,6 +47,7 @@ Snapshot fixture() {
 }  // namespace
 
 TEST(GroupKeys, NamesAndParsing) {
+    // The thirteen keys of old keep their names.
     const char* names[] = {"state", "proto", "family", "pid", "process", "user",
                            "lport", "rport", "laddr", "raddr", "netns", "cmdline", "exe"};
     for (const char* name : names) {
@@ -68,18 +69,51 @@ TEST(GroupKeys, Errors) {
         parse_group_keys("state,colour");
         FAIL() << "no error";
     } catch (const UsageError& e) {
-        EXPECT_EQ(std::string(e.what()),
-                  "unknown group key 'colour': expected one of state, proto, family, pid, process, user, lport, "
-                  "rport, laddr, raddr, netns, cmdline, exe");
+        EXPECT_EQ(std::string(e.what()).rfind("unknown group key 'colour': expected one of proto, "
+                                              "family, state, local, remote, laddr, lport,", 0), 0u) << e.what();
+        EXPECT_EQ(std::string(e.what()).find("owners"), std::string::npos) << e.what();
     }
     try {
-        parse_group_keys("pid,state,pid");
+        parse_group_keys("pid,state,PID");
         FAIL() << "no error";
     } catch (const UsageError& e) {
-        EXPECT_NE(std::string(e.what()).find("'pid'"), std::string::npos);
+        EXPECT_NE(std::string(e.what()).find("'PID'"), std::string::npos);
     }
+    EXPECT_THROW(parse_group_keys("owners"), UsageError);
     EXPECT_THROW(parse_group_keys(""), UsageError);
     EXPECT_THROW(parse_group_keys(" , "), UsageError);
+}
+
+// -g, --sort and --fields share one vocabulary: every spelling of a field names it everywhere.
+TEST(GroupKeys, EverySpellingOfAFieldIsAKey) {
+    EXPECT_EQ(parse_group_keys("LPORT,Process,recv-q,timer_ms"),
+              (std::vector<GroupKey>{Field::Lport, Field::Process, Field::RecvQ, Field::TimerMs}));
+    for (const FieldInfo& fi : all_fields()) {
+        if (fi.field == Field::Owners) continue;
+        EXPECT_EQ(parse_group_keys(fi.name), std::vector<GroupKey>{fi.field}) << fi.name;
+        EXPECT_EQ(parse_group_keys(fi.header), std::vector<GroupKey>{fi.field}) << fi.header;
+    }
+    const auto order = parse_group_sort("-COUNT,LPort", {Field::State, Field::Lport});
+    ASSERT_EQ(order.size(), 2u);
+    EXPECT_FALSE(order[0].key.has_value());
+    EXPECT_TRUE(order[0].descending);
+    EXPECT_EQ(order[1].key, Field::Lport);
+    EXPECT_THROW(parse_group_sort("rport", {Field::State, Field::Lport}), UsageError);
+}
+
+// Any field groups, with the listing's value: user is the name else the uid, the timer its kind.
+TEST(Group, ByFieldsThatWereNoKeys) {
+    Snapshot snap = fixture();
+    snap.users[0] = "root";
+    snap.sockets[0].uid = 0;
+    snap.sockets[1].uid = 1000;
+    snap.sockets[3].timer = Timer{TimerKind::TimeWait, 100};
+    snap.sockets[4].timer = Timer{TimerKind::TimeWait, 900};
+    EXPECT_EQ(group_sockets(snap, {Field::Uid}).rows, (std::vector<Row>{{null, n(4)}, {n(0), n(1)}, {n(1000), n(1)}}));
+    EXPECT_EQ(group_sockets(snap, {Field::User}).rows,
+              (std::vector<Row>{{null, n(4)}, {txt("root"), n(1)}, {txt("1000"), n(1)}}));
+    EXPECT_EQ(group_sockets(snap, {Field::Timer}).rows, (std::vector<Row>{{null, n(4)}, {txt("time_wait"), n(2)}}));
+    EXPECT_EQ(group_sockets(snap, {Field::Local}).rows.front(), (Row{txt("10.0.0.1:80"), n(3)}));
 }
 
 TEST(Group, ColumnsAndTypes) {

@@ -2,7 +2,8 @@
 #include <gtest/gtest.h>
 
 #include "tcpstat/error.hpp"
-#include "tcpstat/group.hpp"
+#include "tcpstat/grouping.hpp"
+#include "tcpstat/sorting.hpp"
 
 using namespace tcpstat;
 

@@ -3,7 +3,7 @@
 
 #include <string>
 
-#include "tcpstat/group.hpp"
+#include "tcpstat/summary.hpp"
 
 using namespace tcpstat;
 
