@@ -3,10 +3,6 @@
 // clients, bad flags, and a real Prometheus server scraping it.
 #include <gtest/gtest.h>
 
-#include <fcntl.h>
-#include <signal.h>
-#include <sys/prctl.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -240,41 +236,21 @@ namespace {
 // A Prometheus server on loopback with its own TSDB in `dir`, scraping `target` every second.
 class PrometheusServer {
 public:
-    PrometheusServer(const TempDir& dir, std::uint16_t target) : port_(free_loopback_port()) {
+    PrometheusServer(const TempDir& dir, std::uint16_t target)
+        : port_(free_loopback_port()), process_(command(dir, target, port_)) {}
+    std::uint16_t port() const { return port_; }
+
+private:
+    static std::vector<std::string> command(const TempDir& dir, std::uint16_t target, std::uint16_t port) {
         const fs::path config = dir.path / "prometheus.yml";
         spit(config, "global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\nscrape_configs:\n"
                      "  - job_name: tcpstat\n    static_configs:\n      - targets: ['127.0.0.1:" +
                          std::to_string(target) + "']\n");
-        std::vector<std::string> args = {"prometheus", "--config.file=" + config.string(),
-                                         "--storage.tsdb.path=" + (dir.path / "data").string(),
-                                         "--web.listen-address=127.0.0.1:" + std::to_string(port_), "--log.level=error"};
-        std::vector<char*> argv;
-        for (auto& a : args) argv.push_back(a.data());
-        argv.push_back(nullptr);
-        const pid_t parent = getpid();
-        pid_ = fork();
-        if (pid_ == 0) {
-            prctl(PR_SET_PDEATHSIG, SIGKILL);
-            if (getppid() != parent) _exit(0);
-            int devnull = open("/dev/null", O_RDWR);
-            dup2(devnull, 0);
-            dup2(devnull, 1);
-            dup2(devnull, 2);
-            execvp(argv[0], argv.data());
-            _exit(127);
-        }
+        return {"prometheus", "--config.file=" + config.string(), "--storage.tsdb.path=" + (dir.path / "data").string(),
+                "--web.listen-address=127.0.0.1:" + std::to_string(port), "--log.level=error"};
     }
-    ~PrometheusServer() {
-        kill(pid_, SIGKILL);
-        waitpid(pid_, nullptr, 0);
-    }
-    PrometheusServer(const PrometheusServer&) = delete;
-    PrometheusServer& operator=(const PrometheusServer&) = delete;
-    std::uint16_t port() const { return port_; }
-
-private:
-    pid_t pid_ = -1;
     std::uint16_t port_;
+    QuietProcess process_;
 };
 
 }  // namespace
