@@ -3,10 +3,14 @@
 // clients, bad flags, and a real Prometheus server scraping it.
 #include <gtest/gtest.h>
 
+#include <poll.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <cstdlib>
 #include <regex>
 #include <thread>
 
@@ -171,6 +175,54 @@ TEST(Serve, MinIntervalZeroCollectsPerScrape) {
     ServeProcess serve({"--min-interval", "0"});
     for (int i = 0; i < 3; ++i) get(serve.port(), "/metrics");
     EXPECT_EQ(sample_value(get(serve.port(), "/metrics"), "tcpstat_exporter_collections_total"), 4);
+}
+
+namespace {
+
+// Milliseconds each of `n` GET /metrics took, sent one after another on one keep-alive
+// connection (as Prometheus does when it scrapes more often than the keep-alive timeout); stops
+// early at a response that does not come complete within 3 s.
+std::vector<double> keep_alive_scrapes_ms(std::uint16_t port, int n) {
+    const int fd = connect_tcp(false, port);
+    const std::string request = "GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+    std::vector<double> ms;
+    for (int i = 0; i < n; ++i) {
+        const auto start = std::chrono::steady_clock::now();
+        if (send(fd, request.data(), request.size(), MSG_NOSIGNAL) != static_cast<ssize_t>(request.size())) break;
+        std::string got;
+        std::size_t want = std::string::npos;  // header plus Content-Length, once the header is in
+        while (got.size() < want) {
+            pollfd pf{fd, POLLIN, 0};
+            if (poll(&pf, 1, 3000) <= 0) break;
+            char buf[16384];
+            const ssize_t r = read(fd, buf, sizeof buf);
+            if (r <= 0) break;
+            got.append(buf, static_cast<std::size_t>(r));
+            const auto end = got.find("\r\n\r\n");
+            const auto cl = got.find("Content-Length: ");
+            if (end != std::string::npos && cl != std::string::npos && cl < end)
+                want = end + 4 + std::strtoull(got.c_str() + cl + 16, nullptr, 10);
+        }
+        if (got.size() != want) break;
+        ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
+    }
+    close(fd);
+    return ms;
+}
+
+}  // namespace
+
+// httplib writes the headers and the body separately; with Nagle's algorithm the body waited for
+// the client's delayed ACK (40 ms and more on Linux) on every request of a kept-alive connection.
+TEST(Serve, KeptAliveScrapesAreNotHeldBackByDelayedAcks) {
+    LeakyServer leak(false, 3, "nagle-leak");
+    ServeProcess serve({"--min-interval", "60"});  // one collection; the rest is HTTP only
+    get(serve.port(), "/metrics");
+    const std::vector<double> ms = keep_alive_scrapes_ms(serve.port(), 6);
+    ASSERT_EQ(ms.size(), 6u) << "every response complete on the kept-alive connection";
+    // Load only adds time: the fastest of the five after the first must beat the ACK timer.
+    EXPECT_LT(*std::min_element(ms.begin() + 1, ms.end()), 20.0)
+        << "kept-alive scrapes took " << ::testing::PrintToString(ms) << " ms";
 }
 
 TEST(Serve, HostileClientsAreAnsweredOrDroppedAndServingGoesOn) {
