@@ -168,8 +168,8 @@ int serve_http(const ServeOptions& s, const MetricsSource& metrics) {
     server.set_keep_alive_timeout(2);
     server.set_keep_alive_max_count(10);
     server.set_payload_max_length(4096);  // GET and HEAD carry no body worth reading
-    // httplib sends the headers and the body in two writes; with Nagle on, the body waits for
-    // the client's (delayed, up to 40 ms) ACK of the headers, on every scrape.
+    // httplib sends the headers and the body in two writes; with Nagle on, the body waited for
+    // the client's delayed ACK of the headers (40 ms and more) on a kept-alive connection.
     server.set_tcp_nodelay(true);
     server.set_default_headers({{"X-Content-Type-Options", "nosniff"}});
 
