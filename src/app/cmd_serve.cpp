@@ -7,6 +7,11 @@
 #include <mutex>
 #include <optional>
 #include <set>
+#include <thread>
+
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 #include "app/commands.hpp"
 #include "app/pipeline.hpp"
@@ -37,7 +42,18 @@ MetricFamily one(const char* name, const char* help, MetricType type, double v) 
 
 class Collector {
 public:
-    explicit Collector(Options base) : base_(std::move(base)), backend_(make_system_backend(base_.request)) {}
+    explicit Collector(Options base)
+        : base_(std::move(base)), backend_(make_system_backend(base_.request)) {}
+    ~Collector() {
+        {
+            std::lock_guard lock(mu_);
+            quit_ = true;
+        }
+        wake_.notify_one();
+        if (thread_.joinable()) thread_.join();
+    }
+    Collector(const Collector&) = delete;
+    Collector& operator=(const Collector&) = delete;
 
     MetricsPage page(std::string_view accept) {
         std::shared_ptr<const Collection> c = current();
@@ -61,23 +77,36 @@ private:
         ++scrapes_;
         const auto interval = std::chrono::duration<double>(base_.serve.min_interval);
         if (last_ && Clock::now() - last_at_ < interval) return last_;
-        if (running_) {
-            const auto generation = generation_;
-            done_.wait(lock, [&] { return generation_ != generation; });
-            return last_;
+        const auto generation = generation_;
+        // Started by the first scrape, from an HTTP worker, so that it inherits the worker's
+        // signal mask: a stop signal must reach serve_http's handler, never this thread.
+        if (!thread_.joinable()) thread_ = std::thread([this] { run(); });
+        if (!running_) {
+            running_ = true;
+            wake_.notify_one();
         }
-        running_ = true;
-        lock.unlock();
-        auto fresh = std::make_shared<Collection>(collect());
-        lock.lock();
-        running_ = false;
-        last_ = std::move(fresh);
-        last_at_ = Clock::now();
-        ++generation_;
-        ++collections_;
-        if (!last_->ok) ++errors_;
-        done_.notify_all();
+        done_.wait(lock, [&] { return generation_ != generation; });
         return last_;
+    }
+
+    // Every collection runs on this one thread, not on the HTTP worker that asked, so each
+    // collection reuses the memory the last one freed (see M_ARENA_MAX in run_serve).
+    void run() {
+        std::unique_lock lock(mu_);
+        while (true) {
+            wake_.wait(lock, [&] { return running_ || quit_; });
+            if (quit_) return;
+            lock.unlock();
+            auto fresh = std::make_shared<Collection>(collect());
+            lock.lock();
+            running_ = false;
+            last_ = std::move(fresh);
+            last_at_ = Clock::now();
+            ++generation_;
+            ++collections_;
+            if (!last_->ok) ++errors_;
+            done_.notify_all();
+        }
     }
 
     Collection collect() {
@@ -149,18 +178,26 @@ private:
     Options base_;
     std::unique_ptr<Backend> backend_;  // used by one collection at a time
     std::mutex mu_;
-    std::condition_variable done_;
+    std::condition_variable done_, wake_;
     std::shared_ptr<const Collection> last_;
     Clock::time_point last_at_{};
-    bool running_ = false;
+    bool running_ = false, quit_ = false;
     std::uint64_t generation_ = 0, collections_ = 0, scrapes_ = 0, errors_ = 0;
     std::mutex warned_mu_;
     std::set<std::string> warned_;
+    std::thread thread_;  // the collections' own thread (run())
 };
 
 }  // namespace
 
 int run_serve(Options& options) {
+#ifdef __GLIBC__
+    // glibc gives threads their own heap arenas (up to 8 per core) and keeps what was freed in
+    // each; the owner walk's threads and the HTTP workers then held several snapshots' worth
+    // of memory between scrapes (58 MB against one listing's 22 MB peak at 20k sockets). Two
+    // arenas keep the server at one listing's size and cost no measurable CPU.
+    mallopt(M_ARENA_MAX, 2);
+#endif
     Collector collector(options);
     return serve_http(options.serve, [&](std::string_view accept) { return collector.page(accept); });
 }

@@ -8,19 +8,21 @@
 
 #ifdef TCPSTAT_HAVE_HTTPLIB
 
-#include <pthread.h>
-#include <signal.h>
-
 #include <atomic>
 #include <cerrno>
-#include <cstring>
 #include <condition_variable>
 #include <deque>
 #include <mutex>
+#include <system_error>
 #include <thread>
 #include <vector>
 
 #include <httplib.h>
+
+#ifndef _WIN32
+#include <pthread.h>
+#include <signal.h>
+#endif
 
 #include "tcpstat/render.hpp"
 
@@ -93,17 +95,71 @@ void refuse_method(const httplib::Request&, httplib::Response& res) {
     res.set_content("only GET and HEAD\n", "text/plain; charset=utf-8");
 }
 
+#ifdef _WIN32
+std::atomic<httplib::Server*> g_serving{nullptr};
+
+// Runs on a thread of its own (Windows starts one per console event): Ctrl-C, Ctrl-Break, the
+// console closing, logoff or shutdown stop the server the way SIGINT/SIGTERM do elsewhere.
+BOOL WINAPI on_console_event(DWORD) {
+    if (httplib::Server* s = g_serving.load()) s->stop();
+    return TRUE;
+}
+
+// Stops `server` on a console event, for as long as it lives.
+class StopOnSignal {
+public:
+    explicit StopOnSignal(httplib::Server& server) {
+        g_serving = &server;
+        SetConsoleCtrlHandler(on_console_event, TRUE);
+    }
+    ~StopOnSignal() {
+        SetConsoleCtrlHandler(on_console_event, FALSE);
+        g_serving = nullptr;
+    }
+    StopOnSignal(const StopOnSignal&) = delete;
+    StopOnSignal& operator=(const StopOnSignal&) = delete;
+};
+
+int last_socket_error() { return WSAGetLastError(); }
+#else
+// Blocks SIGINT and SIGTERM in the calling thread (so in every thread started after it: the
+// server's pool) and takes them on one thread of its own, which stops `server`.
+class StopOnSignal {
+public:
+    explicit StopOnSignal(httplib::Server& server) {
+        sigemptyset(&signals_);
+        sigaddset(&signals_, SIGINT);
+        sigaddset(&signals_, SIGTERM);
+        pthread_sigmask(SIG_BLOCK, &signals_, nullptr);
+        stopper_ = std::thread([this, &server] {
+            int sig = 0;
+            sigwait(&signals_, &sig);
+            signalled_ = true;
+            server.stop();
+        });
+    }
+    // Stopped by something other than a signal (an accept error): wake the stopper so it can end.
+    ~StopOnSignal() {
+        if (!signalled_) pthread_kill(stopper_.native_handle(), SIGTERM);
+        stopper_.join();
+    }
+    StopOnSignal(const StopOnSignal&) = delete;
+    StopOnSignal& operator=(const StopOnSignal&) = delete;
+
+private:
+    sigset_t signals_;
+    std::atomic<bool> signalled_{false};
+    std::thread stopper_;
+};
+
+int last_socket_error() { return errno; }
+#endif
+
 }  // namespace
 
 int serve_http(const ServeOptions& s, const MetricsSource& metrics) {
-    // Every thread started from here on inherits the mask; one thread takes the signals.
-    sigset_t stop_signals;
-    sigemptyset(&stop_signals);
-    sigaddset(&stop_signals, SIGINT);
-    sigaddset(&stop_signals, SIGTERM);
-    pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
-
     httplib::Server server;
+    StopOnSignal stop_on_signal(server);  // before the pool starts, so its threads inherit the mask
     server.new_task_queue = [] { return new BoundedPool(); };
     server.set_read_timeout(kTimeoutSeconds);
     server.set_write_timeout(kTimeoutSeconds);
@@ -112,6 +168,9 @@ int serve_http(const ServeOptions& s, const MetricsSource& metrics) {
     server.set_keep_alive_timeout(2);
     server.set_keep_alive_max_count(10);
     server.set_payload_max_length(4096);  // GET and HEAD carry no body worth reading
+    // httplib sends the headers and the body in two writes; with Nagle on, the body waited for
+    // the client's delayed ACK of the headers (40 ms and more) on a kept-alive connection.
+    server.set_tcp_nodelay(true);
     server.set_default_headers({{"X-Content-Type-Options", "nosniff"}});
 
     server.Get("/metrics", [&](const httplib::Request& req, httplib::Response& res) {
@@ -144,24 +203,13 @@ int serve_http(const ServeOptions& s, const MetricsSource& metrics) {
     int port = s.port;
     const bool bound = s.port == 0 ? (port = server.bind_to_any_port(s.host)) > 0 : server.bind_to_port(s.host, s.port);
     if (!bound) {
-        const int err = errno;
+        const int err = last_socket_error();
         throw UsageError(fmt::format("cannot listen on {}: {}; choose another with --listen ADDR:PORT", where,
-                                     err ? std::strerror(err) : "bind failed"));
+                                     err ? std::system_category().message(err) : "bind failed"));
     }
     std::fprintf(stderr, "tcpstat: serving http://%s:%d/metrics\n", url_host(s.host).c_str(), port);
     std::fflush(stderr);
-
-    std::atomic<bool> signalled{false};
-    std::thread stopper([&] {
-        int sig = 0;
-        sigwait(&stop_signals, &sig);
-        signalled = true;
-        server.stop();
-    });
     server.listen_after_bind();
-    // Stopped by something other than a signal (an accept error): wake the stopper so it can end.
-    if (!signalled) pthread_kill(stopper.native_handle(), SIGTERM);
-    stopper.join();
     return 0;
 }
 
@@ -173,8 +221,9 @@ namespace tcpstat::app {
 
 int serve_http(const ServeOptions&, const MetricsSource&) {
     throw RuntimeError(
-        "serve is not available in this build: it was built without cpp-httplib (the Windows build has no HTTP "
-        "library); use -g state,process -f prometheus --output FILE with a textfile collector instead");
+        "serve is not available in this build: it was built without cpp-httplib (a Windows build needs "
+        "-DTCPSTAT_HTTPLIB_INCLUDE, see scripts/httplib-source); use -g state,process -f prometheus --output FILE with "
+        "a textfile collector instead");
 }
 
 }  // namespace tcpstat::app

@@ -3,15 +3,12 @@
 #include <gtest/gtest.h>
 
 #include <arpa/inet.h>
-#include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
-#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -35,36 +32,11 @@ namespace {
 // A node_exporter with only the textfile collector, on loopback; always killed on the way out.
 class NodeExporter {
 public:
-    NodeExporter(const fs::path& textfile_dir, std::uint16_t port) : port_(port) {
-        std::vector<std::string> args = {"prometheus-node-exporter",
-                                         "--web.listen-address=127.0.0.1:" + std::to_string(port),
-                                         "--collector.disable-defaults",
-                                         "--collector.textfile",
-                                         "--collector.textfile.directory=" + textfile_dir.string()};
-        std::vector<char*> argv;
-        for (auto& a : args) argv.push_back(a.data());
-        argv.push_back(nullptr);
-        pid_t parent = getpid();
-        pid_ = fork();
-        if (pid_ == 0) {
-            prctl(PR_SET_PDEATHSIG, SIGKILL);
-            if (getppid() != parent) _exit(0);
-            int devnull = open("/dev/null", O_RDWR);
-            dup2(devnull, 0);
-            dup2(devnull, 1);
-            dup2(devnull, 2);
-            execvp(argv[0], argv.data());
-            _exit(127);
-        }
-    }
-    ~NodeExporter() {
-        if (pid_ > 0) {
-            kill(pid_, SIGKILL);
-            waitpid(pid_, nullptr, 0);
-        }
-    }
-    NodeExporter(const NodeExporter&) = delete;
-    NodeExporter& operator=(const NodeExporter&) = delete;
+    NodeExporter(const fs::path& textfile_dir, std::uint16_t port)
+        : port_(port),
+          process_({"prometheus-node-exporter", "--web.listen-address=127.0.0.1:" + std::to_string(port),
+                    "--collector.disable-defaults", "--collector.textfile",
+                    "--collector.textfile.directory=" + textfile_dir.string()}) {}
 
     // Waits (bounded) until /metrics answers.
     bool ready() {
@@ -73,8 +45,8 @@ public:
     std::optional<std::string> scrape() { return http_get(port_, "/metrics"); }
 
 private:
-    pid_t pid_ = -1;
     std::uint16_t port_;
+    QuietProcess process_;
 };
 
 std::vector<std::string> samples(const std::string& exposition) {

@@ -72,6 +72,20 @@ private:
     std::string line_;
 };
 
+// A daemon (prometheus, node_exporter) run from PATH with args[0] as its name, stdio on
+// /dev/null; it dies with the test process (PDEATHSIG) and is killed when this object goes.
+class QuietProcess {
+public:
+    explicit QuietProcess(std::vector<std::string> args);
+    ~QuietProcess();
+    QuietProcess(const QuietProcess&) = delete;
+    QuietProcess& operator=(const QuietProcess&) = delete;
+    pid_t pid() const { return pid_; }
+
+private:
+    pid_t pid_ = -1;
+};
+
 // Splits text into lines (no trailing empty line).
 std::vector<std::string> lines_of(const std::string& text);
 // Splits one line on a delimiter.
