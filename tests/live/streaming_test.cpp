@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "live/scenarios.hpp"
 #include "live/support.hpp"
 
 using namespace tcpstat::testing;
@@ -17,17 +18,6 @@ using namespace tcpstat::testing;
 namespace {
 
 constexpr int kPairs = 8000;  // 16,001 sockets: ~3 MiB as Socket rows, far more than one batch
-
-std::string hold_pairs() {
-    rlimit rl{};
-    ::getrlimit(RLIMIT_NOFILE, &rl);
-    rl.rlim_cur = std::min<rlim_t>(rl.rlim_max, 3 * kPairs);
-    if (::setrlimit(RLIMIT_NOFILE, &rl) != 0) return "no-fds";
-    const int l = listen_tcp(false, 512);
-    for (int i = 0; i < kPairs; ++i)
-        if (connect_tcp(false, local_port(l)) < 0 || accept_one(l) < 0) return "connect-failed";
-    return std::to_string(local_port(l));
-}
 
 // Peak resident set of one tcpstat run in KiB, its output thrown away.
 long peak_rss_kib(const std::vector<std::string>& args) {
@@ -53,7 +43,7 @@ long peak_rss_kib(const std::vector<std::string>& args) {
 
 TEST(Streaming, ListingMemoryDoesNotGrowWithTheSocketsPrinted) {
     if (::geteuid() != 0) GTEST_SKIP() << "needs its own network namespace (root) so the population is known";
-    Child holder(hold_pairs, "stream-holder");
+    Child holder([] { return hold_loopback_pairs(kPairs); }, "stream-holder");
     const std::string port = holder.ready_line();
     ASSERT_TRUE(!port.empty() && port.find_first_not_of("0123456789") == std::string::npos) << port;
 
