@@ -55,12 +55,32 @@ struct OwnerRequest {
     bool user_names = true;        // fill Process::user (see CollectRequest::user_names)
 };
 
+// Takes sockets batch by batch as a dump yields them, so that a listing with no global order
+// (no --sort, no grouping, no owners) holds a few thousand sockets instead of all of them.
+class SocketSink {
+public:
+    virtual ~SocketSink() = default;
+    // `batch` is the backend's and is emptied after the call (the sink may reorder or erase);
+    // `context` is the snapshot being collected: its users and warnings so far, no sockets.
+    virtual void take(std::vector<Socket>& batch, const Snapshot& context) = 0;
+};
+
 class Backend {
 public:
     virtual ~Backend() = default;
     // Reads the socket tables (no owners). Throws RuntimeError when no table at all can be read;
     // partial trouble goes to Snapshot::warnings.
     virtual Snapshot collect(const CollectRequest& request) = 0;
+    // collect(), handing the sockets to `sink` instead of keeping them: the returned snapshot
+    // has no sockets, only its users, warnings and source. Backends that cannot stream hand
+    // everything over in one batch at the end (this default).
+    virtual Snapshot collect_into(const CollectRequest& request, SocketSink& sink) {
+        Snapshot snap = collect(request);
+        std::vector<Socket> all = std::move(snap.sockets);
+        snap.sockets.clear();
+        sink.take(all, snap);
+        return snap;
+    }
     // Fills Socket::owners and Snapshot::processes for the sockets in the snapshot. Processes
     // that vanish are skipped silently; unreadable ones produce one summary warning.
     virtual void attach_owners(Snapshot& snapshot, const OwnerRequest& request) = 0;

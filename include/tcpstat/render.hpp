@@ -35,6 +35,23 @@ struct RenderOptions {
 // (the app rejects it before calling).
 void render_sockets(const Snapshot& snap, const RenderOptions& opt, Output& out);
 
+// A listing written batch by batch as the dump arrives, for the formats that need no look at
+// every row first (tsv, csv, jsonl): the header once, before the first row (or at finish()
+// when no row came), then the rows of each batch in the order given.
+bool streams_rows(Format f);
+class SocketStream {
+public:
+    SocketStream(const RenderOptions& opt, Output& out) : opt_(opt), out_(out) {}
+    // batch.sockets, with the users and display names they refer to.
+    void write(const Snapshot& batch);
+    void finish();
+
+private:
+    RenderOptions opt_;
+    Output& out_;
+    bool started_ = false;
+};
+
 // `kill --yes`: the listing of the sockets acted on, each followed by its result ("closed",
 // "gone", "refused", "unsupported", "protected") and the reason (empty/null when there is none);
 // results[i] belongs to snap.sockets[i]. Same formats as render_sockets.

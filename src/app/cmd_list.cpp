@@ -31,9 +31,15 @@ bool use_color(ColorMode mode, const Output& out) {
 // list and summary: gather, tabulate, print; --watch repeats the same steps (watch.cpp).
 int run_list(Options& options, Output& out) {
     auto backend = make_system_backend(options.request);
-    Snapshot snap = gather(options, *backend);
     RenderOptions render = options.render;
     render.color = use_color(options.color, out);
+    if (streams(options)) {
+        const auto [snap, matched] = stream_listing(options, plan_gathering(options, *backend), *backend, render, out);
+        out.flush();
+        print_warnings(snap);
+        return matched == 0 ? 1 : 0;
+    }
+    Snapshot snap = gather(options, *backend);
     const std::optional<Table> table = tabulate(options, snap);
     render_result(options, render, snap, table ? &*table : nullptr, out);
     out.flush();

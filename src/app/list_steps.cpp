@@ -1,6 +1,8 @@
 // Owns the second half of a listing, grouping or summary run: tabulate, then print.
 #include "app/list_steps.hpp"
 
+#include "app/names.hpp"
+#include "tcpstat/filter.hpp"
 #include "tcpstat/grouping.hpp"
 #include "tcpstat/render.hpp"
 #include "tcpstat/sorting.hpp"
@@ -23,6 +25,59 @@ void render_result(const Options& o, const RenderOptions& render, Snapshot& snap
         sort_sockets(snap, o.sort_keys);
         render_sockets(snap, render, out);
     }
+}
+
+namespace {
+
+// Filters each batch as the listing's filter would the whole table, then prints or counts it.
+class ListingSink : public SocketSink {
+public:
+    ListingSink(const Options& o, const GatherPlan& plan, const RenderOptions& render, Output& out)
+        : count_only_(o.count), filter_(plan.filter), stream_(render, out) {}
+
+    void take(std::vector<Socket>& batch, const Snapshot& context) override {
+        view_.sockets = std::move(batch);
+        apply_socket_filter(view_, filter_);
+        matched_ += view_.sockets.size();
+        if (!count_only_) {
+            // What the cells look up besides the socket: small maps, copied per batch.
+            view_.users = context.users;
+            view_.netns_names = context.netns_names;
+            view_.source = context.source;
+            name_snapshot(view_, false);  // zone names of this batch's addresses
+            stream_.write(view_);
+        }
+        batch = std::move(view_.sockets);  // its capacity goes back to the backend
+        batch.clear();
+    }
+    void finish() {
+        if (!count_only_) stream_.finish();
+    }
+    std::size_t matched() const { return matched_; }
+
+private:
+    bool count_only_;
+    const Filter& filter_;
+    SocketStream stream_;
+    Snapshot view_;
+    std::size_t matched_ = 0;
+};
+
+}  // namespace
+
+bool streams(const Options& o) {
+    if (o.command != Command::List || !o.group_by.empty() || !o.sort_keys.empty()) return false;
+    if (o.needs_owners() || o.resolve) return false;
+    return o.count || streams_rows(o.render.format);
+}
+
+std::pair<Snapshot, std::size_t> stream_listing(const Options& o, const GatherPlan& plan, Backend& backend,
+                                                const RenderOptions& render, Output& out) {
+    ListingSink sink(o, plan, render, out);
+    Snapshot snap = backend.collect_into(plan.request, sink);
+    sink.finish();
+    if (o.count) render_count(sink.matched(), render, out);
+    return {std::move(snap), sink.matched()};
 }
 
 }  // namespace tcpstat::app

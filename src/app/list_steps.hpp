@@ -4,7 +4,10 @@
 
 #include <optional>
 
+#include <utility>
+
 #include "app/options.hpp"
+#include "app/pipeline.hpp"
 #include "tcpstat/model.hpp"
 #include "tcpstat/output.hpp"
 #include "tcpstat/result_table.hpp"
@@ -17,5 +20,16 @@ std::optional<Table> tabulate(const Options& o, const Snapshot& snap);
 // Prints one result: `table` when there is one (tabulate()'s, or --watch's copy with a CHANGE
 // column), else the count, else the listing sorted by --sort (which reorders snap.sockets).
 void render_result(const Options& o, const RenderOptions& render, Snapshot& snap, const Table* table, Output& out);
+
+// Whether a run can print its rows as the dump arrives: a listing with no global order (no
+// --sort, no grouping), nothing that needs owners or reverse lookups, in a format that writes
+// rows one by one (tsv, csv, jsonl), or --count. The table keeps every row to align columns.
+bool streams(const Options& o);
+
+// A streamed run: collects into a sink that filters each batch and prints (or counts) it, so
+// memory stays a batch whatever the number of sockets. Returns the snapshot without sockets
+// (warnings, source) and the number of sockets that matched.
+std::pair<Snapshot, std::size_t> stream_listing(const Options& o, const GatherPlan& plan, Backend& backend,
+                                                const RenderOptions& render, Output& out);
 
 }  // namespace tcpstat::app

@@ -33,6 +33,21 @@ void render_sockets(const Snapshot& snap, const RenderOptions& opt, Output& out)
     }
 }
 
+bool streams_rows(Format f) { return f == Format::Tsv || f == Format::Csv || f == Format::Jsonl; }
+
+void SocketStream::write(const Snapshot& batch) {
+    if (batch.sockets.empty()) return;
+    RenderOptions o = opt_;
+    o.header = opt_.header && !started_;
+    started_ = true;
+    render_sockets(batch, o, out_);
+}
+
+void SocketStream::finish() {
+    if (!started_) render_sockets(Snapshot{}, opt_, out_);
+    started_ = true;
+}
+
 void render_table(const Table& table, const RenderOptions& opt, Output& out) {
     switch (opt.format) {
     case Format::Table: {

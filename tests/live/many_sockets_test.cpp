@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "live/scenarios.hpp"
 #include "live/support.hpp"
 #include "platform/linux/owners.hpp"
 
@@ -19,23 +20,11 @@ constexpr int kPairs = 2600;
 static_assert(2 * kPairs > static_cast<int>(tcpstat::procfs::kOwnerPrefetchMinSockets),
               "the population must be large enough to take the prefetching path");
 
-std::string hold_pairs() {
-    rlimit rl{};
-    ::getrlimit(RLIMIT_NOFILE, &rl);
-    rl.rlim_cur = std::min<rlim_t>(rl.rlim_max, 4 * kPairs);
-    if (::setrlimit(RLIMIT_NOFILE, &rl) != 0) return "no-fds";
-    const int l = listen_tcp(false, 512);
-    for (int i = 0; i < kPairs; ++i) {
-        if (connect_tcp(false, local_port(l)) < 0 || accept_one(l) < 0) return "connect-failed";
-    }
-    return std::to_string(local_port(l));
-}
-
 }  // namespace
 
 TEST(ManySockets, EveryConnectionHasItsOwnerAndTheCountIsExact) {
     if (::geteuid() != 0) GTEST_SKIP() << "needs its own network namespace (root) so the count is known";
-    Child holder(hold_pairs, "many-holder");
+    Child holder([] { return hold_loopback_pairs(kPairs); }, "many-holder");
     const std::string port = holder.ready_line();
     ASSERT_TRUE(!port.empty() && port.find_first_not_of("0123456789") == std::string::npos) << port;
 

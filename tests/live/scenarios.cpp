@@ -3,9 +3,11 @@
 
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -107,6 +109,17 @@ std::uint16_t make_time_wait(bool v6) {
     close(l);
     wait_for_time_wait(v6, port, 1);
     return port;
+}
+
+std::string hold_loopback_pairs(int pairs) {
+    rlimit rl{};
+    ::getrlimit(RLIMIT_NOFILE, &rl);
+    rl.rlim_cur = std::min<rlim_t>(rl.rlim_max, 4 * static_cast<rlim_t>(pairs));
+    if (::setrlimit(RLIMIT_NOFILE, &rl) != 0) return "no-fds";
+    const int l = listen_tcp(false, 512);
+    for (int i = 0; i < pairs; ++i)
+        if (connect_tcp(false, local_port(l)) < 0 || accept_one(l) < 0) return "connect-failed";
+    return std::to_string(local_port(l));
 }
 
 }  // namespace tcpstat::testing

@@ -45,4 +45,9 @@ void wait_for_time_wait(bool v6, std::uint16_t port, int n);
 // Returns the listener port whose peer sits in TIME_WAIT; done in this process.
 std::uint16_t make_time_wait(bool v6);
 
+// For a Child body: opens a loopback listener and `pairs` connections to it, all held by this
+// process (raising its fd limit), and returns the listener's port as the ready line, or
+// "no-fds" / "connect-failed".
+std::string hold_loopback_pairs(int pairs);
+
 }  // namespace tcpstat::testing

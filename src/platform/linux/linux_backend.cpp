@@ -48,6 +48,19 @@ public:
         }
     }
 
+    // Netlink streams batch by batch; namespaces and /proc hand their tables over whole.
+    Snapshot collect_into(const CollectRequest& request, SocketSink& sink) override {
+        if (request.netns || request.all_netns || request.source == SourceKind::Proc)
+            return Backend::collect_into(request, sink);
+        try {
+            return netlink::read_tables(request, sink);
+        } catch (const netlink::Unavailable& e) {
+            if (request.source == SourceKind::Netlink)
+                throw RuntimeError(fmt::format("netlink sock_diag is not available: {} (try --source proc)", e.what()));
+            return Backend::collect_into(request, sink);  // collect() falls back to /proc, with its warning
+        }
+    }
+
     void attach_owners(Snapshot& snapshot, const OwnerRequest& request) override {
         if (prefetch_ && prefetch_->serves(request)) {
             const auto walk = std::move(prefetch_);

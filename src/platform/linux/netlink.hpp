@@ -28,6 +28,12 @@ Snapshot read_tables(const CollectRequest& request);
 // by a thread inside another namespace dumps that namespace from any thread.
 Snapshot read_tables(const CollectRequest& request, int socket_fd);
 
+// The same dumps, each batch of parsed sockets handed to `sink` as it arrives (kStreamBatch
+// sockets or the end of a table); the snapshot keeps none. A dump the kernel interrupts is
+// retried as always, but rows already handed over cannot be taken back: a warning says so.
+inline constexpr std::size_t kStreamBatch = 2048;
+Snapshot read_tables(const CollectRequest& request, SocketSink& sink);
+
 // How many sockets a dump of this request will bring, from /proc/net/sockstat{,6} of the
 // caller's namespace (TCP in use plus TIME_WAIT, UDP when asked); 0 when unreadable. A hint.
 std::size_t expected_sockets(const CollectRequest& request);

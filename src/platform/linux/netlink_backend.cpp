@@ -24,13 +24,43 @@ namespace tcpstat::netlink {
 
 namespace {
 
+// Hands the parsed sockets of a streamed collection to the sink, user names filled in first.
+class Streamer {
+public:
+    Streamer(SocketSink& sink, Snapshot& snap, bool user_names) : sink_(sink), snap_(snap), user_names_(user_names) {}
+    void flush() {
+        if (snap_.sockets.empty()) return;
+        if (user_names_) procfs::fill_socket_users(snap_, names_);
+        std::vector<Socket> batch = std::move(snap_.sockets);
+        snap_.sockets.clear();
+        sink_.take(batch, snap_);
+        batch.clear();
+        snap_.sockets = std::move(batch);  // keeps the capacity for the next batch
+    }
+    void restarted() {
+        if (!warned_)
+            snap_.warnings.push_back("netlink: a dump was interrupted and restarted while its rows were being printed; "
+                                     "some rows may be listed twice");
+        warned_ = true;
+    }
+
+private:
+    SocketSink& sink_;
+    Snapshot& snap_;
+    bool user_names_;
+    bool warned_ = false;
+    procfs::UserNames names_;
+};
+
 // Appends one table's sockets to `out`; a retried dump rolls back to where this table began.
+// Streaming, every kStreamBatch sockets go to the sink instead of staying in `out`.
 class TableConsumer : public DumpConsumer {
 public:
-    TableConsumer(Protocol proto, std::vector<Socket>& out, bool legacy = false)
-        : proto_(proto), legacy_(legacy), out_(out), base_(out.size()) {}
+    TableConsumer(Protocol proto, std::vector<Socket>& out, bool legacy = false, Streamer* streamer = nullptr)
+        : proto_(proto), legacy_(legacy), out_(out), base_(out.size()), streamer_(streamer) {}
 
     void restart() override {
+        if (streamer_ && handed_over_) streamer_->restarted();
         out_.erase(out_.begin() + static_cast<std::ptrdiff_t>(base_), out_.end());
         stats_ = ParseStats{};
     }
@@ -38,6 +68,11 @@ public:
     BufferResult consume(std::span<const std::uint8_t> buffer, std::uint32_t seq, std::uint32_t portid) override {
         const ParseContext ctx{proto_, seq, portid, legacy_};
         const BufferStatus st = parse_buffer(buffer, ctx, out_, stats_);
+        if (streamer_ && out_.size() >= kStreamBatch) {
+            streamer_->flush();
+            base_ = 0;
+            handed_over_ = true;
+        }
         return BufferResult{st, stats_.error};
     }
 
@@ -48,6 +83,8 @@ private:
     bool legacy_;
     std::vector<Socket>& out_;
     std::size_t base_;
+    Streamer* streamer_;
+    bool handed_over_ = false;
     ParseStats stats_;
 };
 
@@ -65,9 +102,9 @@ void add_warnings(Snapshot& snap, const std::string& table, const ParseStats& st
 }
 
 void dump_table(const DumpSpec& spec, const std::vector<std::uint8_t>& bytecode, std::vector<std::uint8_t>& rx,
-                Snapshot& snap, int socket_fd) {
+                Snapshot& snap, int socket_fd, Streamer* streamer) {
     const std::string what = table_name(spec.protocol, spec.family);
-    TableConsumer consumer(spec.protocol, snap.sockets);
+    TableConsumer consumer(spec.protocol, snap.sockets, false, streamer);
     try {
         run_dump(build_request(spec, bytecode, 0), consumer, rx, what, socket_fd);
     } catch (const DumpFailed& e) {
@@ -84,10 +121,10 @@ void dump_table(const DumpSpec& spec, const std::vector<std::uint8_t>& bytecode,
 // as they arrive: moving them IPv4-first cost ~10 ms of 90 at 100k sockets (random-access swaps
 // of the whole array) for an order nothing promises; --sort gives a defined one.
 void dump_tcp_both_families(DumpSpec spec, const std::vector<std::uint8_t>& bytecode,
-                            std::vector<std::uint8_t>& rx, Snapshot& snap, int socket_fd) {
+                            std::vector<std::uint8_t>& rx, Snapshot& snap, int socket_fd, Streamer* streamer) {
     spec.both_families = true;
     const std::string what = "tcp";
-    TableConsumer consumer(Protocol::Tcp, snap.sockets, true);
+    TableConsumer consumer(Protocol::Tcp, snap.sockets, true, streamer);
     bool done = false;
     try {
         try {
@@ -110,7 +147,7 @@ void dump_tcp_both_families(DumpSpec spec, const std::vector<std::uint8_t>& byte
     spec.both_families = false;
     for (Family family : {Family::Inet, Family::Inet6}) {
         spec.family = family;
-        dump_table(spec, bytecode, rx, snap, socket_fd);
+        dump_table(spec, bytecode, rx, snap, socket_fd, streamer);
     }
 }
 
@@ -155,13 +192,21 @@ std::size_t expected_sockets(const CollectRequest& request) {
 
 Snapshot read_tables(const CollectRequest& request) { return read_tables(request, -1); }
 
-Snapshot read_tables(const CollectRequest& request, int socket_fd) {
+namespace {
+
+Snapshot read_tables(const CollectRequest& request, int socket_fd, SocketSink* sink) {
     Snapshot snap;
     snap.source = "netlink";
     const std::vector<std::uint8_t> bytecode = build_bytecode(request);
     std::vector<std::uint8_t> rx;  // one receive buffer for every dump
     // /proc/net/sockstat counts this process's namespace: no hint for a socket from another one.
-    if (socket_fd < 0) reserve_sockets(snap.sockets, expected_sockets(request));
+    if (socket_fd < 0 && !sink) reserve_sockets(snap.sockets, expected_sockets(request));
+    std::optional<Streamer> streamer;
+    if (sink) {
+        snap.sockets.reserve(kStreamBatch + 512);
+        streamer.emplace(*sink, snap, request.user_names);
+    }
+    Streamer* const stream = streamer ? &*streamer : nullptr;
 
     for (Protocol proto : {Protocol::Tcp, Protocol::Udp}) {
         if (!(proto == Protocol::Tcp ? request.tcp : request.udp)) continue;
@@ -170,15 +215,19 @@ Snapshot read_tables(const CollectRequest& request, int socket_fd) {
         if (proto == Protocol::Tcp && request.ipv4 && request.ipv6) {
             DumpSpec spec{proto, Family::Inet, states, request.extended};
             spec.want_memory = request.memory;
-            dump_tcp_both_families(spec, bytecode, rx, snap, socket_fd);
+            dump_tcp_both_families(spec, bytecode, rx, snap, socket_fd, stream);
             continue;
         }
         for (Family family : {Family::Inet, Family::Inet6}) {
             if (!(family == Family::Inet ? request.ipv4 : request.ipv6)) continue;
             DumpSpec spec{proto, family, states, request.extended && proto == Protocol::Tcp};
             spec.want_memory = request.memory;
-            dump_table(spec, bytecode, rx, snap, socket_fd);
+            dump_table(spec, bytecode, rx, snap, socket_fd, stream);
         }
+    }
+    if (stream) {
+        stream->flush();
+        return snap;
     }
 
     if (request.user_names) {
@@ -187,5 +236,11 @@ Snapshot read_tables(const CollectRequest& request, int socket_fd) {
     }
     return snap;
 }
+
+}  // namespace
+
+Snapshot read_tables(const CollectRequest& request, int socket_fd) { return read_tables(request, socket_fd, nullptr); }
+
+Snapshot read_tables(const CollectRequest& request, SocketSink& sink) { return read_tables(request, -1, &sink); }
 
 }  // namespace tcpstat::netlink
