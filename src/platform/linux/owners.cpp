@@ -29,6 +29,7 @@ struct WorkerResult {
     std::vector<std::pair<Pid, Process>> processes;
     std::size_t hidden = 0;
     std::size_t exe_hidden = 0;  // processes whose exe link could not be read
+    bool shared = false;         // owners were put straight into the sockets, some socket has two
 };
 
 // Hands out the pid list one pid at a time: sockets gather in a few processes with consecutive
@@ -96,6 +97,7 @@ void merge_owners(Snapshot& snap, std::vector<WorkerResult>& results) {
     // copy of every match and no sort of 100k entries (both cost more than the appends).
     bool shared = false;
     for (WorkerResult& r : results) {
+        shared = shared || r.shared;
         for (const OwnerMatch& m : r.matches) {
             auto& owners = snap.sockets[m.first].owners;
             owners.push_back(m.second);
@@ -144,13 +146,17 @@ void finish(Snapshot& snap, std::vector<WorkerResult>& results, const OwnerReque
 
 std::string root_or_default(const std::string& proc_root) { return proc_root.empty() ? "/proc" : proc_root; }
 
-// Keeps the socket fds whose inode is in this snapshot (fds is freed); returns the owning pids,
-// sorted and unique.
-std::vector<Pid> match_socket_fds(const InodeIndex& index, std::vector<SocketFd>& fds, WorkerResult& to) {
+// Puts the socket fds whose inode is in this snapshot straight into its sockets (fds is freed,
+// no list of matches in between: at 100k fds that copy costs more than the lookups); returns the
+// owning pids, sorted and unique.
+std::vector<Pid> match_socket_fds(const InodeIndex& index, std::vector<SocketFd>& fds, Snapshot& snap,
+                                  WorkerResult& to) {
     std::vector<Pid> owning;
     for (const SocketFd& sf : fds) {
         index.for_each_match(sf.first, [&](std::uint32_t sock) {
-            to.matches.emplace_back(sock, sf.second);
+            auto& owners = snap.sockets[sock].owners;
+            owners.push_back(sf.second);
+            to.shared = to.shared || owners.size() > 1;
             if (owning.empty() || owning.back() != sf.second.pid) owning.push_back(sf.second.pid);
         });
     }
@@ -312,7 +318,7 @@ void OwnerPrefetch::attach(Snapshot& snap, const OwnerRequest& request) {
     for (std::size_t t = 0; t < st.results.size(); ++t) {
         auto& from = st.results[t];
         auto& to = results[t];
-        const std::vector<Pid> owning = match_socket_fds(index, from.sockets, to);
+        const std::vector<Pid> owning = match_socket_fds(index, from.sockets, snap, to);
         for (auto& [pid, proc] : from.processes)
             if (std::binary_search(owning.begin(), owning.end(), pid)) to.processes.emplace_back(pid, std::move(proc));
         to.hidden = from.hidden;
@@ -344,7 +350,7 @@ void attach_owners(Snapshot& snap, const OwnerRequest& request, const std::strin
     // The kernel's list when it can give one: the details still come from /proc, per owning pid.
     if (kernel_fds) {
         std::vector<WorkerResult> results(1);
-        for (Pid pid : match_socket_fds(index, *kernel_fds, results[0]))
+        for (Pid pid : match_socket_fds(index, *kernel_fds, snap, results[0]))
             add_process(proc_fd, pid, request, results[0].processes, results[0].exe_hidden);
         ::close(proc_fd);
         finish(snap, results, request);

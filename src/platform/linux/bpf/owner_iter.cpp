@@ -1,6 +1,7 @@
 // Owns the user side of the fast owner map: loads socket_owners.bpf.c once per process and reads its task_file iterator.
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdarg>
 #include <cstdlib>
@@ -59,6 +60,8 @@ public:
 
     bool read_all(std::vector<SocketFd>& out, std::string& why) {
         ++skel_->bss->generation;
+        // Untouched capacity costs nothing; the next list is about as long as the last.
+        out.reserve(std::max<std::size_t>(last_count_ + last_count_ / 8, 1u << 17));
         const int fd = bpf_iter_create(bpf_link__fd(link_));
         if (fd < 0) {
             why = fmt::format("cannot start the owner iterator: {}", std::strerror(errno));
@@ -85,6 +88,7 @@ public:
             if (carry) std::memmove(buf.get(), reinterpret_cast<char*>(buf.get()) + records * sizeof buf[0], carry);
         }
         ::close(fd);
+        last_count_ = out.size();
         return true;
     }
 
@@ -92,6 +96,7 @@ private:
     socket_owners* skel_ = nullptr;
     bpf_link* link_ = nullptr;
     bool tried_ = false;
+    std::size_t last_count_ = 0;
     std::string failure_;
 };
 
