@@ -1,4 +1,5 @@
-# Builds the eBPF programs for tcpstat_platform (Linux: the transition tracer, the owner iterator): vmlinux.h from the build host's kernel BTF,
+# Builds the eBPF programs for tcpstat_platform (Linux: the transition tracer, the owner iterator,
+# the pinned recorder): vmlinux.h from the build host's kernel BTF,
 # the BPF object (clang -target bpf), its skeleton (bpftool gen skeleton), linked with libbpf.
 # vmlinux.h is generated, never checked in: the program is CO-RE, so the build host's BTF only
 # needs the few struct fields it reads, and libbpf relocates them to the running kernel's layout.
@@ -30,7 +31,8 @@ set(_bpf_dir ${CMAKE_SOURCE_DIR}/src/platform/linux/bpf)
 if(_missing)
   string(REPLACE ";" ", " _missing_text "${_missing}")
   message(STATUS "tcpstat trace: disabled, missing ${_missing_text}")
-  target_sources(tcpstat_platform PRIVATE ${_bpf_dir}/transition_source_missing.cpp ${_bpf_dir}/owner_iter_missing.cpp)
+  target_sources(tcpstat_platform PRIVATE ${_bpf_dir}/transition_source_missing.cpp ${_bpf_dir}/owner_iter_missing.cpp
+                                          ${_bpf_dir}/recorder_missing.cpp)
   target_compile_definitions(tcpstat_platform PRIVATE TCPSTAT_BPF_MISSING="${_missing_text}")
   set(TCPSTAT_HAVE_BPF OFF)
   return()
@@ -67,8 +69,11 @@ function(tcpstat_bpf_program name header)
 endfunction()
 tcpstat_bpf_program(transitions transition_event.h)
 tcpstat_bpf_program(socket_owners socket_owner_record.h)
-add_custom_target(tcpstat_bpf_skeleton DEPENDS ${_gen}/transitions.skel.h ${_gen}/socket_owners.skel.h)
+tcpstat_bpf_program(recorder recorder_entry.h)
+add_custom_target(tcpstat_bpf_skeleton DEPENDS ${_gen}/transitions.skel.h ${_gen}/socket_owners.skel.h
+                                               ${_gen}/recorder.skel.h)
 add_dependencies(tcpstat_platform tcpstat_bpf_skeleton)
-target_sources(tcpstat_platform PRIVATE ${_bpf_dir}/transition_source.cpp ${_bpf_dir}/owner_iter.cpp)
+target_sources(tcpstat_platform PRIVATE ${_bpf_dir}/transition_source.cpp ${_bpf_dir}/owner_iter.cpp
+                                          ${_bpf_dir}/recorder.cpp ${_bpf_dir}/recorder_ages.cpp)
 target_include_directories(tcpstat_platform PRIVATE ${_gen} ${_bpf_dir})
 target_link_libraries(tcpstat_platform PRIVATE PkgConfig::TCPSTAT_LIBBPF)

@@ -116,6 +116,9 @@ struct Socket {
     // The kernel's identity of this socket (Linux sock_diag cookie): a 4-tuple reused by a new
     // connection gets a new cookie, so `kill` closes exactly the socket it listed. Absent from /proc.
     std::optional<std::uint64_t> cookie;
+    // Milliseconds in the current state, only where it is known (Linux: `tcpstat record` saw the
+    // socket enter it); never estimated. tcp_info's idle time is another thing.
+    std::optional<std::uint64_t> age_ms;
     HeapOptional<TcpInfo> tcp_info;            // out of line: see HeapOptional
     HeapOptional<SocketMemory> memory;         // -m only, out of line likewise
 };

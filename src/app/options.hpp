@@ -13,11 +13,12 @@
 #include "tcpstat/fields.hpp"
 #include "tcpstat/filter.hpp"
 #include "tcpstat/group.hpp"
+#include "tcpstat/record.hpp"
 #include "tcpstat/render.hpp"
 
 namespace tcpstat::app {
 
-enum class Command { List, Summary, Check, Explain, Doctor, Kill, Serve, Top, Trace };
+enum class Command { List, Summary, Check, Explain, Doctor, Kill, Serve, Top, Trace, Record };
 enum class ColorMode { Auto, Always, Never };
 
 // Stage one: exactly what the user typed, no interpretation. Lists may come as repeated options
@@ -55,6 +56,7 @@ struct RawFlags {
     std::optional<std::string> interval;  // top -d/--interval
     // trace: --duration SECONDS, --count N (absent: not given)
     std::optional<std::string> trace_duration, trace_count;
+    std::string record_action;  // record: start, stop or status
 };
 
 struct CheckOptions {
@@ -113,6 +115,7 @@ struct Options {
     std::vector<std::string> filter_words;  // top: the filters as typed, for its filter bar
     std::optional<double> trace_seconds;     // trace --duration
     std::optional<std::uint64_t> trace_count;  // trace --count: stop after N transitions shown
+    RecordAction record_action = RecordAction::Status;  // record start|stop|status
 
     // Whether anything downstream needs the (expensive) owner walk.
     bool needs_owners() const;

@@ -45,6 +45,13 @@ bool shows(const Options& o, Field field, GroupKey key) {
     return sorted_by || std::find(o.render.fields.begin(), o.render.fields.end(), field) != o.render.fields.end();
 }
 
+// A listing that shows or sorts by age: reading the recorder's map costs a pass over it.
+bool shows_age(const Options& o) {
+    if (o.command != Command::List || o.count) return false;
+    return std::find(o.render.fields.begin(), o.render.fields.end(), Field::Age) != o.render.fields.end() ||
+           std::any_of(o.sort_keys.begin(), o.sort_keys.end(), [](const SortKey& k) { return k.field == Field::Age; });
+}
+
 }  // namespace
 
 Snapshot gather(Options& options, Backend& backend) {
@@ -74,6 +81,7 @@ Snapshot gather(Options& options, Backend& backend) {
     } else if (owners) {
         backend.cancel_owner_prefetch();
     }
+    if (shows_age(options) && !snap.sockets.empty()) backend.attach_ages(snap);
     if (options.command == Command::List) name_snapshot(snap, options.resolve);
     return snap;
 }

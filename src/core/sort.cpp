@@ -149,6 +149,7 @@ void sort_sockets(Snapshot& snap, Field key, bool descending) {
                 return s.tcp_info ? s.tcp_info->idle_ms() : std::nullopt;
             });
         case Field::Netns: return by_number([](const Socket& s) { return s.netns; });
+        case Field::Age: return by_number([](const Socket& s) { return s.age_ms; });
         case Field::RmemAlloc:
         case Field::Rcvbuf:
         case Field::WmemAlloc:

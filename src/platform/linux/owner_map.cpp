@@ -15,19 +15,6 @@
 namespace tcpstat::procfs {
 namespace {
 
-bool has_cap(const __user_cap_data_struct (&data)[2], int cap) {
-    return (data[cap / 32].effective & (1u << (cap % 32))) != 0;
-}
-
-// Loading a tracing program takes CAP_SYS_ADMIN, or CAP_BPF with CAP_PERFMON (Linux 5.8+).
-bool may_load_programs() {
-    __user_cap_header_struct head{_LINUX_CAPABILITY_VERSION_3, 0};
-    __user_cap_data_struct data[2]{};
-    if (::syscall(SYS_capget, &head, data) != 0) return false;
-    constexpr int kCapBpf = 39, kCapPerfmon = 38;
-    return has_cap(data, CAP_SYS_ADMIN) || (has_cap(data, kCapBpf) && has_cap(data, kCapPerfmon));
-}
-
 // The iterator reports pids as the host's pid namespace numbers them; inside another one they
 // would not match /proc, so a nested pid namespace walks /proc.
 bool in_host_pid_namespace() {
@@ -52,7 +39,19 @@ bool in_host_pid_namespace() {
     return host;
 }
 
+bool has_cap(const __user_cap_data_struct (&data)[2], int cap) {
+    return (data[cap / 32].effective & (1u << (cap % 32))) != 0;
+}
+
 }  // namespace
+
+bool may_load_bpf_programs() {
+    __user_cap_header_struct head{_LINUX_CAPABILITY_VERSION_3, 0};
+    __user_cap_data_struct data[2]{};
+    if (::syscall(SYS_capget, &head, data) != 0) return false;
+    constexpr int kCapBpf = 39, kCapPerfmon = 38;
+    return has_cap(data, CAP_SYS_ADMIN) || (has_cap(data, kCapBpf) && has_cap(data, kCapPerfmon));
+}
 
 OwnerMapMode owner_map_mode() {
     const char* v = std::getenv("TCPSTAT_OWNER_MAP");
@@ -69,7 +68,7 @@ bool kernel_owner_map_fits(const OwnerRequest& request, const std::string& proc_
     if (mode == OwnerMapMode::Auto && sockets < kOwnerPrefetchMinSockets) return false;
     if (!request.only_pids.empty() || (!proc_root.empty() && proc_root != "/proc")) return false;
     if (mode == OwnerMapMode::Kernel) return true;  // kernel_socket_fds says why it cannot
-    static const bool possible = may_load_programs() && in_host_pid_namespace();
+    static const bool possible = may_load_bpf_programs() && in_host_pid_namespace();
     return possible;
 }
 

@@ -10,6 +10,9 @@
 
 namespace tcpstat::procfs {
 
+// Loading a tracing program takes CAP_SYS_ADMIN, or CAP_BPF with CAP_PERFMON (Linux 5.8+).
+bool may_load_bpf_programs();
+
 // TCPSTAT_OWNER_MAP (documented for tests and benchmarks): "walk" always walks /proc, "kernel"
 // always asks the kernel (and says why when it cannot), unset or anything else picks itself.
 enum class OwnerMapMode { Auto, Walk, Kernel };
