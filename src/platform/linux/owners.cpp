@@ -211,13 +211,16 @@ struct OwnerPrefetch::State {
         }
     }
 
-    // Walks every pid on threads of its own and this one; runs on a helper or the caller.
-    void walk_all() {
+    void list_pids_now() {
         int list_err = 0;
         pids = pids_to_walk(proc_fd, request, list_err);
         if (list_err != 0)
             warning = "cannot list " + proc_root + ": " + std::system_category().message(list_err) +
                       "; owners of some sockets may be missing";
+    }
+
+    // Walks the listed pids on threads of its own and this one; runs on a helper or the caller.
+    void walk_listed() {
         queue.emplace(pids);
         const unsigned n = thread_count(pids.size());
         results.resize(n);
@@ -243,7 +246,8 @@ struct OwnerPrefetch::State {
                 kernel_error = "TCPSTAT_OWNER_MAP=kernel, but the kernel cannot list socket fds: " + why;
                 return;
             }
-            walk_all();
+            list_pids_now();
+            walk_listed();
             return;
         }
         results.resize(1);
@@ -282,11 +286,13 @@ OwnerPrefetch::OwnerPrefetch(const OwnerRequest& request, const std::string& pro
     // One helper either way: the calling thread is busy reading the tables meanwhile. The
     // kernel's list (the backend only prefetches at kOwnerPrefetchMinSockets or more) costs one
     // core; the walk starts more helpers of its own.
+    // The walk's pid list is read now, before the tables, as ss -p reads /proc first.
     const bool kernel = kernel_owner_map_fits(request, st.proc_root, kOwnerPrefetchMinSockets);
+    if (!kernel) st.list_pids_now();
     try {
-        st.threads.emplace_back([&st, kernel] { kernel ? st.from_kernel() : st.walk_all(); });
+        st.threads.emplace_back([&st, kernel] { kernel ? st.from_kernel() : st.walk_listed(); });
     } catch (const std::system_error&) {
-        st.walk_all();  // no thread at all: walk here, before the dump
+        kernel ? st.from_kernel() : st.walk_listed();  // no thread at all: here, before the dump
     }
 }
 
