@@ -45,11 +45,12 @@ bool shows(const Options& o, Field field, GroupKey key) {
     return sorted_by || std::find(o.render.fields.begin(), o.render.fields.end(), field) != o.render.fields.end();
 }
 
-// A listing that shows or sorts by age: reading the recorder's map costs a pass over it.
+// A listing that shows or sorts by age or changed_by: reading the recorder's map costs a pass over it.
 bool shows_age(const Options& o) {
     if (o.command != Command::List || o.count) return false;
-    return std::find(o.render.fields.begin(), o.render.fields.end(), Field::Age) != o.render.fields.end() ||
-           std::any_of(o.sort_keys.begin(), o.sort_keys.end(), [](const SortKey& k) { return k.field == Field::Age; });
+    const auto recorded = [](Field f) { return f == Field::Age || f == Field::ChangedBy; };
+    return std::any_of(o.render.fields.begin(), o.render.fields.end(), recorded) ||
+           std::any_of(o.sort_keys.begin(), o.sort_keys.end(), [&](const SortKey& k) { return recorded(k.field); });
 }
 
 }  // namespace

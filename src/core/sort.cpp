@@ -150,6 +150,7 @@ void sort_sockets(Snapshot& snap, Field key, bool descending) {
             });
         case Field::Netns: return by_number([](const Socket& s) { return s.netns; });
         case Field::Age: return by_number([](const Socket& s) { return s.age_ms; });
+        case Field::ChangedBy: return by_number([](const Socket& s) { return s.changed_by; });
         case Field::RmemAlloc:
         case Field::Rcvbuf:
         case Field::WmemAlloc:

@@ -260,6 +260,7 @@ Cell CellSource::get(const Socket& s, Field f) {
     case Field::Cmdline: return owner_texts(s, [](const Process& p) -> const std::optional<std::string>& { return p.cmdline; });
     case Field::Exe: return owner_texts(s, [](const Process& p) -> const std::optional<std::string>& { return p.exe; });
     case Field::Age: return optional_number(s.age_ms);
+    case Field::ChangedBy: return optional_number(s.changed_by);
     }
     return Cell::null();
 }

@@ -74,6 +74,20 @@ TEST(Record, CloseWaitAgeMatchesAMeasuredSleepAndStopRemovesThePins) {
     EXPECT_LE(cw["age"].get<std::int64_t>(), slept_ms + 50) << listed.out;
     EXPECT_TRUE(cw.contains("idle_ms")) << "idle time stays its own field";
 
+    // The client end closed first, in this process: FIN_WAIT1 here, FIN_WAIT2 in softirq, and
+    // changed_by is still this process (never the task that happened to be on the CPU).
+    const RunResult fw = rec.run({"-s", "fin_wait2", "-f", "json", "--fields", "state,local,remote,age,changed_by"});
+    ASSERT_EQ(fw.exit_code, 0) << fw.err;
+    json client_end;
+    {
+        const json doc = json::parse(fw.out);
+        for (const json& s : doc["sockets"])
+            if (s["remote"].get<std::string>().ends_with(":" + std::to_string(port))) client_end = s;
+    }
+    ASSERT_TRUE(client_end.is_object()) << fw.out;
+    EXPECT_EQ(client_end["changed_by"], ::getpid()) << fw.out;
+    EXPECT_TRUE(client_end["age"].is_number()) << fw.out;
+
     // status says what is pinned and that it holds this socket.
     const RunResult status = rec.run({"record", "status", "-f", "json"});
     ASSERT_EQ(status.exit_code, 0) << status.err;

@@ -11,7 +11,7 @@ namespace tcpstat::procfs {
 // tests, which must not touch the host's recorder; it must lie on a bpffs too).
 std::string recorder_dir();
 
-// Sets Socket::age_ms for each socket the running recorder saw enter its current state; others
+// Sets Socket::age_ms (and changed_by, when known) for each socket the running recorder saw enter its current state; others
 // (and every socket when nothing is recording, or as a plain user) are left without. Silent.
 void attach_recorded_ages(Snapshot& snap);
 

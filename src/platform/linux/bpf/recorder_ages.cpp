@@ -81,6 +81,7 @@ void attach_recorded_ages(Snapshot& snap) {
         else if (v.state == kTimeWait && state == kFinWait2 && v.prev_state == kFinWait2) since = v.prev_since_ns;
         if (since == 0 || since > now) continue;  // a state the recorder did not see begin
         s.age_ms = (now - since) / 1000000u;
+        if (v.pid != 0) s.changed_by = static_cast<Pid>(v.pid);
     }
 }
 
