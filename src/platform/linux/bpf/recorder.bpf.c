@@ -1,11 +1,10 @@
 // Owns the kernel side of `tcpstat record`: the time of each TCP socket's last state transition and its owner then, in a pinned map.
 //
 // Kept attached by a pinned link after `record start` exits; listings read the pinned map by
-// cookie. The cookie survives the hand-over to a timewait socket (inet_twsk_alloc copies it),
-// so a socket closed from FIN_WAIT2 or CLOSING keeps an entry marked TIME_WAIT, with the time
-// it entered FIN_WAIT2 kept too (an orphan's timewait socket still shows FIN_WAIT2); the
-// listing uses whichever matches the state the kernel reports now, and nothing otherwise.
-// Other closes delete the entry. The map is LRU, sized by the loader from the host's socket
+// cookie and use an entry only when its state is the one the kernel reports now. The cookie
+// survives the hand-over to a timewait socket (inet_twsk_alloc copies it), so a socket closed
+// from FIN_WAIT2 or CLOSING keeps an entry in the state its timewait socket starts in; other
+// closes delete the entry. The map is LRU, sized by the loader from the host's socket
 // count and tcp_max_tw_buckets: when full, the least recently changed socket loses its entry
 // (its age is then absent from listings, never wrong).
 #include "vmlinux.h"
@@ -41,7 +40,8 @@ int BPF_PROG(record_transition, struct sock *sk, int oldstate, int newstate) {
     const __u64 cookie = bpf_get_socket_cookie(sk);
     const __u64 now = bpf_ktime_get_ns();
     struct tcpstat_recorded *old = bpf_map_lookup_elem(&ages, &cookie);
-    if (newstate == S_CLOSE && oldstate != S_FIN_WAIT2 && oldstate != S_CLOSING && oldstate != S_FIN_WAIT1) {
+    // Only these closes hand the connection to a timewait socket (tcp_time_wait()).
+    if (newstate == S_CLOSE && oldstate != S_FIN_WAIT2 && oldstate != S_CLOSING) {
         if (old) bpf_map_delete_elem(&ages, &cookie);
         return 0;
     }
@@ -53,7 +53,26 @@ int BPF_PROG(record_transition, struct sock *sk, int oldstate, int newstate) {
     }
     e.since_ns = now;
     e.prev_state = oldstate;
-    e.state = newstate == S_CLOSE ? S_TIME_WAIT : newstate;
+    e.state = newstate;
+    if (newstate == S_CLOSE) {
+        // From CLOSING, or FIN_WAIT2 with the peer's FIN in (tcp_fin() set SOCK_DONE; not
+        // RCV_SHUTDOWN, which close() sets on every orphan): the timewait socket starts in
+        // TIME_WAIT now. From FIN_WAIT2 without it (an orphan handed over early) it stays in
+        // FIN_WAIT2, since its entry into FIN_WAIT2; its later move to TIME_WAIT changes no
+        // socket state the tracepoint sees, so that TIME_WAIT gets no age.
+        const bool fin_in = BPF_CORE_READ(sk, __sk_common.skc_flags) & (1ul << 1);  // SOCK_DONE
+        if (oldstate == S_CLOSING || fin_in) {
+            e.state = S_TIME_WAIT;
+        } else {
+            e.state = S_FIN_WAIT2;
+            e.since_ns = e.prev_since_ns;
+            e.prev_since_ns = 0;
+            if (!e.since_ns) {
+                if (old) bpf_map_delete_elem(&ages, &cookie);
+                return 0;
+            }
+        }
+    }
     // connect() and listen() run these transitions in the calling process, close() and
     // shutdown() the first FIN's; the others run in softirq, on whatever task was interrupted.
     if ((oldstate == S_CLOSE && (newstate == S_SYN_SENT || newstate == S_LISTEN)) || newstate == S_FIN_WAIT1 ||

@@ -16,8 +16,6 @@
 namespace tcpstat::procfs {
 namespace {
 
-constexpr std::uint8_t kTimeWait = 6, kFinWait2 = 5;
-
 std::uint64_t monotonic_ns() {
     timespec ts{};
     ::clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -75,11 +73,10 @@ void attach_recorded_ages(Snapshot& snap) {
         if (it == entries.end() || it->cookie != *s.cookie) continue;
         const tcpstat_recorded& v = it->value;
         const auto state = static_cast<std::uint8_t>(s.state);
-        std::uint64_t since = 0;
-        if (v.state == state) since = v.since_ns;
-        // An orphan's timewait socket still reports FIN_WAIT2: the entry into FIN_WAIT2 counts.
-        else if (v.state == kTimeWait && state == kFinWait2 && v.prev_state == kFinWait2) since = v.prev_since_ns;
-        if (since == 0 || since > now) continue;  // a state the recorder did not see begin
+        // Only for the state the recorder saw begin (a timewait socket that went on from
+        // FIN_WAIT2 to TIME_WAIT did so unseen).
+        const std::uint64_t since = v.state == state ? v.since_ns : 0;
+        if (since == 0 || since > now) continue;
         s.age_ms = (now - since) / 1000000u;
         if (v.pid != 0) s.changed_by = static_cast<Pid>(v.pid);
     }
