@@ -16,14 +16,13 @@
 #include <bpf/libbpf.h>
 #include <fmt/format.h>
 
+#include "loader_common.hpp"
 #include "owner_map.hpp"
 #include "socket_owner_record.h"
 #include "socket_owners.skel.h"
 
 namespace tcpstat::procfs {
 namespace {
-
-int quiet(enum libbpf_print_level, const char*, va_list) { return 0; }
 
 // The loaded program and its iterator link, kept for the life of the process: --watch, top and
 // serve list owners again and again, and the load (~30 ms, mostly reading the kernel's BTF)
@@ -42,7 +41,7 @@ public:
             return link_ != nullptr;
         }
         tried_ = true;
-        if (!std::getenv("TCPSTAT_BPF_DEBUG")) libbpf_set_print(quiet);
+        bpf::quiet_libbpf();
         skel_ = socket_owners__open_and_load();
         if (!skel_) {
             failure_ = fmt::format("cannot load the owner iterator: {}", std::strerror(errno));

@@ -19,6 +19,7 @@
 #include <bpf/libbpf.h>
 #include <fmt/format.h>
 
+#include "loader_common.hpp"
 #include "netlink.hpp"
 #include "owner_map.hpp"
 #include "recorder.hpp"
@@ -32,8 +33,6 @@ namespace {
 
 constexpr const char* kBpffs = "/sys/fs/bpf";
 constexpr long kBpffsMagic = 0xcafe4a11;
-
-int quiet(enum libbpf_print_level, const char*, va_list) { return 0; }
 
 bool on_bpffs(const std::string& path) {
     struct statfs fs {};
@@ -69,16 +68,6 @@ void require_privilege_and_btf() {
     if (::access("/sys/kernel/btf/vmlinux", R_OK) != 0)
         throw RuntimeError("tcpstat record needs a kernel with BTF type information (CONFIG_DEBUG_INFO_BTF=y): "
                            "/sys/kernel/btf/vmlinux is missing");
-}
-
-std::uint64_t max_tw_buckets() {
-    std::FILE* f = std::fopen("/proc/sys/net/ipv4/tcp_max_tw_buckets", "re");
-    unsigned long long n = 0;
-    if (f) {
-        if (std::fscanf(f, "%llu", &n) != 1) n = 0;
-        std::fclose(f);
-    }
-    return n;
 }
 
 std::int64_t realtime_ms() {
@@ -124,12 +113,12 @@ void start(const std::string& dir, RecordStatus& st) {
     if (exists(dir + "/link")) return;  // already recording: status says since when
     if (::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST)
         throw RuntimeError(fmt::format("cannot create {}: {}", dir, std::strerror(errno)));
-    if (!std::getenv("TCPSTAT_BPF_DEBUG")) libbpf_set_print(quiet);
+    bpf::quiet_libbpf();
     recorder* skel = recorder__open();
     if (!skel) throw RuntimeError(fmt::format("cannot open the recorder: {}", std::strerror(errno)));
     // Room for every socket of the host's now twice over, and every timewait socket it allows.
     const std::size_t sockets = netlink::expected_sockets(CollectRequest{});
-    const std::uint64_t capacity = std::max<std::uint64_t>(65536, 2 * sockets + max_tw_buckets());
+    const std::uint64_t capacity = std::max<std::uint64_t>(65536, 2 * sockets + bpf::max_tw_buckets());
     bpf_map__set_max_entries(skel->maps.ages, static_cast<__u32>(std::min<std::uint64_t>(capacity, 1u << 24)));
     int err = recorder__load(skel);
     if (err == 0) {
