@@ -361,18 +361,20 @@ tracing is not possible here.
 
     CLI::App* record = app.add_subcommand("record", "keep recording when each TCP socket entered its state, so that "
                                                     "listings show its age (Linux, eBPF, root)");
-    record->add_option("ACTION", raw.record_action, "start, stop or status (the default)")->type_name("ACTION");
+    record->add_option("ACTION", raw.record_action, "start, stop or status (the default)");
     record->add_option("-f,--format", raw.format, "table, json")->type_name("FMT")->group("Output");
     record->footer(R"(
 Examples:
   sudo tcpstat record start               keep the recorder attached (pinned in /sys/fs/bpf/tcpstat)
   sudo tcpstat -s close_wait --fields state,local,remote,process,age   how long each has been in CLOSE_WAIT
   sudo tcpstat --fields state,local,age --sort -age                    the oldest in their state first
+  sudo tcpstat -s time_wait --fields local,remote,age,changed_by       who closed each, how long ago
   sudo tcpstat record status              what is pinned, since when, how many sockets it holds
   sudo tcpstat record stop                detach it and remove the pins
 
 AGE is milliseconds in the current state, for sockets that changed state since the recorder
 started; others show no age (never an estimate). idle_ms (tcp_info) is a different thing.
+changed_by is the pid that made the last recorded transition itself (connect, listen, close).
 bpffs is mounted at /sys/fs/bpf when it is not. TCPSTAT_RECORD_DIR=DIR (under a bpffs) pins
 elsewhere: for tests, which must not touch the host's recorder. Needs root (or CAP_BPF,
 CAP_PERFMON and CAP_SYS_ADMIN) and a kernel with BTF; exit status 0, 1 for status when nothing
