@@ -3,11 +3,11 @@
 _tcpstat_single_states="established syn_sent syn_recv fin_wait1 fin_wait2 time_wait close close_wait last_ack listen closing new_syn_recv delete_tcb unconn"
 _tcpstat_states="$_tcpstat_single_states all connected synchronized listening bucket big"
 _tcpstat_formats="table tsv json jsonl csv prometheus"
-_tcpstat_sort_fields="proto family state local remote laddr lport raddr rport pid process user uid inode recv_q send_q timer timer_ms retrans rtt_us rttvar_us cwnd ssthresh mss retrans_total bytes_sent bytes_received last_send_ms last_recv_ms idle_ms netns cmdline exe rmem_alloc rcvbuf wmem_alloc sndbuf fwd_alloc wmem_queued optmem sk_backlog sk_drops"
+_tcpstat_sort_fields="proto family state local remote laddr lport raddr rport pid process user uid inode recv_q send_q timer timer_ms retrans rtt_us rttvar_us cwnd ssthresh mss retrans_total bytes_sent bytes_received last_send_ms last_recv_ms idle_ms netns cmdline exe age changed_by rmem_alloc rcvbuf wmem_alloc sndbuf fwd_alloc wmem_queued optmem sk_backlog sk_drops"
 _tcpstat_fields="$_tcpstat_sort_fields owners"
 # -g and --per take every field but owners, as --sort does.
 _tcpstat_group_keys="$_tcpstat_sort_fields"
-_tcpstat_commands="summary check explain doctor kill serve top trace"
+_tcpstat_commands="summary check explain doctor kill serve top trace record"
 
 _tcpstat_opts_filter="-s --state -t --tcp -u --udp -4 --ipv4 -6 --ipv6 -l --listening -p --pid -c --process --user --port --sport --dport --src --dst --addr"
 _tcpstat_opts_output="-f --format -H --no-header --color"
@@ -143,12 +143,15 @@ _tcpstat() {
         doctor) opts="-h --help $_tcpstat_opts_filter -f --format $_tcpstat_opts_doctor $_tcpstat_opts_source" ;;
         trace) opts="-h --help $_tcpstat_opts_filter -f --format -H --no-header --color $_tcpstat_opts_trace" ;;
         explain) opts="-h --help" ;;
+        record) opts="-h --help -f --format -H --no-header" ;;
         kill) opts="-h --help --yes $_tcpstat_opts_filter $_tcpstat_opts_output --fields --sort -e --extended --source --netns --output" ;;
         serve) opts="-h --help $_tcpstat_opts_filter $_tcpstat_opts_serve $_tcpstat_opts_source" ;;
         top) opts="-h --help -d --interval --color $_tcpstat_opts_filter $_tcpstat_opts_source" ;;
     esac
     if [[ $cur == -* ]]; then
         COMPREPLY=($(compgen -W "$opts" -- "$cur"))
+    elif [[ $command == record ]]; then
+        COMPREPLY=($(compgen -W "start stop status" -- "$cur"))
     elif [[ $command == explain ]]; then
         COMPREPLY=($(compgen -W "$_tcpstat_single_states" -- "$cur"))
     elif [[ -z $command ]]; then

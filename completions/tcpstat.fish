@@ -1,8 +1,8 @@
 # fish completion for tcpstat: subcommands, options and their values (comma lists item by item).
 
-set -l __tcpstat_commands summary check explain doctor kill serve top trace
+set -l __tcpstat_commands summary check explain doctor kill serve top trace record
 set -l __tcpstat_single_states established syn_sent syn_recv fin_wait1 fin_wait2 time_wait close close_wait last_ack listen closing new_syn_recv delete_tcb unconn
-set -l __tcpstat_sort_fields proto family state local remote laddr lport raddr rport pid process user uid inode recv_q send_q timer timer_ms retrans rtt_us rttvar_us cwnd ssthresh mss retrans_total bytes_sent bytes_received last_send_ms last_recv_ms idle_ms netns cmdline exe rmem_alloc rcvbuf wmem_alloc sndbuf fwd_alloc wmem_queued optmem sk_backlog sk_drops
+set -l __tcpstat_sort_fields proto family state local remote laddr lport raddr rport pid process user uid inode recv_q send_q timer timer_ms retrans rtt_us rttvar_us cwnd ssthresh mss retrans_total bytes_sent bytes_received last_send_ms last_recv_ms idle_ms netns cmdline exe age changed_by rmem_alloc rcvbuf wmem_alloc sndbuf fwd_alloc wmem_queued optmem sk_backlog sk_drops
 
 # Prints each candidate prefixed by everything up to the last comma of the token being completed.
 function __tcpstat_list
@@ -27,7 +27,7 @@ function __tcpstat_netns
 end
 
 set -l main "not __fish_seen_subcommand_from $__tcpstat_commands"
-set -l filters "not __fish_seen_subcommand_from explain"
+set -l filters "not __fish_seen_subcommand_from explain record"
 
 complete -c tcpstat -f
 complete -c tcpstat -n $main -a summary -d 'count sockets per state and protocol'
@@ -38,6 +38,7 @@ complete -c tcpstat -n $main -a kill -d 'close the sockets a filter selects (a d
 complete -c tcpstat -n $main -a serve -d 'Prometheus exporter: HTTP server for /metrics'
 complete -c tcpstat -n $main -a top -d 'live full-screen view by state and process'
 complete -c tcpstat -n $main -a trace -d 'live TCP state transitions with the owner (Linux, eBPF)'
+complete -c tcpstat -n $main -a record -d 'keep recording state changes so listings show ages (Linux, eBPF)'
 
 complete -c tcpstat -s h -l help -d 'print help and exit'
 complete -c tcpstat -n $main -s V -l version -d 'print the version and exit'
@@ -128,3 +129,8 @@ set -l trace "__fish_seen_subcommand_from trace"
 complete -c tcpstat -n $trace -s f -l format -x -a 'table tsv csv json jsonl' -d 'output format'
 complete -c tcpstat -n $trace -l duration -x -d 'stop after SECONDS'
 complete -c tcpstat -n $trace -l count -x -d 'stop after N transitions'
+
+# record: start, stop or status
+set -l record "__fish_seen_subcommand_from record"
+complete -c tcpstat -n $record -a 'start stop status' -d 'recorder action'
+complete -c tcpstat -n $record -s f -l format -x -a 'table json' -d 'output format'

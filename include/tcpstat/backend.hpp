@@ -89,6 +89,9 @@ public:
     // to attach them to, cancel_owner_prefetch() stops that work. Both may do nothing.
     virtual void prefetch_owners(const CollectRequest&, const OwnerRequest&) {}
     virtual void cancel_owner_prefetch() {}
+    // Sets Socket::age_ms where the platform knows how long a socket has been in its state
+    // (Linux: a running `tcpstat record`); silent, leaves the others without one.
+    virtual void attach_ages(Snapshot&) {}
     // Resolves a user name to its uid (for --user NAME); nullopt when no such user.
     virtual std::optional<std::uint32_t> uid_of_user(std::string_view name) = 0;
     // The TCP limits and counters of the namespace tcpstat runs in (or of the recorded tree) for

@@ -14,7 +14,7 @@ enum class Field : std::uint8_t {
     Proto, Family, State, Local, Remote, Laddr, Lport, Raddr, Rport,
     Pid, Process, Owners, User, Uid, Inode, RecvQ, SendQ, Timer, TimerMs, Retrans,
     Rtt, Rttvar, Cwnd, Ssthresh, Mss, RetransTotal, BytesSent, BytesReceived,
-    LastSendMs, LastRecvMs, IdleMs, Netns, Cmdline, Exe,
+    LastSendMs, LastRecvMs, IdleMs, Netns, Cmdline, Exe, Age, ChangedBy,
     // Socket memory (-m), in SocketMemory's order.
     RmemAlloc, Rcvbuf, WmemAlloc, Sndbuf, FwdAlloc, WmemQueued, Optmem, Backlog, Drops,
 };

@@ -116,6 +116,13 @@ struct Socket {
     // The kernel's identity of this socket (Linux sock_diag cookie): a 4-tuple reused by a new
     // connection gets a new cookie, so `kill` closes exactly the socket it listed. Absent from /proc.
     std::optional<std::uint64_t> cookie;
+    // Milliseconds in the current state, only where it is known (Linux: `tcpstat record` saw the
+    // socket enter it); never estimated. tcp_info's idle time is another thing.
+    std::optional<std::uint64_t> age_ms;
+    // The process that made the socket's last recorded transition in its own context (connect,
+    // listen, close, shutdown), kept through the transitions the kernel makes alone; Linux's
+    // recorder only. A TIME_WAIT socket has no owner, but was closed by this one.
+    std::optional<Pid> changed_by;
     HeapOptional<TcpInfo> tcp_info;            // out of line: see HeapOptional
     HeapOptional<SocketMemory> memory;         // -m only, out of line likewise
 };

@@ -359,6 +359,28 @@ Needs root (or CAP_BPF and CAP_PERFMON) and a kernel with BTF; exit status 0 at 
 tracing is not possible here.
 )");
 
+    CLI::App* record = app.add_subcommand("record", "keep recording when each TCP socket entered its state, so that "
+                                                    "listings show its age (Linux, eBPF, root)");
+    record->add_option("ACTION", raw.record_action, "start, stop or status (the default)");
+    record->add_option("-f,--format", raw.format, "table, json")->type_name("FMT")->group("Output");
+    record->footer(R"(
+Examples:
+  sudo tcpstat record start               keep the recorder attached (pinned in /sys/fs/bpf/tcpstat)
+  sudo tcpstat -s close_wait --fields state,local,remote,process,age   how long each has been in CLOSE_WAIT
+  sudo tcpstat --fields state,local,age --sort -age                    the oldest in their state first
+  sudo tcpstat -s time_wait --fields local,remote,age,changed_by       who closed each, how long ago
+  sudo tcpstat record status              what is pinned, since when, how many sockets it holds
+  sudo tcpstat record stop                detach it and remove the pins
+
+AGE is milliseconds in the current state, for sockets that changed state since the recorder
+started; others show no age (never an estimate). idle_ms (tcp_info) is a different thing.
+changed_by is the pid that made the last recorded transition itself (connect, listen, close).
+bpffs is mounted at /sys/fs/bpf when it is not. TCPSTAT_RECORD_DIR=DIR (under a bpffs) pins
+elsewhere: for tests, which must not touch the host's recorder. Needs root (or CAP_BPF,
+CAP_PERFMON and CAP_SYS_ADMIN) and a kernel with BTF; exit status 0, 1 for status when nothing
+is recording, 2 when recording is not possible here.
+)");
+
     // Each command's --help lists what it accepts; the values land in the same RawFlags.
     for (CLI::App* sub : {summary, check, doctor}) {
         add_filters(*sub, raw);
@@ -368,7 +390,7 @@ tracing is not possible here.
     add_monitoring(*summary, raw);
     doctor->add_option("-f,--format", raw.format, "table, json, jsonl")->type_name("FMT")->group("Output");
 
-    const std::vector<CLI::App*> apps = {&app, summary, check, explain, doctor, kill, serve, top, trace};
+    const std::vector<CLI::App*> apps = {&app, summary, check, explain, doctor, kill, serve, top, trace, record};
     for (CLI::App* a : apps) a->allow_extras();
     std::vector<std::string> long_names;
     std::vector<std::string_view> commands = {"help"}, options;
@@ -383,7 +405,7 @@ tracing is not possible here.
     try {
         if (argc > 2 && std::string_view(argv[1]) == "help" &&
             std::find(commands.begin() + 1, commands.end(), std::string_view(argv[2])) == commands.end())
-            throw CLI::ValidationError(fmt::format("unknown command '{}'{}: expected summary, check, explain, doctor, kill, serve, top or trace",
+            throw CLI::ValidationError(fmt::format("unknown command '{}'{}: expected summary, check, explain, doctor, kill, serve, top, trace or record",
                                                    argv[2], did_you_mean(argv[2], commands)));
         try {
             words = translate_habits(std::vector<std::string>(argv + 1, argv + argc), [&](std::string_view name) {
@@ -412,7 +434,7 @@ tracing is not possible here.
             const bool command_given = std::any_of(apps.begin() + 1, apps.end(), [](const CLI::App* a) { return a->parsed(); });
             const std::string hint = command_given ? std::string() : did_you_mean(raw.expression.front(), commands);
             if (!hint.empty())
-                throw CLI::ValidationError(fmt::format("unknown command '{}'{}: expected summary, check, explain, doctor, kill, serve, top or trace",
+                throw CLI::ValidationError(fmt::format("unknown command '{}'{}: expected summary, check, explain, doctor, kill, serve, top, trace or record",
                                                        raw.expression.front(), hint));
         }
         if (const auto extra = app.remaining(true); !extra.empty()) {
@@ -460,6 +482,7 @@ tracing is not possible here.
     if (serve->parsed()) raw.command = Command::Serve;
     if (top->parsed()) raw.command = Command::Top;
     if (trace->parsed()) raw.command = Command::Trace;
+    if (record->parsed()) raw.command = Command::Record;
     return raw;
 }
 

@@ -21,5 +21,6 @@ int run_serve(Options& options);  // cmd_serve.cpp: runs until SIGINT/SIGTERM
 // The interactive view; owns the terminal (cmd_top.cpp), so it takes no Output.
 int run_top(Options& options);
 int run_trace(Options& options, Output& out);
+int run_record(Options& options, Output& out);
 
 }  // namespace tcpstat::app

@@ -325,6 +325,7 @@ bool Options::needs_owners() const {
         case Command::Summary:
         case Command::Explain:
         case Command::Trace:  // transitions carry their owner from the kernel
+        case Command::Record:
             return false;
     }
     return false;
@@ -483,6 +484,15 @@ Options to_options(const RawFlags& raw) {
         o.top_interval = *s;
     }
     if (o.command == Command::Trace) apply_trace_flags(raw, o);
+    if (o.command == Command::Record) {
+        if (raw.record_action == "start") o.record_action = RecordAction::Start;
+        else if (raw.record_action == "stop") o.record_action = RecordAction::Stop;
+        else if (raw.record_action == "status" || raw.record_action.empty()) o.record_action = RecordAction::Status;
+        else
+            throw UsageError(fmt::format("invalid record action '{}': expected start, stop or status", raw.record_action));
+        if (raw.format != "table" && raw.format != "json")
+            throw UsageError(fmt::format("record reports in -f table or json, not '{}'", raw.format));
+    }
     apply_monitoring_flags(raw, o);
     if (o.command == Command::Explain) {
         explain_word_text(raw.explain_state);  // an unknown word fails here, like every other value

@@ -14,11 +14,12 @@
 #include "tcpstat/filter.hpp"
 #include "tcpstat/grouping.hpp"
 #include "tcpstat/sorting.hpp"
+#include "tcpstat/record.hpp"
 #include "tcpstat/render.hpp"
 
 namespace tcpstat::app {
 
-enum class Command { List, Summary, Check, Explain, Doctor, Kill, Serve, Top, Trace };
+enum class Command { List, Summary, Check, Explain, Doctor, Kill, Serve, Top, Trace, Record };
 enum class ColorMode { Auto, Always, Never };
 
 // Stage one: exactly what the user typed, no interpretation. Lists may come as repeated options
@@ -56,6 +57,7 @@ struct RawFlags {
     std::optional<std::string> interval;  // top -d/--interval
     // trace: --duration SECONDS, --count N (absent: not given)
     std::optional<std::string> trace_duration, trace_count;
+    std::string record_action;  // record: start, stop or status
 };
 
 struct CheckOptions {
@@ -114,6 +116,7 @@ struct Options {
     std::vector<std::string> filter_words;  // top: the filters as typed, for its filter bar
     std::optional<double> trace_seconds;     // trace --duration
     std::optional<std::uint64_t> trace_count;  // trace --count: stop after N transitions shown
+    RecordAction record_action = RecordAction::Status;  // record start|stop|status
 
     // What the run's output shows, groups or orders by: the one place that decides which
     // details are worth reading. Names (NSS) cost milliseconds, owners the whole /proc walk,

@@ -146,6 +146,18 @@ void refuse_inapplicable_options(const RawFlags& raw) {
                                              joined(given), given.size() == 1 ? "es" : ""));
             return;
         }
+        case Command::Record: {
+            auto given = socket_options_given(raw);
+            std::erase(given, std::string("-f/--format"));
+            std::erase(given, std::string("-H/--no-header"));
+            if (raw.watch) given.emplace_back("--watch");
+            if (raw.output_given) given.emplace_back("--output");
+            if (!given.empty())
+                throw UsageError(fmt::format("record takes start, stop or status, and -f table|json and -H; {} "
+                                             "do{} not apply to it: e.g. tcpstat record start",
+                                             joined(given), given.size() == 1 ? "es" : ""));
+            return;
+        }
         case Command::Explain: {
             const auto given = socket_options_given(raw);
             if (!given.empty())

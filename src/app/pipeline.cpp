@@ -27,6 +27,8 @@ GatherPlan plan_gathering(const Options& options, Backend& backend) {
     plan.owners.want_cmdline = options.needs_cmdline();
     plan.owners.want_exe = options.reads(Field::Exe);
     plan.name_output = options.command == Command::List;
+    // Reading the recorder's map costs a pass over it: only for a listing that shows or sorts by it.
+    plan.ages = options.command == Command::List && (options.reads(Field::Age) || options.reads(Field::ChangedBy));
     plan.resolve = options.resolve;
     return plan;
 }
@@ -41,6 +43,7 @@ Snapshot gather(const GatherPlan& plan, Backend& backend) {
     } else if (plan.owners_needed) {
         backend.cancel_owner_prefetch();
     }
+    if (plan.ages && !snap.sockets.empty()) backend.attach_ages(snap);
     if (plan.name_output) name_snapshot(snap, plan.resolve);
     return snap;
 }

@@ -18,6 +18,7 @@ struct GatherPlan {
     OwnerRequest owners;
     bool owners_needed = false;
     bool name_output = false;  // fill the snapshot's display names (listings)
+    bool ages = false;         // join the recorder's ages (age, changed_by)
     bool resolve = false;      // -r
 };
 // Throws UsageError for a user, host or service name that does not resolve.

@@ -31,6 +31,7 @@ int dispatch(Options& options, Output& out) {
         case Command::Serve: return run_serve(options);
         case Command::Top: return run_top(options);
         case Command::Trace: return run_trace(options, out);
+        case Command::Record: return run_record(options, out);
     }
     return 2;
 }

@@ -100,6 +100,8 @@ FieldValue field_value(const Snapshot& snap, const Socket& s, Field f, const Own
     case Field::LastSendMs: return info_number(s, &TcpInfo::last_send_ms);
     case Field::LastRecvMs: return info_number(s, &TcpInfo::last_recv_ms);
     case Field::IdleMs: return s.tcp_info ? optional_number(s.tcp_info->idle_ms()) : FieldValue::null();
+    case Field::Age: return optional_number(s.age_ms);
+    case Field::ChangedBy: return optional_number(s.changed_by);
     case Field::Netns: {
         if (!s.netns) return FieldValue::null();
         auto it = snap.netns_names.find(*s.netns);

@@ -51,6 +51,8 @@ constexpr FieldInfo kFields[] = {
     {Field::Netns, "netns", "NETNS", N, true, false, false, "network namespace (--netns, --all-netns): its name, else its inode"},
     {Field::Cmdline, "cmdline", "CMDLINE", T, false, true, false, "command line of the owner, arguments joined by spaces"},
     {Field::Exe, "exe", "EXE", T, false, true, false, "executable path of the owner (/proc/PID/exe)"},
+    {Field::Age, "age", "AGE", N, true, false, false, "milliseconds in the current state, where known (Linux: after `tcpstat record start`, as root); absent otherwise"},
+    {Field::ChangedBy, "changed_by", "CHANGED-BY", N, true, false, false, "pid that made the last recorded transition (connect, listen, close) itself, where the recorder saw one"},
     {Field::RmemAlloc, "rmem_alloc", "RMEM-ALLOC", N, true, false, false, "-m: bytes of received data held in memory (ss skmem r)"},
     {Field::Rcvbuf, "rcvbuf", "RCVBUF", N, true, false, false, "-m: receive buffer size in bytes (ss skmem rb)"},
     {Field::WmemAlloc, "wmem_alloc", "WMEM-ALLOC", N, true, false, false, "-m: bytes of sent data in flight to the device (ss skmem t)"},

@@ -111,6 +111,8 @@ Snapshot build() {
     s.tcp_info->bytes_received = 123456;
     s.tcp_info->last_send_ms = 40;
     s.tcp_info->last_recv_ms = 15;
+    s.age_ms = 3723004;  // seen by the recorder entering its state 1h02m03s ago
+    s.changed_by = 812;
     s.netns = 4026531840ULL;
     // An older kernel's shorter SKMEMINFO: the last entry (drops) absent, never 0.
     s.memory = SocketMemory{{0, 131072, 0, 2626560, 4096, 0, 0, 0, std::nullopt}};
@@ -271,6 +273,8 @@ std::optional<std::uint64_t> number_of(const Socket& s, Field f, bool& numeric) 
         return widen(ti->last_send_ms ? ti->last_send_ms : ti->last_recv_ms);
     }
     case Field::Netns: return s.netns;
+    case Field::Age: return s.age_ms;
+    case Field::ChangedBy: return s.changed_by ? std::optional<std::uint64_t>(*s.changed_by) : std::nullopt;
     case Field::RmemAlloc:
     case Field::Rcvbuf:
     case Field::WmemAlloc:

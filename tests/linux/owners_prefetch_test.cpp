@@ -45,6 +45,8 @@ TEST_F(RecordedRoot, PrefetchGivesTheSameOwnersAndProcesses) {
 }
 
 TEST(OwnerPrefetch, RealChildOwnersAndOnlyTheirProcesses) {
+    // The /proc walk's timing (the kernel's list is read later, on the prefetch thread).
+    ::setenv("TCPSTAT_OWNER_MAP", "walk", 1);
     const int shared = listen_loopback();
     ASSERT_GE(shared, 0);
     OwnerPrefetch prefetch(OwnerRequest{}, "/proc");  // before the child exists: it is missed
@@ -62,6 +64,7 @@ TEST(OwnerPrefetch, RealChildOwnersAndOnlyTheirProcesses) {
     ASSERT_EQ(snap.processes.size(), 1u);
     EXPECT_NE(snap.process(::getpid()), nullptr);
     ::close(shared);
+    ::unsetenv("TCPSTAT_OWNER_MAP");
 }
 
 // This process's threads, from the kernel's own list of them.

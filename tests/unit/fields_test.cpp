@@ -14,7 +14,7 @@ TEST(Fields, NamesAreTheContractInOrder) {
                               "rport", "pid", "process", "owners", "user", "uid", "inode", "recv_q",
                               "send_q", "timer", "timer_ms", "retrans", "rtt_us", "rttvar_us", "cwnd",
                               "ssthresh", "mss", "retrans_total", "bytes_sent", "bytes_received",
-                              "last_send_ms", "last_recv_ms", "idle_ms", "netns", "cmdline", "exe", "rmem_alloc", "rcvbuf",
+                              "last_send_ms", "last_recv_ms", "idle_ms", "netns", "cmdline", "exe", "age", "changed_by", "rmem_alloc", "rcvbuf",
                               "wmem_alloc", "sndbuf", "fwd_alloc", "wmem_queued", "optmem", "sk_backlog",
                               "sk_drops"};
     auto all = all_fields();

@@ -11,6 +11,7 @@
 #include "netns.hpp"
 #include "owners.hpp"
 #include "procfs.hpp"
+#include "recorder.hpp"
 #include "tcpstat/backend.hpp"
 #include "tcpstat/error.hpp"
 #include "users.hpp"
@@ -85,6 +86,8 @@ public:
     }
 
     void cancel_owner_prefetch() override { prefetch_.reset(); }
+
+    void attach_ages(Snapshot& snapshot) override { procfs::attach_recorded_ages(snapshot); }
 
     std::optional<std::uint32_t> uid_of_user(std::string_view name) override {
         return procfs::UserNames::uid_of(name);

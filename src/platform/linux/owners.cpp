@@ -14,9 +14,11 @@
 #include <utility>
 #include <vector>
 
+#include "owner_map.hpp"
 #include "owners_index.hpp"
 #include "owners_walk.hpp"
 #include "process_info.hpp"
+#include "tcpstat/error.hpp"
 #include "users.hpp"
 
 namespace tcpstat::procfs {
@@ -27,6 +29,7 @@ struct WorkerResult {
     std::vector<std::pair<Pid, Process>> processes;
     std::size_t hidden = 0;
     std::size_t exe_hidden = 0;  // processes whose exe link could not be read
+    bool shared = false;         // owners were put straight into the sockets, some socket has two
 };
 
 // Hands out the pid list one pid at a time: sockets gather in a few processes with consecutive
@@ -94,6 +97,7 @@ void merge_owners(Snapshot& snap, std::vector<WorkerResult>& results) {
     // copy of every match and no sort of 100k entries (both cost more than the appends).
     bool shared = false;
     for (WorkerResult& r : results) {
+        shared = shared || r.shared;
         for (const OwnerMatch& m : r.matches) {
             auto& owners = snap.sockets[m.first].owners;
             owners.push_back(m.second);
@@ -142,6 +146,38 @@ void finish(Snapshot& snap, std::vector<WorkerResult>& results, const OwnerReque
 
 std::string root_or_default(const std::string& proc_root) { return proc_root.empty() ? "/proc" : proc_root; }
 
+// Puts the socket fds whose inode is in this snapshot straight into its sockets (fds is freed,
+// no list of matches in between: at 100k fds that copy costs more than the lookups); returns the
+// owning pids, sorted and unique.
+std::vector<Pid> match_socket_fds(const InodeIndex& index, std::vector<SocketFd>& fds, Snapshot& snap,
+                                  WorkerResult& to) {
+    std::vector<Pid> owning;
+    for (const SocketFd& sf : fds) {
+        index.for_each_match(sf.first, [&](std::uint32_t sock) {
+            auto& owners = snap.sockets[sock].owners;
+            owners.push_back(sf.second);
+            to.shared = to.shared || owners.size() > 1;
+            if (owning.empty() || owning.back() != sf.second.pid) owning.push_back(sf.second.pid);
+        });
+    }
+    std::vector<SocketFd>().swap(fds);
+    std::sort(owning.begin(), owning.end());
+    owning.erase(std::unique(owning.begin(), owning.end()), owning.end());
+    return owning;
+}
+
+// The kernel's list of socket fds, when it fits the request; a refusal is silent unless
+// TCPSTAT_OWNER_MAP=kernel asked for it.
+std::optional<std::vector<SocketFd>> kernel_fds_if_fit(const OwnerRequest& request, const std::string& proc_root,
+                                                       std::size_t sockets) {
+    if (!kernel_owner_map_fits(request, proc_root, sockets)) return std::nullopt;
+    std::string why;
+    auto fds = kernel_socket_fds(&why);
+    if (!fds && owner_map_mode() == OwnerMapMode::Kernel)
+        throw RuntimeError("TCPSTAT_OWNER_MAP=kernel, but the kernel cannot list socket fds: " + why);
+    return fds;
+}
+
 }  // namespace
 
 // Everything the background walk owns; the walkers write only their own PrefetchResult.
@@ -162,6 +198,7 @@ struct OwnerPrefetch::State {
     std::vector<PrefetchResult> results;
     std::vector<std::thread> threads;
     std::string warning;  // for the snapshot, when /proc could not be opened or listed
+    std::string kernel_error;  // TCPSTAT_OWNER_MAP=kernel could not be served
 
     void run(PrefetchResult& res) {
         auto buf = std::make_unique<WalkBuffers>();
@@ -171,6 +208,59 @@ struct OwnerPrefetch::State {
             const FdScan r = scan_pid_socket_fds(proc_fd, pid, res.sockets, *buf);
             if (r == FdScan::Denied) ++res.hidden;
             if (res.sockets.size() > before) add_process(proc_fd, pid, request, res.processes, res.exe_hidden);
+        }
+    }
+
+    void list_pids_now() {
+        int list_err = 0;
+        pids = pids_to_walk(proc_fd, request, list_err);
+        if (list_err != 0)
+            warning = "cannot list " + proc_root + ": " + std::system_category().message(list_err) +
+                      "; owners of some sockets may be missing";
+    }
+
+    // Walks the listed pids on threads of its own and this one; runs on a helper or the caller.
+    void walk_listed() {
+        queue.emplace(pids);
+        const unsigned n = thread_count(pids.size());
+        results.resize(n);
+        std::vector<std::thread> helpers;
+        for (unsigned t = 1; t < n; ++t) {
+            try {
+                helpers.emplace_back([this, t] { run(results[t]); });
+            } catch (const std::system_error&) {
+                break;
+            }
+        }
+        run(results[0]);
+        for (auto& h : helpers) h.join();
+    }
+
+    // The kernel's list of socket fds and the details of every pid holding one; the walk if the
+    // kernel refuses (silently, unless TCPSTAT_OWNER_MAP=kernel asked for the kernel's list).
+    void from_kernel() {
+        std::string why;
+        auto fds = kernel_socket_fds(&why);
+        if (!fds) {
+            if (owner_map_mode() == OwnerMapMode::Kernel) {
+                kernel_error = "TCPSTAT_OWNER_MAP=kernel, but the kernel cannot list socket fds: " + why;
+                return;
+            }
+            list_pids_now();
+            walk_listed();
+            return;
+        }
+        results.resize(1);
+        PrefetchResult& res = results[0];
+        res.sockets = std::move(*fds);
+        std::vector<Pid> holders;
+        for (const SocketFd& sf : res.sockets)
+            if (holders.empty() || holders.back() != sf.second.pid) holders.push_back(sf.second.pid);
+        std::sort(holders.begin(), holders.end());
+        holders.erase(std::unique(holders.begin(), holders.end()), holders.end());
+        for (Pid pid : holders) {
+            if (stop.load(std::memory_order_relaxed)) break;
+            add_process(proc_fd, pid, request, res.processes, res.exe_hidden);
         }
     }
 
@@ -193,23 +283,17 @@ OwnerPrefetch::OwnerPrefetch(const OwnerRequest& request, const std::string& pro
                      "; socket owners are not shown";
         return;
     }
-    int list_err = 0;
-    st.pids = pids_to_walk(st.proc_fd, request, list_err);
-    if (list_err != 0)
-        st.warning = "cannot list " + st.proc_root + ": " + std::system_category().message(list_err) +
-                     "; owners of some sockets may be missing";
-    st.queue.emplace(st.pids);
-    // Every walker is a helper: the calling thread is busy reading the tables meanwhile.
-    const unsigned n = thread_count(st.pids.size());
-    st.results.resize(n);
-    for (unsigned t = 0; t < n; ++t) {
-        try {
-            st.threads.emplace_back([&st, t] { st.run(st.results[t]); });
-        } catch (const std::system_error&) {
-            break;
-        }
+    // One helper either way: the calling thread is busy reading the tables meanwhile. The
+    // kernel's list (the backend only prefetches at kOwnerPrefetchMinSockets or more) costs one
+    // core; the walk starts more helpers of its own.
+    // The walk's pid list is read now, before the tables, as ss -p reads /proc first.
+    const bool kernel = kernel_owner_map_fits(request, st.proc_root, kOwnerPrefetchMinSockets);
+    if (!kernel) st.list_pids_now();
+    try {
+        st.threads.emplace_back([&st, kernel] { kernel ? st.from_kernel() : st.walk_listed(); });
+    } catch (const std::system_error&) {
+        kernel ? st.from_kernel() : st.walk_listed();  // no thread at all: here, before the dump
     }
-    if (st.threads.empty()) st.run(st.results[0]);  // no thread at all: walk here, before the dump
 }
 
 OwnerPrefetch::~OwnerPrefetch() {
@@ -227,6 +311,7 @@ bool OwnerPrefetch::serves(const OwnerRequest& request) const {
 void OwnerPrefetch::attach(Snapshot& snap, const OwnerRequest& request) {
     State& st = *state_;
     st.join();
+    if (!st.kernel_error.empty()) throw RuntimeError(st.kernel_error);
     for (Socket& s : snap.sockets) s.owners.clear();
     snap.processes.clear();
     if (!st.warning.empty()) snap.warnings.push_back(st.warning);
@@ -239,15 +324,7 @@ void OwnerPrefetch::attach(Snapshot& snap, const OwnerRequest& request) {
     for (std::size_t t = 0; t < st.results.size(); ++t) {
         auto& from = st.results[t];
         auto& to = results[t];
-        std::vector<Pid> owning;
-        for (const SocketFd& sf : from.sockets) {
-            index.for_each_match(sf.first, [&](std::uint32_t sock) {
-                to.matches.emplace_back(sock, sf.second);
-                if (owning.empty() || owning.back() != sf.second.pid) owning.push_back(sf.second.pid);
-            });
-        }
-        std::vector<SocketFd>().swap(from.sockets);
-        std::sort(owning.begin(), owning.end());
+        const std::vector<Pid> owning = match_socket_fds(index, from.sockets, snap, to);
         for (auto& [pid, proc] : from.processes)
             if (std::binary_search(owning.begin(), owning.end(), pid)) to.processes.emplace_back(pid, std::move(proc));
         to.hidden = from.hidden;
@@ -268,10 +345,21 @@ void attach_owners(Snapshot& snap, const OwnerRequest& request, const std::strin
         return;
     }
 
+    auto kernel_fds = kernel_fds_if_fit(request, proc_root, snap.sockets.size());
     const int proc_fd = ::open(proc_root.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (proc_fd < 0) {
         snap.warnings.push_back("cannot read " + proc_root + ": " + std::system_category().message(errno) +
                                 "; socket owners are not shown");
+        return;
+    }
+
+    // The kernel's list when it can give one: the details still come from /proc, per owning pid.
+    if (kernel_fds) {
+        std::vector<WorkerResult> results(1);
+        for (Pid pid : match_socket_fds(index, *kernel_fds, snap, results[0]))
+            add_process(proc_fd, pid, request, results[0].processes, results[0].exe_hidden);
+        ::close(proc_fd);
+        finish(snap, results, request);
         return;
     }
 

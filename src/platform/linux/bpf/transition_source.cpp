@@ -16,6 +16,7 @@
 #include <fmt/format.h>
 
 #include "kernel_facts_read.hpp"
+#include "loader_common.hpp"
 #include "netlink.hpp"
 #include "proc_file.hpp"
 #include "tcpstat/error.hpp"
@@ -28,9 +29,6 @@ namespace {
 
 constexpr const char* kKernelBtf = "/sys/kernel/btf/vmlinux";
 
-// libbpf explains failures on stderr at length; tcpstat says them in one line itself.
-int quiet(enum libbpf_print_level, const char*, va_list) { return 0; }
-
 std::int64_t clock_ns(clockid_t id) {
     timespec ts{};
     ::clock_gettime(id, &ts);
@@ -41,11 +39,6 @@ std::uint32_t own_netns() {
     struct stat st {};
     if (::stat("/proc/self/ns/net", &st) != 0) throw RuntimeError("cannot read /proc/self/ns/net: " + std::string(std::strerror(errno)));
     return static_cast<std::uint32_t>(st.st_ino);
-}
-
-std::uint64_t max_tw_buckets() {
-    const auto text = procfs::read_proc_file("/proc/sys/net/ipv4/tcp_max_tw_buckets");
-    return text ? procfs::parse_sysctl_number(*text).value_or(0) : 0;
 }
 
 std::string load_failure(int err) {
@@ -94,7 +87,7 @@ public:
             throw RuntimeError(fmt::format("tcpstat trace needs a kernel with BTF type information "
                                            "(CONFIG_DEBUG_INFO_BTF=y): {} is missing",
                                            kKernelBtf));
-        if (!std::getenv("TCPSTAT_BPF_DEBUG")) libbpf_set_print(quiet);
+        bpf::quiet_libbpf();
         skel_ = transitions__open();
         if (!skel_) throw RuntimeError(load_failure(errno));
         skel_->rodata->target_netns = request.all_netns ? 0 : own_netns();
@@ -111,7 +104,7 @@ public:
         const std::size_t sockets = netlink::expected_sockets(all);
         bpf_map__set_max_entries(skel_->maps.sk_owner, static_cast<__u32>(std::max<std::size_t>(65536, 2 * sockets)));
         bpf_map__set_max_entries(skel_->maps.tw_owner,
-                                 static_cast<__u32>(std::max<std::uint64_t>(65536, max_tw_buckets())));
+                                 static_cast<__u32>(std::max<std::uint64_t>(65536, bpf::max_tw_buckets())));
         if (const int err = transitions__load(skel_); err != 0) throw RuntimeError(load_failure(-err));
         if (const int err = transitions__attach(skel_); err != 0) throw RuntimeError(load_failure(-err));
         ring_ = ring_buffer__new(bpf_map__fd(skel_->maps.events), &BpfTransitionSource::on_event, this, nullptr);
