@@ -28,11 +28,16 @@ bool group_key_needs_owners(GroupKey k);
 // A typed cell: null (missing), a number, or text.
 using Value = std::variant<std::monostate, std::int64_t, std::string>;
 
+// What a number column measures, so the human table can write it for people ("3h12m",
+// "+40/min") while machine formats keep the plain number.
+enum class ColumnUnit : std::uint8_t { None, Seconds, PerMinute };
+
 // A small result table (groups, summary): few rows, so plain values are fine here.
 struct Column {
     std::string name;    // machine name ("state", "pid", "count")
     std::string header;  // table header ("STATE", "PID", "COUNT")
     FieldType type = FieldType::Text;
+    ColumnUnit unit = ColumnUnit::None;  // a measurement, never part of a row's identity
 };
 struct Table {
     std::string name = "groups";  // JSON top-level key: "groups" or "summary"
@@ -72,8 +77,11 @@ std::vector<GroupSortKey> parse_group_sort(std::string_view list, const std::vec
 
 // With `order`, rows follow those keys first (missing values last either way), then the
 // default order above breaks ties.
+// With `first_seen` (one value per socket of snap) and `row_first_seen`, the latter receives per
+// row of the result the smallest first_seen among the sockets counted in it (growth.hpp).
 Table group_sockets(const Snapshot& snap, const std::vector<GroupKey>& keys,
-                    const ServerPorts* client_ports = nullptr, std::span<const GroupSortKey> order = {});
+                    const ServerPorts* client_ports = nullptr, std::span<const GroupSortKey> order = {},
+                    std::span<const std::int64_t> first_seen = {}, std::vector<std::int64_t>* row_first_seen = nullptr);
 
 // Whether `s` counts in the group of group_sockets(snap, keys, client_ports) whose key cells are
 // `values` (a row without its count): for owner keys, any one of its owners matching is enough.

@@ -19,6 +19,7 @@
 #include "app/pipeline.hpp"
 #include "tcpstat/delta.hpp"
 #include "tcpstat/group.hpp"
+#include "tcpstat/growth.hpp"
 #include "tcpstat/render.hpp"
 
 #ifdef _WIN32
@@ -178,13 +179,20 @@ struct Sample {
     std::optional<Table> table;  // groupings and summary
 };
 
-Sample take_sample(Options& o) {
+Sample take_sample(Options& o, GrowthTracker& growth) {
     auto backend = make_system_backend(o.request);
     Sample s{gather(o, *backend), std::nullopt};
-    if (o.command == Command::Summary)
+    if (o.command == Command::Summary) {
         s.table = summarize(s.snap, o.filter.tcp, o.filter.udp);
-    else if (!o.group_by.empty())
-        s.table = group_sockets(s.snap, o.group_by, nullptr, o.group_sort);
+    } else if (!o.group_by.empty()) {
+        // Groups carry OLDEST and RATE: the tracker remembers the selected sockets between samples.
+        const std::int64_t now =
+            std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now().time_since_epoch()).count();
+        const std::vector<std::int64_t> seen = growth.observe(s.snap, now);
+        std::vector<std::int64_t> oldest;
+        const Table groups = group_sockets(s.snap, o.group_by, nullptr, o.group_sort, seen, &oldest);
+        s.table = growth.annotate(groups, oldest, now);
+    }
     return s;
 }
 
@@ -269,13 +277,14 @@ int run_watch(Options& o) {
     StopSignals signals;
     CursorGuard cursor(out, redraw);
     std::optional<Table> previous;
+    GrowthTracker growth;
     std::set<std::string> warned;
     int code = 0;
     auto next = Clock::now();
     for (long i = 0; !o.iterations || i < *o.iterations; ++i) {
         if (i > 0 && !wait_until(next)) break;
         const std::string stamp = utc_stamp();
-        Sample s = take_sample(o);
+        Sample s = take_sample(o, growth);
         code = s.snap.sockets.empty() ? 1 : 0;
 
         std::optional<Table> shown;

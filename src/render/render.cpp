@@ -36,7 +36,7 @@ void render_sockets(const Snapshot& snap, const RenderOptions& opt, Output& out)
 void render_table(const Table& table, const RenderOptions& opt, Output& out) {
     switch (opt.format) {
     case Format::Table: {
-        TableGrid grid(table);
+        TableGrid grid(table, true);
         write_aligned(grid, opt, out);
         return;
     }
