@@ -262,6 +262,9 @@ Examples:
     threshold("--syn-recv", raw.syn_recv, "N", "SYN_RECV entries per listening port (default 100)");
     threshold("--fin-wait2", raw.fin_wait2, "N", "FIN_WAIT2 sockets per remote peer (default 100)");
     threshold("--orphan-percent", raw.orphan_percent, "P", "orphaned sockets as % of tcp_max_orphans (default 50)");
+    doctor->add_option("--for", raw.doctor_for, "watch for DURATION (30s, 5m, 1h), then report each pile's growth "
+                                                "(+N/min, oldest)")
+        ->type_name("DURATION");
     doctor->footer(R"(
 Examples:
   tcpstat doctor                          every finding on this host, worst first
@@ -269,6 +272,7 @@ Examples:
   tcpstat doctor 'dst 10.0.0.0/8'         only connections to 10.0.0.0/8 (an ss filter expression)
   tcpstat doctor -f json                  findings as data: kind, severity, pid, process, port, count
   tcpstat doctor --close-wait 50          report CLOSE_WAIT leaks from 50 sockets per process and port
+  tcpstat doctor --for 30s                watch 30 s, then each leak's growth: "+40/min, oldest 3h12m"
 
 Exit status: 0 healthy (notes only), 1 a warning or critical finding, 2 usage or runtime error.
 )");

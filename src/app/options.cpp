@@ -144,6 +144,7 @@ void apply_doctor_flags(const RawFlags& raw, Options& o) {
     if (raw.time_wait_percent)
         d.time_wait_percent = parse_doctor_percent("--time-wait-percent", *raw.time_wait_percent);
     if (raw.orphan_percent) d.orphan_percent = parse_doctor_percent("--orphan-percent", *raw.orphan_percent);
+    if (raw.doctor_for) o.doctor_seconds = parse_doctor_duration("--for", *raw.doctor_for);
     const Filter& f = o.filter;
     if (!f.tcp) throw UsageError("doctor diagnoses TCP sockets: -u/--udp does not apply (drop it)");
     const Format format = o.render.format;
