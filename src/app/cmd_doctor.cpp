@@ -129,17 +129,20 @@ Snapshot watch_growth(Options& options, Backend& backend, std::vector<std::int64
     const auto ms_of = [](Clock::time_point t) {
         return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
     };
-    const auto begin = Clock::now();
-    const auto end = begin + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(*options.doctor_seconds));
+    GrowthTracker growth;
+    Snapshot snap = gather(options, backend);
+    const auto first = Clock::now();  // what this sample shows was there before the watch
+    started = now = ms_of(first);
+    first_seen = growth.observe(snap, now);
+    // The duration runs from the first sample to the last, so the rate's span is exactly it.
+    const auto end = first + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(*options.doctor_seconds));
     const auto step = std::chrono::duration_cast<Clock::duration>(
         std::chrono::duration<double>(std::clamp(*options.doctor_seconds / 10, 1.0, 10.0)));
-    GrowthTracker growth;
-    for (auto due = begin;; due = std::min(due + step, end)) {
+    for (auto due = std::min(first + step, end);; due = std::min(due + step, end)) {
         std::this_thread::sleep_until(due);
-        Snapshot snap = gather(options, backend);
+        snap = gather(options, backend);
         now = ms_of(Clock::now());
         first_seen = growth.observe(snap, now);
-        if (due == begin) started = now;  // what the first sample shows was there before the watch
         if (due >= end) return snap;
     }
 }
