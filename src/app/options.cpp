@@ -104,8 +104,8 @@ void apply_monitoring_flags(const RawFlags& raw, Options& o) {
     }
     if (!o.watch_seconds) return;
     if (o.command == Command::Doctor)
-        throw UsageError("--watch repeats listings, groupings and summary, not doctor: each doctor run judges one "
-                         "snapshot, so repeat the command instead (cron, or watch -n 10 tcpstat doctor)");
+        throw UsageError("--watch repeats listings, groupings and summary, not doctor: use doctor --for DURATION "
+                         "(e.g. --for 30s) to watch how each finding grows");
     if (o.command != Command::List && o.command != Command::Summary)
         throw UsageError("--watch repeats listings, groupings and summary; for check, let the monitoring "
                          "system schedule it");
