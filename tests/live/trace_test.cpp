@@ -1,4 +1,5 @@
 // Guards `tcpstat trace`: real transitions from a forked child in this test's network namespace, its pid and name, TIME_WAIT, durations, the summary.
+#include <signal.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -118,6 +119,56 @@ TEST(Trace, PassiveCloseIsCloseWaitAndTheCloserOwnsLastAck) {
         }
     }
     EXPECT_EQ(seq, (std::vector<std::string>{"ESTABLISHED>CLOSE_WAIT", "CLOSE_WAIT>LAST_ACK"})) << r.out;
+}
+
+// The "done when": `trace -s close_wait` shows a seeded leak's transitions with the right
+// pid. The parent listens; a forked child accepts and never closes (the leak), so the CLOSE_WAIT
+// socket belongs to the child, not to the listener's owner and not to the on-CPU task.
+TEST(Trace, CloseWaitLeakInAForkedChildIsTheChilds) {
+    if (::geteuid() != 0) GTEST_SKIP() << "trace needs root";
+    const int listener = listen_tcp(false);
+    const std::uint16_t port = local_port(listener);
+    RunResult r;
+    std::thread tracer([&] {
+        r = run_tcpstat({"trace", "-f", "jsonl", "--duration", "3", "-s", "close_wait", "--sport",
+                         std::to_string(port)}, {}, 20);
+    });
+    std::this_thread::sleep_for(std::chrono::milliseconds(1200));
+    int ready[2];
+    ASSERT_EQ(::pipe(ready), 0);
+    const pid_t child = ::fork();
+    if (child == 0) {
+        ::prctl(PR_SET_NAME, "trace_leaker");
+        for (int i = 0; i < 3; ++i) accept_one(listener);  // held: never closed
+        (void)!::write(ready[1], "x", 1);
+        ::sleep(10);
+        ::_exit(0);
+    }
+    std::vector<int> clients;
+    for (int i = 0; i < 3; ++i) clients.push_back(connect_tcp(false, port));
+    char c = 0;
+    ASSERT_EQ(::read(ready[0], &c, 1), 1);
+    for (int fd : clients) ::close(fd);  // the peers close: the child's sockets go CLOSE_WAIT
+    tracer.join();
+    ::kill(child, SIGKILL);
+    ::waitpid(child, nullptr, 0);
+    ::close(listener);
+    ::close(ready[0]);
+    ::close(ready[1]);
+    if (r.exit_code == 2 && r.err.find("not in this build") != std::string::npos) GTEST_SKIP() << r.err;
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    int seen = 0;
+    for (const std::string& line : lines_of(r.out)) {
+        json j = json::parse(line);
+        if (j.contains("summary")) continue;
+        EXPECT_EQ(j["from"], "ESTABLISHED") << j.dump();
+        EXPECT_EQ(j["to"], "CLOSE_WAIT") << j.dump();
+        EXPECT_EQ(j["close"], "passive") << j.dump();
+        EXPECT_EQ(j["pid"], child) << "the accepting child, not the listener's owner " << ::getpid() << ": " << j.dump();
+        EXPECT_EQ(j["process"], "trace_leaker") << j.dump();
+        ++seen;
+    }
+    EXPECT_EQ(seen, 3) << r.out;
 }
 
 TEST(Trace, RefusesOptionsItCannotHonour) {
