@@ -42,6 +42,7 @@ struct owner_info {
     __u8 close_kind;
     __u8 tw_state;   // state passed to tcp_time_wait(), 0 when none is pending
     __u8 state;      // current state (timewait entries)
+    __u16 sport;     // local port while bound: the kernel clears it (inet_put_port) before CLOSE
     char comm[TCPSTAT_COMM_LEN];
 };
 
@@ -144,6 +145,9 @@ static __always_inline void emit(const struct sock_common *c, const struct owner
         }
         e->inode = o->inode;
         e->close_kind = o->close_kind;
+        // The closing transition of a socket whose port was already released keeps its port,
+        // so `--port`/`--sport` filters see it (a server's FIN_WAIT2 -> TIME_WAIT).
+        if (!e->sport) e->sport = o->sport;
     }
     bpf_ringbuf_submit(e, 0);
 }
@@ -159,6 +163,8 @@ int BPF_PROG(on_set_state, struct sock *sk, int oldstate, int newstate) {
         emit(&sk->__sk_common, 0, cookie, oldstate, newstate, now, 0);
         return 0;
     }
+    const __u16 sport = BPF_CORE_READ(sk, __sk_common.skc_num);
+    if (sport) o->sport = sport;
     // connect() and listen() run these transitions in the calling process; close() and
     // shutdown() run the first FIN's (FIN_WAIT1, LAST_ACK). Where kprobes exist, accept() and
     // close() record the owner earlier; this keeps it right on kernels without them.
