@@ -37,6 +37,7 @@ Examples:
   tcpstat summary                             counts per state, every state by its name
   tcpstat check -s close_wait --per process --warn 50 --crit 200
   tcpstat -g state --watch 2                  redraw the counts every 2 s, with a CHANGE column
+  tcpstat -s close_wait -g process --watch 5  a leak growing: OLDEST socket and RATE (+N/min) per process
   tcpstat summary -f prometheus --output /var/lib/prometheus/node-exporter/tcpstat.prom
   tcpstat explain close_wait                  what the state means and what to do
   tcpstat doctor                              leaks, port exhaustion, full queues: who, where, what to do
