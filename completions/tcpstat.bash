@@ -16,7 +16,7 @@ _tcpstat_opts_source="--source --proc-root --netns --all-netns"
 _tcpstat_opts_monitor="--output --watch --iterations"
 _tcpstat_opts_check="--warn --crit --per"
 _tcpstat_opts_trace="--duration --count --all-netns"
-_tcpstat_opts_doctor="--close-wait --time-wait-percent --syn-recv --fin-wait2 --orphan-percent"
+_tcpstat_opts_doctor="--close-wait --time-wait-percent --syn-recv --fin-wait2 --orphan-percent --for"
 _tcpstat_opts_serve="--listen --ports --top --max-series --min-interval"
 
 # Options followed by a value (as a separate word), so a value is never mistaken for a subcommand.
@@ -25,7 +25,7 @@ _tcpstat_takes_value() {
         -s | --state | -p | --pid | -c | --process | --user | --port | --sport | --dport | --src | --dst | --addr | \
             -f | --format | --color | -g | --group-by | --fields | --sort | --source | --proc-root | \
             --warn | --crit | --per | --close-wait | --time-wait-percent | --syn-recv | --fin-wait2 | \
-            --orphan-percent | --netns | --output | --watch | --iterations | \
+            --orphan-percent | --for | --netns | --output | --watch | --iterations | \
             --listen | --ports | --top | --max-series | --min-interval | -d | --interval) return 0 ;;
     esac
     return 1

@@ -102,6 +102,7 @@ complete -c tcpstat -n $doctor -l time-wait-percent -x -d 'TIME_WAIT per destina
 complete -c tcpstat -n $doctor -l syn-recv -x -d 'SYN_RECV entries per listening port'
 complete -c tcpstat -n $doctor -l fin-wait2 -x -d 'FIN_WAIT2 sockets per remote peer'
 complete -c tcpstat -n $doctor -l orphan-percent -x -d 'orphans, % of tcp_max_orphans'
+complete -c tcpstat -n $doctor -l for -x -a '30s 5m 1h' -d 'watch this long, then report growth'
 
 # kill: a listing's filters and columns, then --yes to act
 set -l kill "__fish_seen_subcommand_from kill"

@@ -14,8 +14,8 @@ struct DeltaColumns {
     std::size_t value = 0;
 };
 
-// For a summary: keys proto and state, value total. For groups: every column but count, value
-// count. Throws UsageError when the table has neither a count nor a total column.
+// For a summary: keys proto and state, value total. For groups: every column but count and the
+// measurements (ColumnUnit: oldest, rate), value count. Throws UsageError when the table has neither a count nor a total column.
 DeltaColumns delta_columns(const Table& t);
 
 // `now` with a trailing "change" column. Rows are matched with `before` by their key cells:

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -56,6 +57,18 @@ struct Finding {
     std::string message;                 // one sentence: who, how many, where
     std::vector<std::string> evidence;   // supporting facts, one line each
     std::string advice;                  // what to do
+    // Indices into the diagnosed Snapshot's sockets behind a finding about a pile of sockets
+    // (CLOSE_WAIT, FIN_WAIT2, SYN_RECV); empty for counters and settings.
+    std::vector<std::size_t> sockets;
+    // doctor --for: how the pile grew while watched.
+    struct Growth {
+        std::int64_t watched_s = 0;      // how long
+        std::uint64_t new_sockets = 0;   // of `sockets`, those that appeared while watched
+        std::int64_t per_minute = 0;     // new_sockets per minute watched
+        std::int64_t oldest_s = 0;       // since the oldest of them was first seen
+        bool oldest_before = false;      // it was there when the watch began: older than oldest_s
+    };
+    std::optional<Growth> growth;
 };
 
 // Every finding, worst first: by severity, then kind (the enum order), then count descending.
@@ -68,8 +81,19 @@ std::vector<Finding> diagnose(const Snapshot& snap, const KernelFacts& facts, co
 // carries Finding::netns; worst first across all namespaces.
 std::vector<Finding> diagnose_each_netns(const Snapshot& snap, const DoctorSettings& settings);
 
+// doctor --for: fills Finding::growth of each finding about sockets, from their first-seen times
+// (GrowthTracker::observe of the diagnosed snapshot, parallel to its sockets) and the watch's
+// start, and says it in the message ("growing +40/min, oldest 3h12m") and the evidence. A leak
+// never closes its sockets, so the sockets that appeared while watched are its growth.
+void add_growth(std::vector<Finding>& findings, std::span<const std::int64_t> first_seen, std::int64_t started,
+                std::int64_t now);
+
 // "3 h", "12 min", "45 s", "800 ms": the coarsest unit, rounded down.
 std::string format_duration_ms(std::uint64_t ms);
+
+// doctor --for: "30", "30s", "5m", "2h" (a number, a unit s, m or h; seconds without one), from 1 s
+// to 24 h, as seconds. Throws UsageError naming the flag, the value and the accepted forms.
+double parse_doctor_duration(std::string_view flag, std::string_view text);
 
 // Threshold flag values: a positive whole number, or a percentage in (0, 100]. Throw UsageError
 // naming the flag, the value and what is accepted.

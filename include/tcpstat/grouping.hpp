@@ -57,8 +57,11 @@ std::vector<GroupSortKey> parse_group_sort(std::string_view list, const std::vec
 // counts under the one text value kClientPortsGroup instead of a group per port.
 // With `order`, rows follow those keys first (missing values last either way), then the
 // default order above breaks ties.
+// With `first_seen` (one value per socket of snap) and `row_first_seen`, the latter receives per
+// row of the result the smallest first_seen among the sockets counted in it (growth.hpp).
 Table group_sockets(const Snapshot& snap, const std::vector<GroupKey>& keys,
-                    const ServerPorts* client_ports = nullptr, std::span<const GroupSortKey> order = {});
+                    const ServerPorts* client_ports = nullptr, std::span<const GroupSortKey> order = {},
+                    std::span<const std::int64_t> first_seen = {}, std::vector<std::int64_t>* row_first_seen = nullptr);
 
 // Whether `s` counts in the group of group_sockets(snap, keys, client_ports) whose key cells are
 // `values` (a row without its count): for owner keys, any one of its owners matching is enough.

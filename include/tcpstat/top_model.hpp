@@ -74,7 +74,8 @@ private:
 
 // The group rows of a refresh with their CHANGE and marks against the previous refresh (same
 // grouping): new groups, groups whose count changed, and gone groups (count 0) kept once.
-// Columns: the group keys, COUNT, CHANGE. Without `before` nothing is marked.
+// Columns: the group keys, COUNT, CHANGE, then any measurements of `now` (OLDEST, RATE).
+// Without `before` nothing is marked.
 std::vector<Column> top_group_columns(const Table& groups);
 std::vector<TopRow> top_group_rows(const Table& now, const Table* before);
 

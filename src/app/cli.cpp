@@ -37,6 +37,7 @@ Examples:
   tcpstat summary                             counts per state, every state by its name
   tcpstat check -s close_wait --per process --warn 50 --crit 200
   tcpstat -g state --watch 2                  redraw the counts every 2 s, with a CHANGE column
+  tcpstat -s close_wait -g process --watch 5  a leak growing: OLDEST socket and RATE (+N/min) per process
   tcpstat summary -f prometheus --output /var/lib/prometheus/node-exporter/tcpstat.prom
   tcpstat explain close_wait                  what the state means and what to do
   tcpstat doctor                              leaks, port exhaustion, full queues: who, where, what to do
@@ -262,6 +263,9 @@ Examples:
     threshold("--syn-recv", raw.syn_recv, "N", "SYN_RECV entries per listening port (default 100)");
     threshold("--fin-wait2", raw.fin_wait2, "N", "FIN_WAIT2 sockets per remote peer (default 100)");
     threshold("--orphan-percent", raw.orphan_percent, "P", "orphaned sockets as % of tcp_max_orphans (default 50)");
+    doctor->add_option("--for", raw.doctor_for, "watch for DURATION (30s, 5m, 1h), then report each pile's growth "
+                                                "(+N/min, oldest)")
+        ->type_name("DURATION");
     doctor->footer(R"(
 Examples:
   tcpstat doctor                          every finding on this host, worst first
@@ -269,6 +273,7 @@ Examples:
   tcpstat doctor 'dst 10.0.0.0/8'         only connections to 10.0.0.0/8 (an ss filter expression)
   tcpstat doctor -f json                  findings as data: kind, severity, pid, process, port, count
   tcpstat doctor --close-wait 50          report CLOSE_WAIT leaks from 50 sockets per process and port
+  tcpstat doctor --for 30s                watch 30 s, then each leak's growth: "+40/min, oldest 3h12m"
 
 Exit status: 0 healthy (notes only), 1 a warning or critical finding, 2 usage or runtime error.
 )");

@@ -1,12 +1,17 @@
 // Owns `tcpstat doctor`: gathers sockets with owners and TCP internals plus the kernel's limits
 // (each namespace's own with --netns/--all-netns), diagnoses, prints findings (text, json,
 // jsonl) and exits 1 when any warning or worse is found.
+#include <algorithm>
+#include <chrono>
+#include <thread>
+
 #include <fmt/format.h>
 
 #include "app/commands.hpp"
 #include "app/pipeline.hpp"
 #include "tcpstat/render.hpp"
 #include "tcpstat/doctor.hpp"
+#include "tcpstat/growth.hpp"
 
 namespace tcpstat::app {
 namespace {
@@ -23,6 +28,32 @@ void warn_unread_facts(const Snapshot& snap, const std::optional<KernelFacts>& o
                          "TIME_WAIT, orphan and bucket limits were not checked\n", where.c_str());
 }
 
+// doctor --for: samples over the duration (about ten, 1 to 10 s apart), remembering when each
+// selected socket was first seen; returns the last snapshot and its sockets' first-seen times.
+Snapshot watch_growth(Options& options, Backend& backend, std::vector<std::int64_t>& first_seen,
+                      std::int64_t& started, std::int64_t& now) {
+    using Clock = std::chrono::steady_clock;
+    const auto ms_of = [](Clock::time_point t) {
+        return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
+    };
+    GrowthTracker growth;
+    Snapshot snap = gather(options, backend);
+    const auto first = Clock::now();  // what this sample shows was there before the watch
+    started = now = ms_of(first);
+    first_seen = growth.observe(snap, now);
+    // The duration runs from the first sample to the last, so the rate's span is exactly it.
+    const auto end = first + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(*options.doctor_seconds));
+    const auto step = std::chrono::duration_cast<Clock::duration>(
+        std::chrono::duration<double>(std::clamp(*options.doctor_seconds / 10, 1.0, 10.0)));
+    for (auto due = std::min(first + step, end);; due = std::min(due + step, end)) {
+        std::this_thread::sleep_until(due);
+        snap = gather(options, backend);
+        now = ms_of(Clock::now());
+        first_seen = growth.observe(snap, now);
+        if (due >= end) return snap;
+    }
+}
+
 }  // namespace
 
 int run_doctor(Options& options, Output& out) {
@@ -30,11 +61,15 @@ int run_doctor(Options& options, Output& out) {
     const bool namespaces = options.request.netns || options.request.all_netns;
     options.request.kernel_facts = namespaces;
     auto backend = make_system_backend(options.request);
-    Snapshot snap = gather(options, *backend);
+    std::vector<std::int64_t> first_seen;
+    std::int64_t started = 0, now = 0;
+    Snapshot snap = options.doctor_seconds ? watch_growth(options, *backend, first_seen, started, now)
+                                           : gather(options, *backend);
     std::optional<KernelFacts> own;
     if (!namespaces) own = backend->kernel_facts();
-    const std::vector<Finding> findings =
+    std::vector<Finding> findings =
         own ? diagnose(snap, *own, options.doctor) : diagnose_each_netns(snap, options.doctor);
+    if (options.doctor_seconds) add_growth(findings, first_seen, started, now);
     std::size_t tcp = 0;
     for (const Socket& s : snap.sockets) tcp += s.protocol == Protocol::Tcp;
 

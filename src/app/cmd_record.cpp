@@ -3,7 +3,7 @@
 #include <string>
 
 #include "app/commands.hpp"
-#include "tcpstat/group.hpp"
+#include "tcpstat/result_table.hpp"
 #include "tcpstat/record.hpp"
 #include "tcpstat/render.hpp"
 

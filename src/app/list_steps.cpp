@@ -4,16 +4,22 @@
 #include "app/names.hpp"
 #include "tcpstat/filter.hpp"
 #include "tcpstat/grouping.hpp"
+#include "tcpstat/growth.hpp"
 #include "tcpstat/render.hpp"
 #include "tcpstat/sorting.hpp"
 #include "tcpstat/summary.hpp"
 
 namespace tcpstat::app {
 
-std::optional<Table> tabulate(const Options& o, const Snapshot& snap) {
+std::optional<Table> tabulate(const Options& o, const Snapshot& snap, GrowthTracker* growth, std::int64_t now_ms) {
     if (o.command == Command::Summary) return summarize(snap, o.filter.tcp, o.filter.udp);
-    if (!o.group_by.empty()) return group_sockets(snap, o.group_by, nullptr, o.group_sort);
-    return std::nullopt;
+    if (o.group_by.empty()) return std::nullopt;
+    if (!growth) return group_sockets(snap, o.group_by, nullptr, o.group_sort);
+    // Groups carry OLDEST and RATE: the tracker remembers the selected sockets between samples.
+    const std::vector<std::int64_t> seen = growth->observe(snap, now_ms);
+    std::vector<std::int64_t> oldest;
+    const Table groups = group_sockets(snap, o.group_by, nullptr, o.group_sort, seen, &oldest);
+    return growth->annotate(groups, oldest, now_ms);
 }
 
 void render_result(const Options& o, const RenderOptions& render, Snapshot& snap, const Table* table, Output& out) {

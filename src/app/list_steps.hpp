@@ -2,20 +2,23 @@
 // table or the sorted listing. A single run and each --watch sample go through these steps.
 #pragma once
 
+#include <cstdint>
 #include <optional>
-
 #include <utility>
 
 #include "app/options.hpp"
 #include "app/pipeline.hpp"
+#include "tcpstat/growth.hpp"
 #include "tcpstat/model.hpp"
 #include "tcpstat/output.hpp"
 #include "tcpstat/result_table.hpp"
 
 namespace tcpstat::app {
 
-// The small table of a grouping (-g) or of summary; nullopt for a listing or --count.
-std::optional<Table> tabulate(const Options& o, const Snapshot& snap);
+// The small table of a grouping (-g) or of summary; nullopt for a listing or --count. With
+// `growth` (--watch), groups carry OLDEST and RATE as of `now_ms` (steady clock).
+std::optional<Table> tabulate(const Options& o, const Snapshot& snap, GrowthTracker* growth = nullptr,
+                              std::int64_t now_ms = 0);
 
 // Prints one result: `table` when there is one (tabulate()'s, or --watch's copy with a CHANGE
 // column), else the count, else the listing sorted by --sort (which reorders snap.sockets).

@@ -99,8 +99,8 @@ void apply_monitoring_flags(const RawFlags& raw, Options& o) {
     }
     if (!o.watch_seconds) return;
     if (o.command == Command::Doctor)
-        throw UsageError("--watch repeats listings, groupings and summary, not doctor: each doctor run judges one "
-                         "snapshot, so repeat the command instead (cron, or watch -n 10 tcpstat doctor)");
+        throw UsageError("--watch repeats listings, groupings and summary, not doctor: use doctor --for DURATION "
+                         "(e.g. --for 30s) to watch how each finding grows");
     if (o.command != Command::List && o.command != Command::Summary)
         throw UsageError("--watch repeats listings, groupings and summary; for check, let the monitoring "
                          "system schedule it");
@@ -139,6 +139,7 @@ void apply_doctor_flags(const RawFlags& raw, Options& o) {
     if (raw.time_wait_percent)
         d.time_wait_percent = parse_doctor_percent("--time-wait-percent", *raw.time_wait_percent);
     if (raw.orphan_percent) d.orphan_percent = parse_doctor_percent("--orphan-percent", *raw.orphan_percent);
+    if (raw.doctor_for) o.doctor_seconds = parse_doctor_duration("--for", *raw.doctor_for);
     const Filter& f = o.filter;
     if (!f.tcp) throw UsageError("doctor diagnoses TCP sockets: -u/--udp does not apply (drop it)");
     const Format format = o.render.format;

@@ -48,6 +48,7 @@ struct RawFlags {
     bool output_given = false;  // tells `--output ""` apart from no --output
     // doctor thresholds; absent: the default
     std::optional<std::string> close_wait, time_wait_percent, syn_recv, fin_wait2, orphan_percent;
+    std::optional<std::string> doctor_for;  // doctor --for DURATION
     // kill
     bool yes = false;
     std::vector<std::string> args;  // argv after the program name, to show the command that acts
@@ -106,6 +107,7 @@ struct Options {
     std::optional<double> watch_seconds;  // --watch: repeat every this many seconds
     std::optional<long> iterations;       // --iterations: stop after this many samples
     DoctorSettings doctor;
+    std::optional<double> doctor_seconds;  // doctor --for: watch this long, report growth
     // kill: act (else a dry run); LISTEN/UNCONN named by -l or -s; the command line as typed
     bool kill_yes = false;
     bool kill_listeners = false;

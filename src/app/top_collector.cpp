@@ -85,7 +85,13 @@ TopSample TopCollector::refresh(const TopSettings& s) {
         o.want_cmdline = s.details;
         auto backend = make_system_backend(o.request);
         auto snap = std::make_shared<Snapshot>(gather(o, *backend));
-        out.groups = group_sockets(*snap, top_grouping_keys(s.grouping));
+        // OLDEST and RATE as in --watch; the tracker forgets groups a new grouping no longer has.
+        const std::int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                                     std::chrono::steady_clock::now().time_since_epoch()).count();
+        const std::vector<std::int64_t> seen = growth_.observe(*snap, now);
+        std::vector<std::int64_t> oldest;
+        const Table groups = group_sockets(*snap, top_grouping_keys(s.grouping), nullptr, {}, seen, &oldest);
+        out.groups = growth_.annotate(groups, oldest, now);
         out.totals = top_state_totals(*snap, o.filter.tcp, o.filter.udp);
         out.snap = std::move(snap);
     } catch (const std::exception& e) {

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "app/options.hpp"
+#include "tcpstat/growth.hpp"
 #include "tcpstat/top_model.hpp"
 
 namespace tcpstat::app {
@@ -50,6 +51,7 @@ public:
     bool busy() const;
 
 private:
+    GrowthTracker growth_;  // only the worker thread (refresh) uses it
     void loop();
     TopSample refresh(const TopSettings& s);
 

@@ -19,6 +19,7 @@
 #include "app/list_steps.hpp"
 #include "app/pipeline.hpp"
 #include "tcpstat/delta.hpp"
+#include "tcpstat/growth.hpp"
 #include "tcpstat/render.hpp"
 
 #ifdef _WIN32
@@ -179,9 +180,11 @@ struct Sample {
 };
 
 // The listing's own steps (gather, tabulate), on a plan made once for the whole loop.
-Sample take_sample(const Options& o, const GatherPlan& plan, Backend& backend) {
+Sample take_sample(const Options& o, const GatherPlan& plan, Backend& backend, GrowthTracker& growth) {
     Sample s{gather(plan, backend), std::nullopt};
-    s.table = tabulate(o, s.snap);
+    const std::int64_t now =
+        std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now().time_since_epoch()).count();
+    s.table = tabulate(o, s.snap, &growth, now);
     return s;
 }
 
@@ -238,13 +241,14 @@ int run_watch(const Options& o) {
     StopSignals signals;
     CursorGuard cursor(out, redraw);
     std::optional<Table> previous;
+    GrowthTracker growth;
     std::set<std::string> warned;
     int code = 0;
     auto next = Clock::now();
     for (long i = 0; !o.iterations || i < *o.iterations; ++i) {
         if (i > 0 && !wait_until(next)) break;
         const std::string stamp = utc_stamp();
-        Sample s = take_sample(o, plan, *backend);
+        Sample s = take_sample(o, plan, *backend, growth);
         code = s.snap.sockets.empty() ? 1 : 0;
 
         std::optional<Table> shown;

@@ -54,7 +54,7 @@ DeltaColumns delta_columns(const Table& t) {
     if (!count) throw UsageError("a table without a count column cannot be compared");
     d.value = *count;
     for (std::size_t c = 0; c < t.columns.size(); ++c)
-        if (c != *count) d.keys.push_back(c);
+        if (c != *count && t.columns[c].unit == ColumnUnit::None) d.keys.push_back(c);  // not oldest, rate
     return d;
 }
 
@@ -87,7 +87,8 @@ Table with_change(const Table& now, const Table* before) {
         std::vector<Value> gone(now.columns.size());
         for (std::size_t i = 0; i < cols.keys.size(); ++i) gone[cols.keys[i]] = key[i];
         for (std::size_t c = 0; c < now.columns.size(); ++c)
-            if (now.columns[c].type == FieldType::Number && std::holds_alternative<std::monostate>(gone[c]) &&
+            if (now.columns[c].type == FieldType::Number && now.columns[c].unit == ColumnUnit::None &&
+                std::holds_alternative<std::monostate>(gone[c]) &&
                 std::find(cols.keys.begin(), cols.keys.end(), c) == cols.keys.end())
                 gone[c] = std::int64_t{0};
         gone.emplace_back(signed_text(-previous[key]));

@@ -56,6 +56,24 @@ std::string format_duration_ms(std::uint64_t ms) {
     return fmt::format("{} ms", ms);
 }
 
+double parse_doctor_duration(std::string_view flag, std::string_view text) {
+    std::string_view digits = text;
+    double unit = 1;
+    if (!digits.empty() && (digits.back() == 's' || digits.back() == 'm' || digits.back() == 'h')) {
+        unit = digits.back() == 'h' ? 3600 : digits.back() == 'm' ? 60 : 1;
+        digits.remove_suffix(1);
+    }
+    double v = 0;
+    auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), v, std::chars_format::fixed);
+    const double seconds = v * unit;
+    if (digits.empty() || ec != std::errc() || end != digits.data() + digits.size() || !std::isfinite(v) ||
+        seconds < 1 || seconds > 86400)
+        throw UsageError(fmt::format("invalid {} '{}': expected how long to watch, from 1s to 24h, as seconds or "
+                                     "with a unit s, m or h, e.g. {} 30s or {} 5m",
+                                     flag, text, flag, flag));
+    return seconds;
+}
+
 std::uint64_t parse_doctor_count(std::string_view flag, std::string_view text) {
     std::uint64_t v = 0;
     auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
@@ -145,6 +163,12 @@ std::string describe_owners(const Snapshot& snap, const std::vector<Pid>& pids) 
     if (pids.size() > kNamed) list += fmt::format(" and {} more", pids.size() - kNamed);
     return same ? fmt::format("{} {} processes (pids {})", pids.size(), *common, list)
                 : fmt::format("{} processes (pids {})", pids.size(), list);
+}
+
+void set_sockets(Finding& f, const Snapshot& snap, const std::vector<const Socket*>& group) {
+    f.sockets.clear();
+    f.sockets.reserve(group.size());
+    for (const Socket* s : group) f.sockets.push_back(static_cast<std::size_t>(s - snap.sockets.data()));
 }
 
 void set_owners(Finding& f, const Snapshot& snap, std::vector<Pid> pids) {

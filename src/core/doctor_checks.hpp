@@ -28,6 +28,8 @@ std::string describe_pid(const Snapshot& snap, Pid pid);
 // "16 srv processes (pids 100, 101, 102, 103 and 12 more)", "2 processes (pids 1 (a), 2 (b))".
 // pids ascending, not empty.
 std::string describe_owners(const Snapshot& snap, const std::vector<Pid>& pids);
+// Fills Finding::sockets from the sockets behind it (pointers into snap.sockets).
+void set_sockets(Finding& f, const Snapshot& snap, const std::vector<const Socket*>& group);
 // Fills pid, process and pids of a finding (pids: any order, duplicates allowed).
 void set_owners(Finding& f, const Snapshot& snap, std::vector<Pid> pids);
 // "0.7", "50", "12.5": one decimal unless whole.

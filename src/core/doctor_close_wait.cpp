@@ -49,6 +49,7 @@ void emit(const Snapshot& snap, const DoctorSettings& set, Where where, const Gr
     Finding f;
     f.kind = FindingKind::CloseWaitLeak;
     f.count = g.size();
+    set_sockets(f, snap, g);
     f.severity = f.count >= set.close_wait * 10 ? Severity::Critical : Severity::Warning;
 
     std::optional<std::uint32_t> idle_max;

@@ -43,6 +43,7 @@ void check_fin_wait2(const Snapshot& snap, const KernelFacts& facts, const Docto
         Finding f;
         f.kind = FindingKind::FinWait2PileUp;
         f.count = g.size();
+        set_sockets(f, snap, g);
         f.severity = f.count >= set.fin_wait2 * 10 ? Severity::Critical : Severity::Warning;
         f.port = peer.port;
         f.peer = format_endpoint(peer);

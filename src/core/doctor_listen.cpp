@@ -74,6 +74,7 @@ void check_syn_recv(const Snapshot& snap, const KernelFacts& facts, const Doctor
         Finding f;
         f.kind = FindingKind::SynRecvPileUp;
         f.count = g.size();
+        set_sockets(f, snap, g);
         f.severity = f.count >= set.syn_recv * 10 ? Severity::Critical : Severity::Warning;
         f.port = port;
         auto l = listeners.find(port);

@@ -37,7 +37,8 @@ class GroupCounter {
 public:
     explicit GroupCounter(std::size_t width) : width_(width) {}
 
-    void add(const Cell* key) {
+    // The group's index.
+    std::size_t add(const Cell* key) {
         if ((counts_.size() + 1) * 2 > slots_.size()) grow();
         std::uint64_t h = hash_cells(key, width_);
         std::size_t mask = slots_.size() - 1;
@@ -48,12 +49,12 @@ public:
                 cells_.insert(cells_.end(), key, key + width_);
                 hashes_.push_back(h);
                 counts_.push_back(1);
-                return;
+                return counts_.size() - 1;
             }
             std::size_t g = slot - 1;
             if (hashes_[g] == h && std::equal(key, key + width_, cells_.begin() + static_cast<std::ptrdiff_t>(g * width_))) {
                 ++counts_[g];
-                return;
+                return g;
             }
         }
     }
@@ -97,7 +98,8 @@ Column column_of(GroupKey k) {
 }  // namespace
 
 Table group_sockets(const Snapshot& snap, const std::vector<GroupKey>& keys, const ServerPorts* client_ports,
-                    std::span<const GroupSortKey> sort_keys) {
+                    std::span<const GroupSortKey> sort_keys, std::span<const std::int64_t> first_seen,
+                    std::vector<std::int64_t>* row_first_seen) {
     Table table;
     table.name = "groups";
     for (GroupKey k : keys) table.columns.push_back(column_of(k));
@@ -117,10 +119,21 @@ Table group_sockets(const Snapshot& snap, const std::vector<GroupKey>& keys, con
     // only in an ungrouped member collapse into one.
     std::vector<Cell> counted;
     std::array<Cell, kMaxKeys> key{};
+    const bool track = row_first_seen != nullptr && first_seen.size() == snap.sockets.size();
+    std::vector<std::int64_t> group_first;  // per counted group, when tracking
+    std::size_t socket_index = 0;
+    auto add = [&](const Cell* k) {
+        const std::size_t g = counter.add(k);
+        if (!track) return;
+        const std::int64_t t = first_seen[socket_index];
+        if (g == group_first.size()) group_first.push_back(t);
+        else group_first[g] = std::min(group_first[g], t);
+    };
     for (const Socket& s : snap.sockets) {
         for (std::size_t i = 0; i < used.size(); ++i) key[i] = key_cell(used[i], s, snap, client_ports, nullptr);
         if (owner_slots.empty() || s.owners.size() <= 1) {
-            counter.add(key.data());
+            add(key.data());
+            ++socket_index;
             continue;
         }
         counted.clear();
@@ -134,8 +147,9 @@ Table group_sockets(const Snapshot& snap, const std::vector<GroupKey>& keys, con
             }
             if (seen) continue;
             for (std::size_t slot : owner_slots) counted.push_back(key[slot]);
-            counter.add(key.data());
+            add(key.data());
         }
+        ++socket_index;
     }
 
     std::vector<std::size_t> order(counter.size());
@@ -174,6 +188,11 @@ Table group_sockets(const Snapshot& snap, const std::vector<GroupKey>& keys, con
     for (GroupKey k : keys)
         source.push_back(static_cast<std::size_t>(std::find(used.begin(), used.end(), k) - used.begin()));
 
+    if (row_first_seen) {
+        row_first_seen->clear();
+        if (track)
+            for (std::size_t g : order) row_first_seen->push_back(group_first[g]);
+    }
     table.rows.reserve(order.size());
     for (std::size_t g : order) {
         std::vector<Value> row;

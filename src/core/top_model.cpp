@@ -169,8 +169,13 @@ void TopTable::move(long delta) {
 }
 
 std::vector<Column> top_group_columns(const Table& groups) {
-    std::vector<Column> cols = groups.columns;
+    // The measurements (OLDEST, RATE) come after CHANGE, so COUNT and CHANGE stay side by side.
+    std::vector<Column> cols;
+    for (const Column& c : groups.columns)
+        if (c.unit == ColumnUnit::None) cols.push_back(c);
     cols.push_back(Column{"change", "CHANGE", FieldType::Number});
+    for (const Column& c : groups.columns)
+        if (c.unit != ColumnUnit::None) cols.push_back(c);
     return cols;
 }
 
@@ -184,7 +189,8 @@ std::vector<TopRow> top_group_rows(const Table& now, const Table* before) {
     rows.reserve(t.rows.size());
     for (const auto& r : t.rows) {
         TopRow row;
-        row.cells.assign(r.begin(), r.begin() + static_cast<std::ptrdiff_t>(change_col));
+        for (std::size_t c = 0; c < change_col; ++c)
+            if (now.columns[c].unit == ColumnUnit::None) row.cells.push_back(r[c]);
         const std::int64_t count = count_of(r[dc.value]);
         const auto* text = std::get_if<std::string>(&r[change_col]);
         if (!before || !text || text->empty()) {
@@ -198,6 +204,8 @@ std::vector<TopRow> top_group_rows(const Table& now, const Table* before) {
             else if (*row.change != 0) row.mark = RowMark::Changed;
         }
         if (row.change) row.cells.emplace_back(*row.change);
+        for (std::size_t c = 0; c < change_col; ++c)
+            if (now.columns[c].unit != ColumnUnit::None) row.cells.push_back(r[c]);
         rows.push_back(std::move(row));
     }
     return rows;

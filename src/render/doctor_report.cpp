@@ -79,6 +79,18 @@ void write_json_finding(const Finding& f, const Snapshot& snap, JsonWriter& w) {
     for (const std::string& e : f.evidence) w.string(e);
     w.end_array();
     w.key("advice").string(f.advice);
+    w.key("growth");  // doctor --for
+    if (!f.growth) {
+        w.null();
+    } else {
+        w.begin_object();
+        w.key("watched_s").value(f.growth->watched_s);
+        w.key("new_sockets").value(f.growth->new_sockets);
+        w.key("per_minute").value(f.growth->per_minute);
+        w.key("oldest_s").value(f.growth->oldest_s);
+        w.key("oldest_before_watch").boolean(f.growth->oldest_before);
+        w.end_object();
+    }
     w.end_object();
 }
 

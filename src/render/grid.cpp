@@ -1,6 +1,8 @@
 // Owns the column descriptions of listings (from the field catalogue) and of result Tables.
 #include "grid.hpp"
 
+#include "tcpstat/growth.hpp"
+
 namespace tcpstat {
 
 SocketGrid::SocketGrid(const Snapshot& snap, const std::vector<Field>& fields, OwnerStyle style)
@@ -12,7 +14,7 @@ SocketGrid::SocketGrid(const Snapshot& snap, const std::vector<Field>& fields, O
     }
 }
 
-TableGrid::TableGrid(const Table& table) : table_(table) {
+TableGrid::TableGrid(const Table& table, bool for_people) : table_(table), for_people_(for_people) {
     columns_.reserve(table.columns.size());
     for (const Column& c : table.columns) {
         columns_.push_back({c.name, c.header, c.type == FieldType::Number, c.name == "state"});
@@ -22,7 +24,12 @@ TableGrid::TableGrid(const Table& table) : table_(table) {
 Cell TableGrid::cell(std::size_t row, std::size_t col) {
     const auto& r = table_.rows[row];
     // A short row (a producer bug) renders as missing values rather than reading past the end.
-    return col < r.size() ? value_cell(r[col]) : Cell::null();
+    if (col >= r.size()) return Cell::null();
+    const ColumnUnit unit = table_.columns[col].unit;
+    const auto* n = std::get_if<std::int64_t>(&r[col]);
+    if (!for_people_ || unit == ColumnUnit::None || n == nullptr) return value_cell(r[col]);
+    text_ = unit == ColumnUnit::Seconds ? format_age(*n) : format_rate(*n);
+    return Cell::plain_string(text_);
 }
 
 }  // namespace tcpstat

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstddef>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -48,12 +49,15 @@ private:
 
 class TableGrid final : public Grid {
 public:
-    explicit TableGrid(const Table& table);
+    // `for_people`: measurements (ColumnUnit) as "3h12m" and "+40/min", for the aligned table.
+    explicit TableGrid(const Table& table, bool for_people = false);
     std::size_t row_count() const override { return table_.rows.size(); }
     Cell cell(std::size_t row, std::size_t col) override;
 
 private:
     const Table& table_;
+    bool for_people_;
+    std::string text_;  // the last measurement's words
 };
 
 }  // namespace tcpstat

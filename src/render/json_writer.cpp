@@ -98,6 +98,12 @@ JsonWriter& JsonWriter::null() {
     return *this;
 }
 
+JsonWriter& JsonWriter::boolean(bool v) {
+    before_value();
+    out_.write(v ? "true" : "false");
+    return *this;
+}
+
 JsonWriter& JsonWriter::newline() {
     out_.put('\n');
     return *this;

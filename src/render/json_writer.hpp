@@ -31,6 +31,7 @@ public:
     JsonWriter& number(std::int64_t v);
     JsonWriter& number(double v);
     JsonWriter& null();
+    JsonWriter& boolean(bool v);  // by name: value() refuses bool so that no flag becomes a number
     template <typename T>
     JsonWriter& value(const std::optional<T>& v) {
         if (!v) return null();

@@ -88,7 +88,7 @@ void write_groups(const Table& table, std::size_t count_col, Output& out) {
         out.write(kMetric);
         Labels labels{out};
         for (std::size_t c = 0; c < table.columns.size(); ++c) {
-            if (c == count_col) continue;
+            if (c == count_col || table.columns[c].unit != ColumnUnit::None) continue;  // measurements are no labels
             labels.add(table.columns[c].name, at(row, c), table.columns[c].name == "state");
         }
         labels.close();

@@ -51,7 +51,7 @@ void SocketStream::finish() {
 void render_table(const Table& table, const RenderOptions& opt, Output& out) {
     switch (opt.format) {
     case Format::Table: {
-        TableGrid grid(table);
+        TableGrid grid(table, true);
         write_aligned(grid, opt, out);
         return;
     }

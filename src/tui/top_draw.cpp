@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "render/cell.hpp"
+#include "tcpstat/growth.hpp"
 #include "tcpstat/output.hpp"
 
 namespace tcpstat::tui {
@@ -36,7 +37,7 @@ void draw_table(Screen& screen, const TopTable& table, int top, int height) {
     for (std::size_t r = first; r < last; ++r) {
         std::vector<std::string> line;
         for (std::size_t c = 0; c < cols.size(); ++c) {
-            line.push_back(c < rows[r].cells.size() ? cell_text(rows[r].cells[c]) : "-");
+            line.push_back(c < rows[r].cells.size() ? cell_text(rows[r].cells[c], cols[c].unit) : "-");
             width[c] = std::max(width[c], line.back().size());
         }
         texts.push_back(std::move(line));
@@ -79,8 +80,10 @@ void draw_table(Screen& screen, const TopTable& table, int top, int height) {
 
 }  // namespace
 
-std::string cell_text(const Value& v) {
+std::string cell_text(const Value& v, ColumnUnit unit) {
     if (std::holds_alternative<std::monostate>(v)) return "-";
+    if (const auto* n = std::get_if<std::int64_t>(&v); n && unit != ColumnUnit::None)
+        return unit == ColumnUnit::Seconds ? format_age(*n) : format_rate(*n);
     std::string out;
     {
         Output sink(&out);

@@ -37,7 +37,8 @@ const std::vector<std::string>& top_help_lines();
 // owner with its command line, and tcp_info where the source gave it. Terminal-safe text.
 std::vector<std::string> socket_detail_lines(const Socket& s, const Snapshot& snap);
 
-// A value of a table cell as terminal-safe text ("-" when missing).
-std::string cell_text(const Value& v);
+// A value of a table cell as terminal-safe text ("-" when missing); measurements in words
+// ("3h12m", "+40/min").
+std::string cell_text(const Value& v, ColumnUnit unit = ColumnUnit::None);
 
 }  // namespace tcpstat::tui

@@ -237,7 +237,7 @@ TEST(DoctorLive, WatchIsRefusedWithAMessageAboutDoctor) {
     EXPECT_EQ(r.exit_code, 2) << r.out;
     ASSERT_EQ(lines_of(r.err).size(), 1u) << r.err;
     EXPECT_NE(r.err.find("not doctor"), std::string::npos) << r.err;
-    EXPECT_NE(r.err.find("watch -n 10 tcpstat doctor"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("doctor --for DURATION"), std::string::npos) << "names the way to watch doctor: " << r.err;
     EXPECT_EQ(r.err.find("check"), std::string::npos) << "the message is about doctor, not check: " << r.err;
     EXPECT_EQ(r.out, "");
 }

@@ -8,9 +8,11 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace tcpstat::testing {
@@ -62,6 +64,33 @@ LeakyServer::LeakyServer(bool v6, int n, const std::string& name) {
             for (int i = 0; i < n; ++i) accept_one(l);  // accepted and never closed: the leak
             for (int c : clients) close(c);
             wait_for_orphaned_clients(v6, local_port(l), n);
+            return std::to_string(local_port(l));
+        },
+        name);
+    port = static_cast<std::uint16_t>(std::stoi(child->ready_line()));
+}
+
+GrowingLeak::GrowingLeak(int per_batch, int interval_ms, int batches, const std::string& name) {
+    child = std::make_unique<Child>(
+        [=] {
+            const int l = listen_tcp(false, 4096);
+            auto leak = [l, per_batch] {
+                std::vector<int> clients;
+                for (int i = 0; i < per_batch; ++i) clients.push_back(connect_tcp(false, local_port(l)));
+                for (int i = 0; i < per_batch; ++i) accept_one(l);  // held: the leak
+                for (int c : clients) close(c);
+            };
+            leak();
+            wait_for_orphaned_clients(false, local_port(l), per_batch);
+            // The child's main thread waits in pause() after the ready line; this one keeps leaking.
+            std::thread([=] {
+                auto next = std::chrono::steady_clock::now();
+                for (int b = 1; b < batches; ++b) {
+                    next += std::chrono::milliseconds(interval_ms);
+                    std::this_thread::sleep_until(next);
+                    leak();
+                }
+            }).detach();
             return std::to_string(local_port(l));
         },
         name);

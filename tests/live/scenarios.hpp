@@ -18,6 +18,15 @@ struct LeakyServer {
     LeakyServer(bool v6, int n, const std::string& name = "leaky-srv");
 };
 
+// A leak that grows at a known pace: the child leaks `per_batch` CLOSE_WAIT sockets at once,
+// then (a thread of the same child, on an absolute schedule) `per_batch` more every
+// `interval_ms`, `batches` times in all; the server side is held, the clients close.
+struct GrowingLeak {
+    std::unique_ptr<Child> child;
+    std::uint16_t port = 0;
+    GrowingLeak(int per_batch, int interval_ms, int batches, const std::string& name);
+};
+
 // A listener with one accepted, open connection: LISTEN + two ESTABLISHED ends, one process.
 struct EstablishedPair {
     std::unique_ptr<Child> child;

@@ -103,6 +103,9 @@ TEST(Top, GrowingLeakShowsItsChangeMarkedForOneRefresh) {
     // "*" marks the changed row, CHANGE says by how much; one refresh later it is plain again.
     ASSERT_TRUE(t.wait_screen(std::regex(R"(\*\s+CLOSE_WAIT\s+leaky-grow\s+7\s+3\b)"))) << t.screen();
     EXPECT_TRUE(t.wait_screen(std::regex(R"(\n\s+CLOSE_WAIT\s+leaky-grow\s+7\s+0\b)"))) << t.screen();
+    // OLDEST and RATE follow CHANGE, as in --watch: the group grew by 3 within the last minute.
+    EXPECT_TRUE(std::regex_search(t.screen(), std::regex(R"(COUNT\S*\s+CHANGE\s+OLDEST\s+RATE)"))) << t.screen();
+    EXPECT_TRUE(std::regex_search(t.screen(), std::regex(R"(leaky-grow\s+7\s+0\s+\d+s\s+\+\d+/min)"))) << t.screen();
 }
 
 TEST(Top, ChangedRowsAreColouredAndMarkedWithoutColourUnderNoColor) {

@@ -1,5 +1,6 @@
 // Tests --watch on the real binary: timestamped blocks when piped, jsonl time fields, a count that
-// rises between samples, prompt exit 0 on SIGINT/SIGTERM, and the redraw on a pseudo-terminal.
+// rises between samples, RATE and OLDEST of a leak growing at a known pace, prompt exit 0 on
+// SIGINT/SIGTERM, and the redraw on a pseudo-terminal.
 #include <gtest/gtest.h>
 
 #include <fcntl.h>
@@ -255,4 +256,45 @@ TEST(Watch, BadValuesExitTwoNamingTheAcceptedForm) {
     }
     auto c = run_tcpstat({"check", "--watch", "1", "--warn", "1"}, {}, 10);
     EXPECT_EQ(c.exit_code, 3) << c.out;  // check's usage errors are UNKNOWN
+}
+
+// The issue's example: `-s close_wait -g process --watch` shows a leak growing. The child leaks 3
+// CLOSE_WAIT every 0.5 s (+360/min); RATE must say so within the pace's jitter, OLDEST must follow
+// the first socket's age, and the human table writes them as words.
+TEST(Watch, RateAndOldestFollowALeakGrowingAtAKnownPace) {
+    const std::string name = "watch-rate";
+    const auto start = Clock::now();
+    GrowingLeak leak(3, 500, 40, name);
+    Running w({"--watch", "0.5", "-s", "close_wait", "-c", name, "-g", "process", "-f", "jsonl"}, false);
+    nlohmann::json last;
+    auto rows = [&](const std::string& o) {
+        std::vector<nlohmann::json> got;
+        for (const auto& line : lines_of(o)) {
+            auto j = nlohmann::json::parse(line, nullptr, false);
+            if (!j.is_discarded() && j.value("process", "") == name) got.push_back(j);
+        }
+        return got;
+    };
+    // 12 samples: 5.5 s of growth seen, the rate measured over all of it (window 60 s).
+    ASSERT_TRUE(w.read_until([&](const std::string& o) { return rows(o).size() >= 12; }, 30000)) << w.out();
+    const auto got = rows(w.out());
+    const double seen_s = std::chrono::duration<double>(Clock::now() - start).count();
+    ASSERT_TRUE(got[0].contains("rate") && got[0].contains("oldest")) << got[0].dump();
+    EXPECT_TRUE(got[0]["rate"].is_null()) << "one sample has no rate: " << got[0].dump();
+    const auto& row = got[11];
+    ASSERT_TRUE(row["rate"].is_number_integer()) << row.dump();
+    EXPECT_GE(row["rate"].get<int>(), 360 * 3 / 4) << w.out();
+    EXPECT_LE(row["rate"].get<int>(), 360 * 5 / 4) << w.out();
+    EXPECT_GT(row["count"].get<int>(), got[0]["count"].get<int>());
+    EXPECT_GE(row["oldest"].get<int>(), 5) << "11 intervals of 0.5 s since the first sample: " << row.dump();
+    EXPECT_LE(row["oldest"].get<double>(), seen_s + 1) << row.dump();
+    w.signal(SIGINT);
+    EXPECT_EQ(w.wait_exit(3000), 0);
+
+    auto table = run_tcpstat({"--watch", "1", "--iterations", "2", "-s", "close_wait", "-c", name, "-g", "process"});
+    ASSERT_EQ(table.exit_code, 0) << table.err;
+    EXPECT_NE(table.out.find("OLDEST"), std::string::npos) << table.out;
+    EXPECT_NE(table.out.find("RATE"), std::string::npos) << table.out;
+    EXPECT_TRUE(std::regex_search(table.out, std::regex(R"(\+\d+/min)"))) << table.out;
+    EXPECT_TRUE(std::regex_search(table.out, std::regex(R"( \ds )"))) << "the age in words: " << table.out;
 }

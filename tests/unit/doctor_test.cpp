@@ -8,6 +8,7 @@
 
 #include "tcpstat/doctor.hpp"
 #include "tcpstat/error.hpp"
+#include "tcpstat/growth.hpp"
 
 using namespace tcpstat;
 
@@ -508,4 +509,61 @@ TEST(Doctor, KindAndSeverityNames) {
     EXPECT_EQ(finding_kind_name(FindingKind::AcceptQueueFull), "accept_queue_full");
     EXPECT_EQ(severity_name(Severity::Critical), "critical");
     EXPECT_EQ(severity_name(Severity::Info), "info");
+}
+
+// doctor --for: the first-seen times of a tracker (socket inodes as keys here) become each
+// culprit's growth; sockets seen at the first sample were there before the watch.
+TEST(DoctorGrowth, LeakGrowthPerCulpritFromFirstSeenTimes) {
+    GrowthTracker tracker;
+    Snapshot before;
+    add_close_wait(before, 20, 4321, 6800);
+    tracker.observe(before, 0);
+    Snapshot after;
+    add_close_wait(after, 60, 4321, 6800);  // 40 more in 60 s
+    add_close_wait(after, 12, 77, 7000);    // another culprit, all new
+    for (std::size_t i = 0; i < after.sockets.size(); ++i) after.sockets[i].inode = 5000 + i;
+    for (std::size_t i = 0; i < 20; ++i) after.sockets[i].inode = before.sockets[i].inode;
+    const auto first_seen = tracker.observe(after, 60'000);
+    auto fs = diagnose(after, linux_defaults(), DoctorSettings{});
+    ASSERT_EQ(fs.size(), 2u);
+    add_growth(fs, first_seen, 0, 60'000);
+    const Finding* oracle = nullptr;
+    for (const Finding& f : fs)
+        if (f.pid == 4321) oracle = &f;
+    ASSERT_NE(oracle, nullptr);
+    ASSERT_TRUE(oracle->growth);
+    EXPECT_EQ(oracle->growth->new_sockets, 40u);
+    EXPECT_EQ(oracle->growth->per_minute, 40);
+    EXPECT_EQ(oracle->growth->oldest_s, 60);
+    EXPECT_TRUE(oracle->growth->oldest_before);
+    EXPECT_NE(oracle->message.find("growing +40/min, oldest over 1m00s"), std::string::npos) << oracle->message;
+    EXPECT_TRUE(has_evidence(*oracle, "40 of the 60 sockets appeared meanwhile"));
+    const Finding& other = oracle == &fs[0] ? fs[1] : fs[0];
+    ASSERT_TRUE(other.growth);
+    EXPECT_EQ(other.growth->new_sockets, 12u);
+    EXPECT_FALSE(other.growth->oldest_before);
+    EXPECT_EQ(other.growth->oldest_s, 0);
+}
+
+TEST(DoctorGrowth, CountersHaveNoGrowthAndAFlatPileSaysSo) {
+    Snapshot snap;
+    add_close_wait(snap, 15);
+    GrowthTracker tracker;
+    tracker.observe(snap, 0);
+    const auto first_seen = tracker.observe(snap, 30'000);
+    auto fs = diagnose(snap, linux_defaults(), DoctorSettings{});
+    ASSERT_EQ(fs.size(), 1u);
+    add_growth(fs, first_seen, 0, 30'000);
+    ASSERT_TRUE(fs[0].growth);
+    EXPECT_EQ(fs[0].growth->per_minute, 0);
+    EXPECT_NE(fs[0].message.find("not growing, oldest over 30s"), std::string::npos) << fs[0].message;
+}
+
+TEST(DoctorGrowth, ForTakesSecondsOrAUnit) {
+    EXPECT_EQ(parse_doctor_duration("--for", "30"), 30);
+    EXPECT_EQ(parse_doctor_duration("--for", "30s"), 30);
+    EXPECT_EQ(parse_doctor_duration("--for", "5m"), 300);
+    EXPECT_EQ(parse_doctor_duration("--for", "1.5h"), 5400);
+    for (const char* bad : {"", "s", "0", "0.5s", "25h", "3d", "-5", "5 m", "nan"})
+        EXPECT_THROW(parse_doctor_duration("--for", bad), UsageError) << bad;
 }

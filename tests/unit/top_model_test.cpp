@@ -140,3 +140,22 @@ TEST(TopModel, StateTotalsNameNonZeroStatesAndTheTotal) {
                     sock(TcpState::Listen, 1, 0, 0)};
     EXPECT_EQ(top_state_totals(snap, true, false), "LISTEN 1  CLOSE_WAIT 2  total 3");
 }
+
+TEST(TopModel, MeasurementsFollowChangeAndKeepTheirRows) {
+    Table t = groups({g("CLOSE_WAIT", "leaky", 5)});
+    t.columns.push_back(Column{"oldest", "OLDEST", FieldType::Number, ColumnUnit::Seconds});
+    t.columns.push_back(Column{"rate", "RATE", FieldType::Number, ColumnUnit::PerMinute});
+    t.rows[0].push_back(std::int64_t{90});
+    t.rows[0].push_back(std::int64_t{12});
+    Table before = groups({g("CLOSE_WAIT", "leaky", 2)});
+    const auto cols = top_group_columns(t);
+    std::vector<std::string> names;
+    for (const Column& c : cols) names.push_back(c.name);
+    EXPECT_EQ(names, (std::vector<std::string>{"state", "process", "count", "change", "oldest", "rate"}));
+    const auto rows = top_group_rows(t, &before);
+    ASSERT_EQ(rows.size(), 1u);
+    ASSERT_EQ(rows[0].cells.size(), 6u);
+    EXPECT_EQ(std::get<std::int64_t>(rows[0].cells[3]), 3) << "change: 5 - 2";
+    EXPECT_EQ(std::get<std::int64_t>(rows[0].cells[4]), 90);
+    EXPECT_EQ(std::get<std::int64_t>(rows[0].cells[5]), 12);
+}

@@ -44,8 +44,8 @@ std::uint32_t own_netns() {
 std::string load_failure(int err) {
     if (err == EPERM || err == EACCES)
         return "tcpstat trace needs root, or the capabilities CAP_BPF and CAP_PERFMON: run it with sudo";
-    return fmt::format("cannot load the transition tracer into the kernel: {} (tcpstat trace needs kprobes, BTF "
-                       "tracepoints and BPF ring buffers, Linux 5.8 or later)",
+    return fmt::format("cannot load the transition tracer into the kernel: {} (tcpstat trace needs BTF "
+                       "tracepoints and BPF ring buffers, Linux 5.8 or later; kprobes only where the kernel has them)",
                        std::strerror(err));
 }
 

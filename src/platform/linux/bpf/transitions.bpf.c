@@ -4,7 +4,7 @@
 // - Most transitions run in softirq, where the on-CPU task is whoever was interrupted
 //   (swapper/N, ksoftirqd). The owner is therefore recorded only where the process itself runs:
 //   connect() and listen() (the CLOSE -> SYN_SENT/LISTEN transitions), accept() returning the
-//   child, and close(). It is kept in a hash keyed by the socket's address, sized by the loader
+//   child (the sys_exit BTF tracepoint, which attaches where kprobes and fentry do not), and close(). It is kept in a hash keyed by the socket's address, sized by the loader
 //   from the host's socket count (socket-local storage would need fentry, which kernels built
 //   without BPF trampolines refuse, and sk storage helpers are not callable from kprobes); an
 //   entry the map refuses is counted and reported, never silently lost. Entries go at CLOSE.
@@ -42,6 +42,7 @@ struct owner_info {
     __u8 close_kind;
     __u8 tw_state;   // state passed to tcp_time_wait(), 0 when none is pending
     __u8 state;      // current state (timewait entries)
+    __u16 sport;     // local port while bound: the kernel clears it (inet_put_port) before CLOSE
     char comm[TCPSTAT_COMM_LEN];
 };
 
@@ -144,6 +145,9 @@ static __always_inline void emit(const struct sock_common *c, const struct owner
         }
         e->inode = o->inode;
         e->close_kind = o->close_kind;
+        // The closing transition of a socket whose port was already released keeps its port,
+        // so `--port`/`--sport` filters see it (a server's FIN_WAIT2 -> TIME_WAIT).
+        if (!e->sport) e->sport = o->sport;
     }
     bpf_ringbuf_submit(e, 0);
 }
@@ -159,6 +163,8 @@ int BPF_PROG(on_set_state, struct sock *sk, int oldstate, int newstate) {
         emit(&sk->__sk_common, 0, cookie, oldstate, newstate, now, 0);
         return 0;
     }
+    const __u16 sport = BPF_CORE_READ(sk, __sk_common.skc_num);
+    if (sport) o->sport = sport;
     // connect() and listen() run these transitions in the calling process; close() and
     // shutdown() run the first FIN's (FIN_WAIT1, LAST_ACK). Where kprobes exist, accept() and
     // close() record the owner earlier; this keeps it right on kernels without them.
@@ -216,6 +222,46 @@ int BPF_KRETPROBE(on_accept, struct sock *sk) {
     if (!sk || !wanted(&sk->__sk_common)) return 0;
     struct owner_info *o = storage(sk);
     if (o) record_owner(o, sk);
+    return 0;
+}
+
+// accept()/accept4() returning: the calling process owns the new socket from now on (a forked
+// worker accepting on its parent's listener, not the listener's owner). A BTF tracepoint, so it
+// attaches where kprobes and fentry do not; the syscall number is read from the registers first,
+// so every other syscall costs one compare.
+#if defined(__TARGET_ARCH_x86)
+#define SYSCALL_NR(regs) BPF_CORE_READ(regs, orig_ax)
+#define NR_ACCEPT 43
+#define NR_ACCEPT4 288
+#elif defined(__TARGET_ARCH_arm64)
+#define SYSCALL_NR(regs) BPF_CORE_READ(regs, syscallno)
+#define NR_ACCEPT 202
+#define NR_ACCEPT4 242
+#endif
+
+SEC("tp_btf/sys_exit")
+int BPF_PROG(on_sys_exit, struct pt_regs *regs, long ret) {
+#ifdef NR_ACCEPT
+    if (ret < 0) return 0;
+    const long nr = SYSCALL_NR(regs);
+    if (nr != NR_ACCEPT && nr != NR_ACCEPT4) return 0;
+    struct task_struct *task = bpf_get_current_task_btf();
+    struct fdtable *fdt = BPF_CORE_READ(task, files, fdt);
+    if (!fdt || ret >= BPF_CORE_READ(fdt, max_fds)) return 0;
+    struct file **fds = BPF_CORE_READ(fdt, fd);
+    struct file *file = 0;
+    bpf_core_read(&file, sizeof(file), &fds[ret]);
+    if (!file) return 0;
+    struct socket *sock = BPF_CORE_READ(file, private_data);  // accept's result is a socket file
+    if (!sock) return 0;
+    struct sock *sk = BPF_CORE_READ(sock, sk);
+    if (!sk) return 0;
+    const __u16 family = BPF_CORE_READ(sk, __sk_common.skc_family);
+    if ((family != AF_INET && family != AF_INET6) || BPF_CORE_READ(sk, sk_protocol) != IPPROTO_TCP) return 0;
+    if (!wanted(&sk->__sk_common)) return 0;
+    struct owner_info *o = storage(sk);
+    if (o) record_owner(o, sk);
+#endif
     return 0;
 }
 
