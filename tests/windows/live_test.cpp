@@ -1,13 +1,5 @@
 // Owns the live Windows backend test: real Winsock sockets on loopback read back through iphlpapi.
-#ifndef WIN32_LEAN_AND_MEAN
-#define WIN32_LEAN_AND_MEAN
-#endif
-#ifndef NOMINMAX
-#define NOMINMAX
-#endif
-#include <winsock2.h>
-#include <ws2tcpip.h>
-#include <windows.h>
+#include "platform/windows/windows_headers.hpp"
 
 #include <gtest/gtest.h>
 

@@ -410,8 +410,9 @@ TEST(MibRetry, SmallGrowthIsAbsorbedByTheSlack) {
 }
 
 TEST(MibRetry, GivesUpAfterBoundedTries) {
+    // Doubles at every call: faster than any headroom proportional to the table.
     std::vector<std::uint32_t> ever_bigger;
-    for (std::uint32_t i = 1; i <= 20; ++i) ever_bigger.push_back(i * 4 * kTableSlack);
+    for (std::uint32_t i = 1; i <= 20; ++i) ever_bigger.push_back(kTableSlack << i);
     GrowingTable table{ever_bigger, {}, {}, 0};
     const GrowResult r = read_growing_table(std::ref(table));
     EXPECT_FALSE(r.ok);
@@ -435,6 +436,63 @@ TEST(MibRetry, PassesOnAnApiError) {
     EXPECT_FALSE(r.kept_growing);
     EXPECT_EQ(r.error, 87u);
     EXPECT_EQ(calls, 2);
+}
+
+// A busy host: 40000 connections (~1 MB) and 10000 more by the time of the read. The headroom
+// grows with the table, so the read after the size query succeeds; a fixed 4 KiB (~170 rows)
+// would miss it.
+TEST(MibRetry, HeadroomIsProportionalToTheTable) {
+    const std::uint32_t rows = 40000, more = 10000;
+    GrowingTable table{{4 + rows * 24, 4 + (rows + more) * 24}, {}, {}, 0};
+    const GrowResult r = read_growing_table(std::ref(table));
+    EXPECT_TRUE(r.ok);
+    EXPECT_EQ(r.tries, 2);
+    EXPECT_EQ(table_slack(100), kTableSlack);
+    EXPECT_EQ(table_slack(1u << 20), 1u << 18);
+}
+
+// GetExtended*Table answers STATUS_UNSUCCESSFUL now and then while the kernel's table changes:
+// another try succeeds, within the same bound.
+TEST(MibRetry, StatusUnsuccessfulIsRetried) {
+    int calls = 0;
+    const GrowResult r = read_growing_table([&](std::byte* buffer, std::uint32_t& size) {
+        ++calls;
+        if (buffer == nullptr) {
+            size = 64;
+            return FetchOutcome{FetchStatus::TooSmall, 0};
+        }
+        if (calls <= 3) return outcome_of_api(0xC0000001u);
+        return outcome_of_api(0);
+    });
+    EXPECT_TRUE(r.ok);
+    EXPECT_EQ(calls, 4);
+    EXPECT_EQ(r.tries, 4);
+    EXPECT_FALSE(r.transient);
+}
+
+TEST(MibRetry, StatusUnsuccessfulOnEveryTryIsReportedAsSuch) {
+    int calls = 0;
+    const GrowResult r = read_growing_table([&](std::byte*, std::uint32_t&) {
+        ++calls;
+        return outcome_of_api(0xC0000001u);
+    });
+    EXPECT_FALSE(r.ok);
+    EXPECT_FALSE(r.kept_growing);
+    EXPECT_TRUE(r.transient);
+    EXPECT_EQ(r.error, kStatusUnsuccessful);
+    EXPECT_EQ(calls, kMaxTableTries);
+}
+
+TEST(MibRetry, ApiCodesAndTheirWords) {
+    EXPECT_EQ(outcome_of_api(0).status, FetchStatus::Ok);
+    EXPECT_EQ(outcome_of_api(122).status, FetchStatus::TooSmall);
+    EXPECT_EQ(outcome_of_api(0xC0000001u).status, FetchStatus::Transient);
+    EXPECT_EQ(outcome_of_api(87).status, FetchStatus::Failed);
+    EXPECT_EQ(outcome_of_api(87).error, 87u);
+    EXPECT_EQ(ntstatus_text(0xC0000001u), "STATUS_UNSUCCESSFUL (0xC0000001)");
+    EXPECT_EQ(ntstatus_text(0xC0000017u), "STATUS_NO_MEMORY (0xC0000017)");
+    EXPECT_EQ(ntstatus_text(0xC0001234u), "NTSTATUS (0xC0001234)");
+    EXPECT_EQ(ntstatus_text(87), std::nullopt);  // a Win32 code: FormatMessage names it
 }
 
 TEST(MibRetry, AFetcherThatNeverAsksForMoreStillStops) {

@@ -1,14 +1,5 @@
 // Owns the Windows Backend: socket tables from IP Helper (GetExtendedTcpTable/UdpTable), names by pid.
-#ifndef WIN32_LEAN_AND_MEAN
-#define WIN32_LEAN_AND_MEAN
-#endif
-#ifndef NOMINMAX
-#define NOMINMAX
-#endif
-#include <winsock2.h>
-#include <ws2tcpip.h>
-#include <windows.h>
-#include <iphlpapi.h>
+#include "windows_headers.hpp"
 
 #include <cstddef>
 #include <memory>
@@ -65,6 +56,7 @@ static_assert(MIB_TCP_STATE_CLOSED == 1 && MIB_TCP_STATE_LISTEN == 2 && MIB_TCP_
               MIB_TCP_STATE_DELETE_TCB == 12);
 
 std::string error_text(DWORD code) {
+    if (auto nt = ntstatus_text(code)) return *nt;
     std::string text = "error " + std::to_string(code);
     wchar_t* msg = nullptr;
     const DWORD n = FormatMessageW(
@@ -80,11 +72,7 @@ std::string error_text(DWORD code) {
     return text;
 }
 
-FetchOutcome outcome_of(DWORD rc) {
-    if (rc == NO_ERROR) return {FetchStatus::Ok, 0};
-    if (rc == ERROR_INSUFFICIENT_BUFFER) return {FetchStatus::TooSmall, 0};
-    return {FetchStatus::Failed, rc};
-}
+static_assert(NO_ERROR == 0 && ERROR_INSUFFICIENT_BUFFER == 122, "outcome_of_api's codes");
 
 TableFetcher fetcher_for(TableKind kind) {
     const ULONG af = (kind == TableKind::Tcp4 || kind == TableKind::Udp4) ? AF_INET : AF_INET6;
@@ -94,7 +82,7 @@ TableFetcher fetcher_for(TableKind kind) {
         const DWORD rc = tcp ? GetExtendedTcpTable(buffer, &dsize, FALSE, af, TCP_TABLE_OWNER_PID_ALL, 0)
                              : GetExtendedUdpTable(buffer, &dsize, FALSE, af, UDP_TABLE_OWNER_PID, 0);
         size = dsize;
-        return outcome_of(rc);
+        return outcome_of_api(rc);
     };
 }
 
@@ -117,6 +105,7 @@ public:
                 std::string why = got.kept_growing
                                       ? "it kept growing while being read (" + std::to_string(got.tries) + " tries)"
                                       : error_text(got.error);
+                if (got.transient) why += ", on each of " + std::to_string(got.tries) + " tries";
                 failures.push_back(name + ": " + why);
                 snap.warnings.push_back("cannot read the " + name + " socket table: " + why);
                 continue;

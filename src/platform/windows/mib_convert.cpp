@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <bit>
+#include <cstdio>
 #include <cstring>
 #include <limits>
 
@@ -230,6 +231,34 @@ DecodeResult decode_table(TableKind kind, std::span<const std::byte> buffer, std
     return result;
 }
 
+FetchOutcome outcome_of_api(std::uint32_t rc) {
+    constexpr std::uint32_t kNoError = 0, kInsufficientBuffer = 122;
+    if (rc == kNoError) return {FetchStatus::Ok, 0};
+    if (rc == kInsufficientBuffer) return {FetchStatus::TooSmall, 0};
+    if (rc == kStatusUnsuccessful) return {FetchStatus::Transient, rc};
+    return {FetchStatus::Failed, rc};
+}
+
+std::optional<std::string> ntstatus_text(std::uint32_t code) {
+    // Severity "error" (0xC...) marks an NTSTATUS; Win32 error codes are small numbers.
+    if ((code & 0xC0000000u) != 0xC0000000u) return std::nullopt;
+    const char* name = nullptr;
+    switch (code) {
+        case 0xC0000001u: name = "STATUS_UNSUCCESSFUL"; break;
+        case 0xC0000017u: name = "STATUS_NO_MEMORY"; break;
+        case 0xC0000022u: name = "STATUS_ACCESS_DENIED"; break;
+        case 0xC0000023u: name = "STATUS_BUFFER_TOO_SMALL"; break;
+        case 0xC000009Au: name = "STATUS_INSUFFICIENT_RESOURCES"; break;
+        case 0xC00000BBu: name = "STATUS_NOT_SUPPORTED"; break;
+        default: name = "NTSTATUS"; break;
+    }
+    char hex[16];
+    std::snprintf(hex, sizeof hex, "0x%08X", code);
+    return std::string(name) + " (" + hex + ")";
+}
+
+std::uint32_t table_slack(std::uint32_t table_bytes) { return std::max(kTableSlack, table_bytes / 4); }
+
 GrowResult read_growing_table(const TableFetcher& fetch, int max_tries) {
     GrowResult result;
     std::uint32_t size = 0;  // the first call only asks for the size
@@ -240,6 +269,8 @@ GrowResult read_growing_table(const TableFetcher& fetch, int max_tries) {
         FetchOutcome got = fetch(size == 0 ? nullptr : result.buffer.data(), requested);
         if (got.status == FetchStatus::Ok) {
             result.ok = true;
+            result.error = 0;
+            result.transient = false;
             return result;
         }
         if (got.status == FetchStatus::Failed) {
@@ -247,15 +278,22 @@ GrowResult read_growing_table(const TableFetcher& fetch, int max_tries) {
             result.buffer.clear();
             return result;
         }
+        if (got.status == FetchStatus::Transient) {
+            // Try again within the same bound; the size the next call offers stays as it was.
+            result.error = got.error;
+            result.transient = true;
+            continue;
+        }
+        result.transient = false;
         // TooSmall: the table is at least `requested` bytes now and may grow again before the
         // next call. A fetcher that claims TooSmall without asking for more is broken; growing
         // by the slack anyway keeps the loop bounded and making progress.
         const std::uint32_t base = std::max(requested, size);
-        size = base > std::numeric_limits<std::uint32_t>::max() - kTableSlack
-                   ? std::numeric_limits<std::uint32_t>::max()
-                   : base + kTableSlack;
+        const std::uint32_t slack = table_slack(base);
+        size = base > std::numeric_limits<std::uint32_t>::max() - slack ? std::numeric_limits<std::uint32_t>::max()
+                                                                         : base + slack;
     }
-    result.kept_growing = true;
+    result.kept_growing = !result.transient;
     result.buffer.clear();
     return result;
 }

@@ -93,11 +93,19 @@ DecodeResult decode_table(TableKind kind, std::span<const std::byte> buffer, std
 // The size-query / read dance around GetExtended*Table, kept free of the API so tests can make a
 // table grow between calls. fetch(buffer, size) behaves like the API: with a buffer too small it
 // returns TooSmall and sets size to what is needed now.
-enum class FetchStatus : std::uint8_t { Ok, TooSmall, Failed };
+// Transient: STATUS_UNSUCCESSFUL, which GetExtended*Table answers now and then on a busy host
+// (the kernel's table changed under the copy); it is worth another try, unlike Failed.
+enum class FetchStatus : std::uint8_t { Ok, TooSmall, Transient, Failed };
 struct FetchOutcome {
     FetchStatus status = FetchStatus::Failed;
-    std::uint32_t error = 0;  // the API's code when status == Failed
+    std::uint32_t error = 0;  // the API's code when status is Transient or Failed
 };
+inline constexpr std::uint32_t kStatusUnsuccessful = 0xC0000001u;
+// The API's return code as a FetchOutcome (NO_ERROR, ERROR_INSUFFICIENT_BUFFER, NTSTATUS, ...).
+FetchOutcome outcome_of_api(std::uint32_t rc);
+// NTSTATUS values the table calls are seen to return, in words: "STATUS_UNSUCCESSFUL (0xC0000001)";
+// nullopt for a Win32 error code, which FormatMessage names.
+std::optional<std::string> ntstatus_text(std::uint32_t code);
 using TableFetcher = std::function<FetchOutcome(std::byte* buffer, std::uint32_t& size)>;
 
 struct GrowResult {
@@ -105,12 +113,16 @@ struct GrowResult {
     bool ok = false;
     std::uint32_t error = 0;        // the API's code when the last call failed outright
     bool kept_growing = false;      // still TooSmall after max_tries
+    bool transient = false;         // error is a transient failure that lasted every try
     int tries = 0;
 };
 inline constexpr int kMaxTableTries = 5;
-// Headroom added to every requested size, so a table that grows by a few rows between the size
-// query and the read does not cost another round trip.
+// Headroom added to every requested size, so a table that grows between the size query and the
+// read does not cost another round trip: a quarter of the table, at least kTableSlack. A busy
+// host gains rows in proportion to the rows it has, so a fixed headroom (~170 rows) could miss
+// on every try there.
 inline constexpr std::uint32_t kTableSlack = 4096;
+std::uint32_t table_slack(std::uint32_t table_bytes);
 GrowResult read_growing_table(const TableFetcher& fetch, int max_tries = kMaxTableTries);
 
 // "C:\Windows\System32\svchost.exe" -> "svchost.exe" (also accepts '/'); the name Windows tools

@@ -1,11 +1,5 @@
 // Owns pid -> process name lookup on Windows (image path basename, UTF-8) and the per-pid join.
-#ifndef WIN32_LEAN_AND_MEAN
-#define WIN32_LEAN_AND_MEAN
-#endif
-#ifndef NOMINMAX
-#define NOMINMAX
-#endif
-#include <windows.h>
+#include "windows_headers.hpp"
 
 #include "process_names.hpp"
 
