@@ -191,6 +191,57 @@ TEST(MibRow, ScopeIdsAreKeptOnlyWhereTheyMeanAZone) {
     EXPECT_EQ(socket_from_row(ula).local.addr.scope_id, 0u);
 }
 
+// Interfaces 1 (loopback) and 3, fe80::1234 on interface 3: what a test host's tables say.
+ZoneLookup host_with_interface_3() {
+    return ZoneLookup{[](const IpAddress& a) -> std::optional<std::uint32_t> {
+                          if (a.bytes[0] == 0xfe && a.bytes[14] == 0x12 && a.bytes[15] == 0x34) return 3u;
+                          return std::nullopt;
+                      },
+                      [](std::uint32_t i) { return i == 1 || i == 3; }};
+}
+
+IpAddress link_local(unsigned last, std::uint32_t scope) {
+    std::uint8_t b[16] = {0xfe, 0x80, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, static_cast<std::uint8_t>(last)};
+    return IpAddress::from_v6_bytes(b, scope);
+}
+
+TEST(MibZone, TheInterfaceHoldingTheLocalAddressWins) {
+    // Wine 8 writes htons(0x20) = 8192 (Linux's link scope class) for fe80::1234 on interface 3.
+    std::uint8_t mine[16] = {0xfe, 0x80, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x12, 0x34};
+    const IpAddress local = IpAddress::from_v6_bytes(mine);
+    EXPECT_EQ(zone_from_mib(8192, local, host_with_interface_3()), 3u);
+    EXPECT_EQ(zone_from_mib(3, local, host_with_interface_3()), 3u);
+}
+
+TEST(MibZone, OtherwiseTheNumberAsReadThenByteSwappedThenNone) {
+    const ZoneLookup lookup = host_with_interface_3();
+    const IpAddress elsewhere = link_local(9, 0);  // not held here (a remote address)
+    EXPECT_EQ(zone_from_mib(3, elsewhere, lookup), 3u);           // as .NET and Wine 10 read it
+    EXPECT_EQ(zone_from_mib(0x03000000u, elsewhere, lookup), 3u);  // network order, as documented
+    EXPECT_EQ(zone_from_mib(8192, elsewhere, lookup), 0u);        // names no interface: no zone
+    EXPECT_EQ(zone_from_mib(0, elsewhere, lookup), 0u);
+}
+
+TEST(MibZone, SettlesTheRowsOfATable) {
+    // A CLOSE_WAIT row fe80::1234 -> fe80::99 as Wine 8 writes it, both scope ids 8192.
+    TcpRow6 row;
+    row.local_addr = {0xfe, 0x80, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x12, 0x34};
+    row.local_scope_id = 8192;
+    row.remote_addr = {0xfe, 0x80, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x99};
+    row.remote_scope_id = 8192;
+    row.state = 8;
+    std::vector<Socket> sockets{*socket_from_row(row)};
+    TcpRow6 lo;
+    std::copy(kLoopback6.begin(), kLoopback6.end(), lo.local_addr.begin());
+    lo.local_scope_id = 4096;
+    lo.state = 2;
+    sockets.push_back(*socket_from_row(lo));
+    settle_zones(sockets, host_with_interface_3());
+    EXPECT_EQ(format_address(sockets[0].local.addr), "fe80::1234%3");
+    EXPECT_EQ(format_address(sockets[0].remote.addr), "fe80::99%3");
+    EXPECT_EQ(format_address(sockets[1].local.addr), "::1");
+}
+
 TEST(MibRow, UdpRowsAreUnconnected) {
     UdpRow4 row4{dword_of({127, 0, 0, 53}), dword_of({0x00, 0x35, 1, 2}), 1500};
     const Socket s4 = socket_from_row(row4);
@@ -515,11 +566,17 @@ TEST(MibNames, ImageBasename) {
 }
 
 TEST(MibNames, HiddenOwnersWarningOnlyWhenSomethingWasHidden) {
-    EXPECT_FALSE(hidden_owners_warning(0));
-    EXPECT_EQ(hidden_owners_warning(1),
-              "owners of some sockets are hidden: 1 process could not be read (run as Administrator)");
-    EXPECT_EQ(hidden_owners_warning(3),
-              "owners of some sockets are hidden: 3 processes could not be read (run as Administrator)");
+    EXPECT_FALSE(hidden_owners_warning(0, 0, false));
+    EXPECT_EQ(hidden_owners_warning(1, 0, false),
+              "owners of some sockets are hidden: 1 process could not be named (run as Administrator)");
+    EXPECT_EQ(hidden_owners_warning(2, 1, false),
+              "owners of some sockets are hidden: 3 processes could not be named (run as Administrator)");
+}
+
+// Elevation would not help an Administrator, nor a failure that is not a refusal.
+TEST(MibNames, NoAdministratorAdviceWhereItWouldNotHelp) {
+    EXPECT_EQ(hidden_owners_warning(2, 0, true), "owners of some sockets are hidden: 2 processes could not be named");
+    EXPECT_EQ(hidden_owners_warning(0, 1, false), "owners of some sockets are hidden: 1 process could not be named");
 }
 
 }  // namespace

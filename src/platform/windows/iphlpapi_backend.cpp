@@ -3,6 +3,9 @@
 
 #include <cstddef>
 #include <memory>
+#include <optional>
+#include <span>
+#include <utility>
 #include <string>
 #include <vector>
 
@@ -86,6 +89,42 @@ TableFetcher fetcher_for(TableKind kind) {
     };
 }
 
+// The interfaces behind IPv6 zones (see ZoneLookup): the unicast address table once per read,
+// and only when some row has a link-local address.
+ZoneLookup system_zone_lookup() {
+    auto held = std::make_shared<std::vector<std::pair<IpAddress, std::uint32_t>>>();
+    MIB_UNICASTIPADDRESS_TABLE* table = nullptr;
+    if (GetUnicastIpAddressTable(AF_INET6, &table) == NO_ERROR && table != nullptr) {
+        for (ULONG i = 0; i < table->NumEntries; ++i) {
+            const MIB_UNICASTIPADDRESS_ROW& row = table->Table[i];
+            if (row.Address.si_family != AF_INET6) continue;
+            held->emplace_back(IpAddress::from_v6_bytes(row.Address.Ipv6.sin6_addr.s6_addr), row.InterfaceIndex);
+        }
+        FreeMibTable(table);
+    }
+    ZoneLookup lookup;
+    lookup.interface_holding = [held](const IpAddress& a) -> std::optional<std::uint32_t> {
+        std::optional<std::uint32_t> found;
+        for (const auto& [addr, index] : *held) {
+            if (addr.bytes != a.bytes) continue;
+            if (found && *found != index) return std::nullopt;  // on several links: the row must say
+            found = index;
+        }
+        return found;
+    };
+    lookup.interface_exists = [](std::uint32_t index) {
+        NET_LUID luid;
+        return ConvertInterfaceIndexToLuid(index, &luid) == NO_ERROR;
+    };
+    return lookup;
+}
+
+bool any_zone(std::span<const Socket> sockets) {
+    for (const Socket& s : sockets)
+        if (has_zone(s.local.addr) || has_zone(s.remote.addr)) return true;
+    return false;
+}
+
 class IphlpapiBackend final : public Backend {
 public:
     Snapshot collect(const CollectRequest& request) override {
@@ -118,6 +157,7 @@ public:
                 snap.warnings.push_back(std::to_string(d.unknown_state) + " " + name +
                                         " sockets in a state unknown to tcpstat were left out");
         }
+        if (any_zone(snap.sockets)) settle_zones(snap.sockets, system_zone_lookup());
         if (!kinds.empty() && failures.size() == kinds.size()) {
             std::string msg = "cannot read any socket table";
             for (const auto& f : failures) msg += "; " + f;
@@ -129,8 +169,11 @@ public:
     // The tables already carry the owning pid of every socket, so collect() has set the owners;
     // what is left is naming the processes.
     void attach_owners(Snapshot& snapshot, const OwnerRequest& request) override {
-        const std::size_t unreadable = fill_process_names(snapshot, request);
-        if (auto w = hidden_owners_warning(unreadable)) snapshot.warnings.push_back(std::move(*w));
+        const NameGaps gaps = fill_process_names(snapshot, request);
+        const bool elevated = gaps.denied > 0 && running_elevated();
+        if (auto w = hidden_owners_warning(gaps.denied, gaps.unreadable, elevated))
+            snapshot.warnings.push_back(std::move(*w));
+        snapshot.owners_hidden = gaps.denied + gaps.unreadable;
         snapshot.owners_attached = true;
     }
 

@@ -46,8 +46,9 @@ Endpoint unspecified(Family f) {
 // every address (Wine 8 reports 4096 for ::1), where a zone means nothing and would print as
 // "::1%4096", so it is kept only for link-local and (deprecated) site-local unicast: fe80::/9.
 IpAddress ipv6_from_mib(const std::array<std::uint8_t, 16>& bytes, std::uint32_t scope_id) {
-    const bool zoned = bytes[0] == 0xfe && (bytes[1] & 0x80) == 0x80;
-    return IpAddress::from_v6_bytes(bytes.data(), zoned ? scope_id : 0);
+    IpAddress a = IpAddress::from_v6_bytes(bytes.data(), scope_id);
+    if (!has_zone(a)) a.scope_id = 0;
+    return a;
 }
 
 TcpRow4 tcp4_at(const std::byte* p) {
@@ -80,6 +81,35 @@ UdpRow6 udp6_at(const std::byte* p) {
 }
 
 }  // namespace
+
+bool has_zone(const IpAddress& a) {
+    return a.family == Family::Inet6 && a.bytes[0] == 0xfe && (a.bytes[1] & 0x80) == 0x80;
+}
+
+std::uint32_t zone_from_mib(std::uint32_t raw, const IpAddress& local, const ZoneLookup& lookup) {
+    if (has_zone(local) && lookup.interface_holding) {
+        if (auto held = lookup.interface_holding(local)) return *held;
+    }
+    if (raw == 0 || !lookup.interface_exists) return raw;
+    if (lookup.interface_exists(raw)) return raw;
+    const std::uint32_t swapped = ((raw & 0xffu) << 24) | ((raw & 0xff00u) << 8) | ((raw >> 8) & 0xff00u) | (raw >> 24);
+    if (lookup.interface_exists(swapped)) return swapped;
+    return 0;
+}
+
+void settle_zones(std::span<Socket> sockets, const ZoneLookup& lookup) {
+    for (Socket& s : sockets) {
+        if (s.family != Family::Inet6) continue;
+        std::optional<std::uint32_t> link;
+        if (has_zone(s.local.addr)) {
+            s.local.addr.scope_id = zone_from_mib(s.local.addr.scope_id, s.local.addr, lookup);
+            link = s.local.addr.scope_id;
+        }
+        if (has_zone(s.remote.addr)) {
+            s.remote.addr.scope_id = link && *link != 0 ? *link : zone_from_mib(s.remote.addr.scope_id, {}, lookup);
+        }
+    }
+}
 
 std::size_t row_size(TableKind kind) {
     switch (kind) {
@@ -303,11 +333,13 @@ std::wstring_view image_basename(std::wstring_view path) {
     return cut == std::wstring_view::npos ? path : path.substr(cut + 1);
 }
 
-std::optional<std::string> hidden_owners_warning(std::size_t unreadable_processes) {
-    if (unreadable_processes == 0) return std::nullopt;
-    return "owners of some sockets are hidden: " + std::to_string(unreadable_processes) +
-           (unreadable_processes == 1 ? " process" : " processes") +
-           " could not be read (run as Administrator)";
+std::optional<std::string> hidden_owners_warning(std::size_t denied, std::size_t other_failures, bool elevated) {
+    const std::size_t n = denied + other_failures;
+    if (n == 0) return std::nullopt;
+    std::string text = "owners of some sockets are hidden: " + std::to_string(n) + (n == 1 ? " process" : " processes") +
+                       " could not be named";
+    if (denied > 0 && !elevated) text += " (run as Administrator)";
+    return text;
 }
 
 }  // namespace tcpstat::win

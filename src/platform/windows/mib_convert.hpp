@@ -81,6 +81,23 @@ std::optional<Socket> socket_from_row(const TcpRow6& row);  // nullopt: unknown 
 Socket socket_from_row(const UdpRow4& row);                 // UDP rows are UNCONN (Close)
 Socket socket_from_row(const UdpRow6& row);
 
+// IPv6 zones. Microsoft documents dwLocalScopeId/dwRemoteScopeId as network byte order, but
+// .NET and Wine read and write them as plain DWORDs, and Wine 8 fills them with Linux's address
+// scope class (htons(0x20) = 8192 for every link-local address), not an interface. So the number
+// is not trusted on its own: the zone of a local link-local address is the interface that holds
+// that address when exactly one does; otherwise the number as read when it names an interface,
+// else byte-swapped when that names one (the documented order), else no zone. A remote
+// link-local address is on the local one's link. See docs/windows.md.
+struct ZoneLookup {
+    // The one interface holding this (link-local) address, or nullopt (none, or several).
+    std::function<std::optional<std::uint32_t>(const IpAddress&)> interface_holding;
+    std::function<bool(std::uint32_t)> interface_exists;
+};
+bool has_zone(const IpAddress& a);  // link-local or site-local unicast: fe80::/9
+std::uint32_t zone_from_mib(std::uint32_t raw, const IpAddress& local, const ZoneLookup& lookup);
+// Rewrites the zones socket_from_row() copied raw into the IPv6 sockets of `sockets`.
+void settle_zones(std::span<Socket> sockets, const ZoneLookup& lookup);
+
 // Decodes a table buffer exactly as the API filled it and appends the sockets to out.
 // A buffer too short for its own row count is decoded as far as whole rows go.
 struct DecodeResult {
@@ -129,7 +146,8 @@ GrowResult read_growing_table(const TableFetcher& fetch, int max_tries = kMaxTab
 // show for a process.
 std::wstring_view image_basename(std::wstring_view path);
 
-// The warning for processes whose names could not be read, or nullopt when count is 0.
-std::optional<std::string> hidden_owners_warning(std::size_t unreadable_processes);
+// The warning for processes whose names could not be read, or nullopt when none. Elevation is
+// advised only where it would help: access was denied and tcpstat is not elevated already.
+std::optional<std::string> hidden_owners_warning(std::size_t denied, std::size_t other_failures, bool elevated);
 
 }  // namespace tcpstat::win
