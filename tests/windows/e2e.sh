@@ -21,7 +21,7 @@ rm -f p1 p2 p3
 ("$W" ./wïnleak.exe p2 2 90 >/dev/null 2>&1 </dev/null &)
 ("$W" "./evil${RLO}txt.exe" p3 1 90 >/dev/null 2>&1 </dev/null &)
 for _ in $(seq 150); do [[ -s p1 && -s p2 && -s p3 ]] && break; sleep 0.2; done
-port=$(cat p1 2>/dev/null)
+port=$(tr -d "\r" <p1 2>/dev/null)
 
 check() {  # what, expected exit code, ERE the stdout must match ('' = none), tcpstat.exe arguments...
   local what=$1 want=$2 pattern=$3 got=0
@@ -50,7 +50,7 @@ check "the leak's rows with a real pid and the image name" 0 "^CLOSE_WAIT	[1-9][
   -s close_wait --sport "$port" -f tsv -H --fields state,pid,process
 [[ $(grep -c 'winleak\.exe' <<<"$out") -eq 12 ]] && { passed=$((passed + 1)); echo "ok: 12 rows"; } ||
   { failed=$((failed + 1)); echo "FAILED: wanted 12 CLOSE_WAIT rows of winleak.exe"; }
-check "grouped by pid and process" 0 "^[1-9][0-9]* +winleak\.exe +12$" -s close_wait --sport "$port" -g pid,process
+check "grouped by pid and process" 0 "^ *[1-9][0-9]* +winleak\.exe +12$" -s close_wait --sport "$port" -g pid,process
 check "-c is case-insensitive on Windows" 0 "^12$" -s close_wait -c WinLeak --count
 check "-c with a non-ASCII name (UTF-16 command line)" 0 "^2$" -s close_wait -c wïn --count
 check "exe is the full image path" 0 '\\winleak\.exe$' -c winleak --sport "$port" -s listen -H --fields exe

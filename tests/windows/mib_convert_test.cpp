@@ -1,8 +1,15 @@
 // Owns the tests of the pure MIB conversion: hand-built table bytes, as Windows lays them out in memory.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include <cstring>
+#include <fstream>
 #include <initializer_list>
+#include <iterator>
+#include <set>
+#include <sstream>
+#include <string>
 #include <vector>
 
 #include "platform/windows/mib_convert.hpp"
@@ -577,6 +584,63 @@ TEST(MibNames, HiddenOwnersWarningOnlyWhenSomethingWasHidden) {
 TEST(MibNames, NoAdministratorAdviceWhereItWouldNotHelp) {
     EXPECT_EQ(hidden_owners_warning(2, 0, true), "owners of some sockets are hidden: 2 processes could not be named");
     EXPECT_EQ(hidden_owners_warning(0, 1, false), "owners of some sockets are hidden: 1 process could not be named");
+}
+
+// Recorded tables: the raw buffers GetExtendedTcpTable/UdpTable filled under Wine 10 with
+// winleak.exe and its two renamed copies running (tests/fixtures/windows/README.md), and the
+// listing tcpstat.exe printed at the same moment. Decoding the bytes must give exactly that listing.
+std::string fixture_path(const std::string& name) {
+    const std::string here = std::string(TCPSTAT_FIXTURES_DIR) + "/windows/" + name;
+    if (std::ifstream(here).good()) return here;
+    return "fixtures/windows/" + name;  // the Wine 10 chroot, where the tests run in a copy
+}
+
+std::vector<std::byte> read_fixture(const std::string& name) {
+    std::ifstream in(fixture_path(name), std::ios::binary);
+    EXPECT_TRUE(in.good()) << "missing fixture " << fixture_path(name);
+    const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    std::vector<std::byte> out(bytes.size());
+    std::memcpy(out.data(), bytes.data(), bytes.size());
+    return out;
+}
+
+std::string listing_row(const Socket& s) {
+    std::string pid = s.owners.empty() ? "" : std::to_string(s.owners.front().pid);
+    return std::string(protocol_name(s.protocol)) + "\t" + (s.family == Family::Inet ? "ipv4" : "ipv6") + "\t" +
+           std::string(state_name(s.state, s.protocol)) + "\t" + format_address(s.local.addr) + "\t" +
+           std::to_string(s.local.port) + "\t" + format_address(s.remote.addr) + "\t" + std::to_string(s.remote.port) +
+           "\t" + pid;
+}
+
+TEST(MibRecorded, Wine10TablesDecodeToTheListingRecordedWithThem) {
+    std::vector<Socket> sockets;
+    const std::pair<TableKind, const char*> tables[] = {
+        {TableKind::Tcp4, "tcp4.bin"}, {TableKind::Tcp6, "tcp6.bin"}, {TableKind::Udp4, "udp4.bin"}, {TableKind::Udp6, "udp6.bin"}};
+    const std::size_t rows[] = {31, 4, 4, 4};
+    for (std::size_t i = 0; i < 4; ++i) {
+        const DecodeResult d = decode_table(tables[i].first, read_fixture(tables[i].second), sockets);
+        EXPECT_EQ(d.rows, rows[i]) << tables[i].second;
+        EXPECT_FALSE(d.truncated) << tables[i].second;
+        EXPECT_EQ(d.unknown_state, 0u) << tables[i].second;
+    }
+    std::multiset<std::string> decoded;
+    for (const Socket& s : sockets) decoded.insert(listing_row(s));
+    std::ifstream listing(fixture_path("listing.tsv"));
+    ASSERT_TRUE(listing.good());
+    std::string line;
+    std::getline(listing, line);  // header
+    std::multiset<std::string> printed;
+    while (std::getline(listing, line))
+        if (!line.empty()) printed.insert(line);
+    EXPECT_EQ(decoded, printed);
+    // What the recording holds: 12 + 2 + 1 leaked CLOSE_WAIT sockets of pid 32, 48 and 56, and
+    // 12 more of pid 400; Wine writes ::1's scope id as 4096, which must not become a zone.
+    EXPECT_EQ(std::count_if(sockets.begin(), sockets.end(), [](const Socket& s) { return s.state == TcpState::CloseWait; }),
+              27);
+    for (const Socket& s : sockets) {
+        EXPECT_FALSE(s.owners.empty()) << listing_row(s);
+        EXPECT_EQ(s.local.addr.scope_id, 0u) << listing_row(s);
+    }
 }
 
 }  // namespace

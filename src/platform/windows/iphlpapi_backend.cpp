@@ -12,6 +12,7 @@
 #include "close_tcp.hpp"
 #include "mib_convert.hpp"
 #include "process_names.hpp"
+#include "table_fetch.hpp"
 #include "tcpstat/backend.hpp"
 #include "tcpstat/error.hpp"
 
@@ -77,18 +78,6 @@ std::string error_text(DWORD code) {
 
 static_assert(NO_ERROR == 0 && ERROR_INSUFFICIENT_BUFFER == 122, "outcome_of_api's codes");
 
-TableFetcher fetcher_for(TableKind kind) {
-    const ULONG af = (kind == TableKind::Tcp4 || kind == TableKind::Udp4) ? AF_INET : AF_INET6;
-    const bool tcp = kind == TableKind::Tcp4 || kind == TableKind::Tcp6;
-    return [af, tcp](std::byte* buffer, std::uint32_t& size) {
-        DWORD dsize = size;
-        const DWORD rc = tcp ? GetExtendedTcpTable(buffer, &dsize, FALSE, af, TCP_TABLE_OWNER_PID_ALL, 0)
-                             : GetExtendedUdpTable(buffer, &dsize, FALSE, af, UDP_TABLE_OWNER_PID, 0);
-        size = dsize;
-        return outcome_of_api(rc);
-    };
-}
-
 // The interfaces behind IPv6 zones (see ZoneLookup): the unicast address table once per read,
 // and only when some row has a link-local address.
 ZoneLookup system_zone_lookup() {
@@ -139,7 +128,7 @@ public:
         std::vector<std::string> failures;
         for (TableKind kind : kinds) {
             const std::string name(table_name(kind));
-            GrowResult got = read_growing_table(fetcher_for(kind));
+            GrowResult got = read_growing_table(system_table_fetcher(kind));
             if (!got.ok) {
                 std::string why = got.kept_growing
                                       ? "it kept growing while being read (" + std::to_string(got.tries) + " tries)"
@@ -189,6 +178,18 @@ public:
 };
 
 }  // namespace
+
+TableFetcher system_table_fetcher(TableKind kind) {
+    const ULONG af = (kind == TableKind::Tcp4 || kind == TableKind::Udp4) ? AF_INET : AF_INET6;
+    const bool tcp = kind == TableKind::Tcp4 || kind == TableKind::Tcp6;
+    return [af, tcp](std::byte* buffer, std::uint32_t& size) {
+        DWORD dsize = size;
+        const DWORD rc = tcp ? GetExtendedTcpTable(buffer, &dsize, FALSE, af, TCP_TABLE_OWNER_PID_ALL, 0)
+                             : GetExtendedUdpTable(buffer, &dsize, FALSE, af, UDP_TABLE_OWNER_PID, 0);
+        size = dsize;
+        return outcome_of_api(rc);
+    };
+}
 
 }  // namespace tcpstat::win
 
