@@ -2,7 +2,7 @@
 
 set -l __tcpstat_commands summary check explain doctor kill serve top trace
 set -l __tcpstat_single_states established syn_sent syn_recv fin_wait1 fin_wait2 time_wait close close_wait last_ack listen closing new_syn_recv delete_tcb unconn
-set -l __tcpstat_sort_fields proto family state local remote laddr lport raddr rport pid process user uid inode recv_q send_q timer timer_ms retrans rtt_us rttvar_us cwnd ssthresh mss retrans_total bytes_sent bytes_received last_send_ms last_recv_ms idle_ms netns cmdline exe rmem_alloc rcvbuf wmem_alloc sndbuf fwd_alloc wmem_queued optmem sk_backlog sk_drops
+set -l __tcpstat_sort_fields proto family state local remote laddr lport raddr rport pid process user uid inode recv_q send_q timer timer_ms retrans rtt_us rttvar_us cwnd ssthresh mss retrans_total bytes_sent bytes_received last_send_ms last_recv_ms idle_ms netns cmdline exe rmem_alloc rcvbuf wmem_alloc sndbuf fwd_alloc wmem_queued optmem sk_backlog sk_drops service
 
 # Prints each candidate prefixed by everything up to the last comma of the token being completed.
 function __tcpstat_list
@@ -76,7 +76,7 @@ complete -c tcpstat -n $listed -s H -l no-header -d 'omit the header line'
 complete -c tcpstat -n "__fish_seen_subcommand_from top" -l color -x -a 'auto always never' -d 'when to colour'
 complete -c tcpstat -n "__fish_seen_subcommand_from top" -s d -l interval -x -d 'seconds between refreshes'
 complete -c tcpstat -n $listed -l color -x -a 'auto always never' -d 'when to colour'
-complete -c tcpstat -n $main -s g -l group-by -x -a "(__tcpstat_list state proto family pid process cmdline exe user lport rport laddr raddr netns)" -d 'one row per group with its count'
+complete -c tcpstat -n $main -s g -l group-by -x -a "(__tcpstat_list state proto family pid process cmdline exe service user lport rport laddr raddr netns)" -d 'one row per group with its count'
 complete -c tcpstat -n $main -l count -d 'print only the number of matching sockets'
 complete -c tcpstat -n $main -l fields -x -a "(__tcpstat_list $__tcpstat_sort_fields owners)" -d 'columns to show, in order'
 complete -c tcpstat -n $main -l sort -x -a "(__tcpstat_list $__tcpstat_sort_fields)" -d 'sort by fields, a leading - for descending'
@@ -91,7 +91,7 @@ complete -c tcpstat -n $main -s r -l resolve -d 'host and service names instead 
 set -l check "__fish_seen_subcommand_from check"
 complete -c tcpstat -n $check -l warn -x -d 'WARNING threshold range (10, 10:, ~:10, @10:20)'
 complete -c tcpstat -n $check -l crit -x -d 'CRITICAL threshold range'
-complete -c tcpstat -n $check -l per -x -a "(__tcpstat_list none state proto family pid process cmdline exe user lport rport laddr raddr netns)" -d 'apply thresholds per group'
+complete -c tcpstat -n $check -l per -x -a "(__tcpstat_list none state proto family pid process cmdline exe service user lport rport laddr raddr netns)" -d 'apply thresholds per group'
 
 # doctor
 set -l doctor "__fish_seen_subcommand_from doctor"

@@ -16,7 +16,7 @@ enum class Field : std::uint8_t {
     Rtt, Rttvar, Cwnd, Ssthresh, Mss, RetransTotal, BytesSent, BytesReceived,
     LastSendMs, LastRecvMs, IdleMs, Netns, Cmdline, Exe,
     // Socket memory (-m), in SocketMemory's order.
-    RmemAlloc, Rcvbuf, WmemAlloc, Sndbuf, FwdAlloc, WmemQueued, Optmem, Backlog, Drops,
+    RmemAlloc, Rcvbuf, WmemAlloc, Sndbuf, FwdAlloc, WmemQueued, Optmem, Backlog, Drops, Service,
 };
 
 // Where a socket-memory field sits in SocketMemory::values; nullopt for every other field.

@@ -15,7 +15,7 @@
 namespace tcpstat {
 
 enum class GroupKey : std::uint8_t {
-    State, Proto, Family, Pid, Process, User, Lport, Rport, Laddr, Raddr, Netns, Cmdline, Exe,
+    State, Proto, Family, Pid, Process, User, Lport, Rport, Laddr, Raddr, Netns, Cmdline, Exe, Service,
 };
 
 std::string_view group_key_name(GroupKey k);

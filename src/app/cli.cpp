@@ -180,7 +180,7 @@ void add_output(CLI::App& app, RawFlags& raw, bool listing) {
     app.add_option_function<std::string>(
            "-g,--group-by", [&raw](const std::string& keys) { raw.group_by = keys; },
                    "one row per group with its count, largest first; keys: state, proto, family, "
-                   "pid, process, cmdline, exe, user, lport, rport, laddr, raddr, netns")
+                   "pid, process, cmdline, exe, service, user, lport, rport, laddr, raddr, netns")
         ->type_name("KEY,...")->group("Output");
     app.add_flag("--count", raw.count, "print only the number of matching sockets")->group("Output");
     app.add_option_function<std::string>(

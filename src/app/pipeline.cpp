@@ -65,6 +65,7 @@ Snapshot gather(Options& options, Backend& backend) {
     // doctor names a listener by its script (`python3 app.py`), which only the cmdline tells.
     req.want_cmdline = options.want_cmdline || options.command == Command::Doctor || shows(options, Field::Cmdline, GroupKey::Cmdline);
     req.want_exe = shows(options, Field::Exe, GroupKey::Exe);
+    req.want_service = shows(options, Field::Service, GroupKey::Service);
     if (owners) backend.prefetch_owners(options.request, req);
     Snapshot snap = backend.collect(options.request);
     apply_socket_filter(snap, options.filter);

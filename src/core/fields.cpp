@@ -60,6 +60,7 @@ constexpr FieldInfo kFields[] = {
     {Field::Optmem, "optmem", "OPTMEM", N, true, false, false, "-m: memory for socket options and filters (ss skmem o)"},
     {Field::Backlog, "sk_backlog", "SK-BACKLOG", N, true, false, false, "-m: bytes in the socket's backlog queue (ss skmem bl)"},
     {Field::Drops, "sk_drops", "SK-DROPS", N, true, false, false, "-m: packets dropped before reaching the socket (ss skmem d)"},
+    {Field::Service, "service", "SERVICE", T, false, true, false, "Windows: the services the owner runs (svchost.exe), comma-separated"},
 };
 
 constexpr bool in_enum_order() {
@@ -68,7 +69,7 @@ constexpr bool in_enum_order() {
     return true;
 }
 static_assert(in_enum_order(), "kFields must follow the Field enum order");
-static_assert(std::size(kFields) == static_cast<std::size_t>(Field::Drops) + 1, "every field needs an entry");
+static_assert(std::size(kFields) == static_cast<std::size_t>(Field::Service) + 1, "every field needs an entry");
 
 std::vector<std::string_view> field_names() {
     std::vector<std::string_view> out;

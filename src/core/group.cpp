@@ -10,7 +10,7 @@ namespace tcpstat {
 
 namespace {
 
-constexpr std::size_t kMaxKeys = static_cast<std::size_t>(GroupKey::Exe) + 1;
+constexpr std::size_t kMaxKeys = static_cast<std::size_t>(GroupKey::Service) + 1;
 
 // One key value while counting. Text points into the snapshot or static tables, which outlive
 // the grouping, so building a key never allocates.
@@ -171,7 +171,8 @@ Cell socket_cell(GroupKey k, const Socket& s, const Snapshot& snap, const Server
         case GroupKey::Pid:
         case GroupKey::Process:
         case GroupKey::Cmdline:
-        case GroupKey::Exe: break;  // per owner
+        case GroupKey::Exe:
+        case GroupKey::Service: break;  // per owner
     }
     return c;
 }
@@ -180,14 +181,14 @@ Cell socket_cell(GroupKey k, const Socket& s, const Snapshot& snap, const Server
 // two owners differing in an ungrouped member collapse into one.
 struct OwnerValue {
     std::optional<Pid> pid;
-    std::optional<std::string_view> name, cmdline, exe;
+    std::optional<std::string_view> name, cmdline, exe, service;
     auto operator<=>(const OwnerValue&) const = default;
 };
 
 // Which slot of the counted key each owner-derived key fills; -1: not grouped by it.
 struct OwnerSlots {
-    int pid = -1, process = -1, cmdline = -1, exe = -1;
-    bool any() const { return pid >= 0 || process >= 0 || cmdline >= 0 || exe >= 0; }
+    int pid = -1, process = -1, cmdline = -1, exe = -1, service = -1;
+    bool any() const { return pid >= 0 || process >= 0 || cmdline >= 0 || exe >= 0 || service >= 0; }
 };
 
 OwnerValue owner_value(const Owner& o, const Snapshot& snap, const OwnerSlots& slots) {
@@ -198,6 +199,7 @@ OwnerValue owner_value(const Owner& o, const Snapshot& snap, const OwnerSlots& s
     if (slots.process >= 0) v.name = std::string_view(p->name);
     if (slots.cmdline >= 0 && p->cmdline) v.cmdline = std::string_view(*p->cmdline);
     if (slots.exe >= 0 && p->exe) v.exe = std::string_view(*p->exe);
+    if (slots.service >= 0 && p->service) v.service = std::string_view(*p->service);
     return v;
 }
 
@@ -270,6 +272,7 @@ Table group_sockets(const Snapshot& snap, const std::vector<GroupKey>& keys, con
         if (used[i] == GroupKey::Process) slots.process = at;
         if (used[i] == GroupKey::Cmdline) slots.cmdline = at;
         if (used[i] == GroupKey::Exe) slots.exe = at;
+        if (used[i] == GroupKey::Service) slots.service = at;
     }
     const bool by_owner = slots.any();
 
@@ -293,6 +296,7 @@ Table group_sockets(const Snapshot& snap, const std::vector<GroupKey>& keys, con
             put_text(key, slots.process, v.name);
             put_text(key, slots.cmdline, v.cmdline);
             put_text(key, slots.exe, v.exe);
+            put_text(key, slots.service, v.service);
             counter.add(key.data());
         }
     }

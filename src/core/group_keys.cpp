@@ -13,9 +13,9 @@ namespace {
 
 // In enum order, so a key's name is an index.
 constexpr std::string_view kNames[] = {
-    "state", "proto", "family", "pid", "process", "user", "lport", "rport", "laddr", "raddr", "netns", "cmdline", "exe",
+    "state", "proto", "family", "pid", "process", "user", "lport", "rport", "laddr", "raddr", "netns", "cmdline", "exe", "service",
 };
-static_assert(std::size(kNames) == static_cast<std::size_t>(GroupKey::Exe) + 1, "every key needs a name");
+static_assert(std::size(kNames) == static_cast<std::size_t>(GroupKey::Service) + 1, "every key needs a name");
 
 }  // namespace
 
@@ -34,7 +34,8 @@ std::string_view group_key_name(GroupKey k) {
 }
 
 bool group_key_needs_owners(GroupKey k) {
-    return k == GroupKey::Pid || k == GroupKey::Process || k == GroupKey::Cmdline || k == GroupKey::Exe;
+    return k == GroupKey::Pid || k == GroupKey::Process || k == GroupKey::Cmdline || k == GroupKey::Exe ||
+           k == GroupKey::Service;
 }
 
 std::vector<GroupKey> parse_group_keys(std::string_view list) {

@@ -99,11 +99,13 @@ void sort_sockets(Snapshot& snap, Field key, bool descending) {
             });
         case Field::Cmdline:
         case Field::Exe:
+        case Field::Service:
             return sort_by(snap, descending, [&](const Socket& s) -> std::optional<std::string_view> {
                 if (s.owners.empty()) return std::nullopt;
                 const Process* p = snap.process(s.owners.front().pid);
                 if (p == nullptr) return std::nullopt;
-                const std::optional<std::string>& v = key == Field::Cmdline ? p->cmdline : p->exe;
+                const std::optional<std::string>& v =
+                    key == Field::Cmdline ? p->cmdline : key == Field::Exe ? p->exe : p->service;
                 if (!v) return std::nullopt;
                 return std::string_view(*v);
             });

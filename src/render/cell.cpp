@@ -259,6 +259,8 @@ Cell CellSource::get(const Socket& s, Field f) {
     case Field::Netns: return netns(s);
     case Field::Cmdline: return owner_texts(s, [](const Process& p) -> const std::optional<std::string>& { return p.cmdline; });
     case Field::Exe: return owner_texts(s, [](const Process& p) -> const std::optional<std::string>& { return p.exe; });
+    case Field::Service:
+        return owner_texts(s, [](const Process& p) -> const std::optional<std::string>& { return p.service; });
     }
     return Cell::null();
 }

@@ -456,6 +456,39 @@ TEST(LiveNames, ExeIsTheFullImagePathWhenAsked) {
     EXPECT_FALSE(plain.process(self)->exe) << "read only when asked for";
 }
 
+// -o service / -g service: the services a shared svchost.exe pid runs, joined in name order.
+TEST(LiveNames, ServiceNamesWhenAsked) {
+    const Pid self = static_cast<Pid>(GetCurrentProcessId());
+    Socket mine;
+    mine.owners = {{self, std::nullopt}};
+    NameSources sources;
+    sources.services = [self] {
+        return std::unordered_map<std::uint32_t, std::string>{{static_cast<std::uint32_t>(self), "Dnscache,LanmanWorkstation"}};
+    };
+    OwnerRequest req;
+    req.want_service = true;
+    Snapshot snap;
+    snap.sockets = {mine};
+    fill_process_names(snap, req, sources);
+    ASSERT_NE(snap.process(self), nullptr);
+    EXPECT_EQ(snap.process(self)->service, "Dnscache,LanmanWorkstation");
+    Snapshot plain;
+    plain.sockets = {mine};
+    fill_process_names(plain, OwnerRequest{}, sources);
+    EXPECT_FALSE(plain.process(self)->service) << "enumerated only when asked for";
+}
+
+// The real service manager: Wine runs a few services (plugplay, rpcss, ...) in processes of their own.
+TEST(LiveNames, TheServiceManagerNamesRunningServicesByPid) {
+    const auto services = service_names_by_pid();
+    if (services.empty()) GTEST_SKIP() << "no running Win32 service visible here";
+    const auto processes = listed_process_names();
+    for (const auto& [pid, names] : services) {
+        EXPECT_FALSE(names.empty());
+        EXPECT_TRUE(processes.contains(pid)) << "service pid " << pid << " (" << names << ") is no process";
+    }
+}
+
 TEST(LiveNames, Utf8FromWide) {
     EXPECT_EQ(utf8_from_wide(L"svchost.exe"), "svchost.exe");
     EXPECT_EQ(utf8_from_wide(L"caf\u00e9.exe"), "caf\xc3\xa9.exe");

@@ -96,6 +96,36 @@ std::unordered_map<std::uint32_t, std::string> listed_process_names() {
     return names;
 }
 
+std::unordered_map<std::uint32_t, std::string> service_names_by_pid() {
+    std::unordered_map<std::uint32_t, std::vector<std::string>> lists;
+    SC_HANDLE scm = OpenSCManagerW(nullptr, nullptr, SC_MANAGER_ENUMERATE_SERVICE);
+    if (scm != nullptr) {
+        std::vector<BYTE> buf(64 * 1024);
+        DWORD resume = 0;
+        for (int round = 0; round < 64; ++round) {
+            DWORD needed = 0, count = 0;
+            const BOOL ok = EnumServicesStatusExW(scm, SC_ENUM_PROCESS_INFO, SERVICE_WIN32, SERVICE_ACTIVE, buf.data(),
+                                                  static_cast<DWORD>(buf.size()), &needed, &count, &resume, nullptr);
+            const DWORD err = ok ? ERROR_SUCCESS : GetLastError();
+            const auto* rows = reinterpret_cast<const ENUM_SERVICE_STATUS_PROCESSW*>(buf.data());
+            for (DWORD i = 0; i < count; ++i)
+                if (rows[i].ServiceStatusProcess.dwProcessId != 0 && rows[i].lpServiceName != nullptr)
+                    lists[rows[i].ServiceStatusProcess.dwProcessId].push_back(utf8_from_wide(rows[i].lpServiceName));
+            if (ok || err != ERROR_MORE_DATA) break;
+            if (needed > buf.size()) buf.resize(needed);
+        }
+        CloseServiceHandle(scm);
+    }
+    std::unordered_map<std::uint32_t, std::string> out;
+    for (auto& [pid, names] : lists) {
+        std::sort(names.begin(), names.end());
+        std::string joined;
+        for (const std::string& n : names) joined += (joined.empty() ? "" : ",") + n;
+        out.emplace(pid, std::move(joined));
+    }
+    return out;
+}
+
 bool running_elevated() {
     HANDLE token = nullptr;
     if (!OpenProcessToken(GetCurrentProcess(), TOKEN_QUERY, &token)) return false;
@@ -109,6 +139,7 @@ NameGaps fill_process_names(Snapshot& snap, const OwnerRequest& request, const N
     const std::unordered_set<Pid> wanted(request.only_pids.begin(), request.only_pids.end());
     std::unordered_set<Pid> seen;
     std::optional<std::unordered_map<std::uint32_t, std::string>> listed;  // taken once, on the first refusal
+    std::optional<std::unordered_map<std::uint32_t, std::string>> services;  // taken once, when asked for
     NameGaps gaps;
     for (const Socket& s : snap.sockets) {
         for (const Owner& o : s.owners) {
@@ -128,6 +159,10 @@ NameGaps fill_process_names(Snapshot& snap, const OwnerRequest& request, const N
                     Process p;
                     p.name = std::move(pn.name);
                     if (request.want_exe && !pn.path.empty()) p.exe = std::move(pn.path);
+                    if (request.want_service) {
+                        if (!services) services = sources.services();
+                        if (auto it = services->find(pid); it != services->end()) p.service = it->second;
+                    }
                     snap.processes.emplace(o.pid, std::move(p));
                     break;
                 }

@@ -33,6 +33,10 @@ ProcessName process_name(std::uint32_t pid);
 // which names processes without opening them: the fallback for those OpenProcess refuses.
 std::unordered_map<std::uint32_t, std::string> listed_process_names();
 
+// The running Win32 services by pid, their names joined by ',' in name order: a shared
+// svchost.exe runs several. One EnumServicesStatusExW; empty when the service manager refuses.
+std::unordered_map<std::uint32_t, std::string> service_names_by_pid();
+
 // Whether this process runs elevated (an Administrator's full token).
 bool running_elevated();
 
@@ -40,6 +44,7 @@ bool running_elevated();
 struct NameSources {
     std::function<ProcessName(std::uint32_t)> open = process_name;
     std::function<std::unordered_map<std::uint32_t, std::string>()> listed = listed_process_names;
+    std::function<std::unordered_map<std::uint32_t, std::string>()> services = service_names_by_pid;
 };
 
 // What fill_process_names could not name, for the one warning.
@@ -52,7 +57,8 @@ struct NameGaps {
 std::string utf8_from_wide(std::wstring_view wide);
 
 // Fills snap.processes with a name per distinct owner pid (only request.only_pids when given),
-// and Process::exe when request.want_exe and the process could be opened. Returns what could not
+// Process::exe when request.want_exe and the process could be opened, and Process::service when
+// request.want_service and the pid runs services. Returns what could not
 // be named; the caller reports that once.
 NameGaps fill_process_names(Snapshot& snap, const OwnerRequest& request, const NameSources& sources = {});
 
