@@ -54,6 +54,7 @@ check "grouped by pid and process" 0 "^ *[1-9][0-9]* +winleak\.exe +12$" -s clos
 check "-c is case-insensitive on Windows" 0 "^12$" -s close_wait -c WinLeak --count
 check "-c with a non-ASCII name (UTF-16 command line)" 0 "^2$" -s close_wait -c wïn --count
 check "exe is the full image path" 0 '\\winleak\.exe$' -c winleak --sport "$port" -s listen -H --fields exe
+check "-g process,service: a non-service has no service" 0 "^winleak\.exe +- +12$" -s close_wait --sport "$port" -g process,service
 check "a right-to-left override in a name is escaped" 0 'evil\\u202etxt\.exe' -s close_wait -g process
 refute "no raw U+202E in the output" "$RLO"
 check "check --per process names the leaking process" 1 "worst process winleak\.exe 12" \
