@@ -3,7 +3,7 @@
 _tcpstat_single_states="established syn_sent syn_recv fin_wait1 fin_wait2 time_wait close close_wait last_ack listen closing new_syn_recv delete_tcb unconn"
 _tcpstat_states="$_tcpstat_single_states all connected synchronized listening bucket big"
 _tcpstat_formats="table tsv json jsonl csv prometheus"
-_tcpstat_sort_fields="proto family state local remote laddr lport raddr rport pid process user uid inode recv_q send_q timer timer_ms retrans rtt_us rttvar_us cwnd ssthresh mss retrans_total bytes_sent bytes_received last_send_ms last_recv_ms idle_ms netns cmdline exe age changed_by rmem_alloc rcvbuf wmem_alloc sndbuf fwd_alloc wmem_queued optmem sk_backlog sk_drops"
+_tcpstat_sort_fields="proto family state local remote laddr lport raddr rport pid process user uid inode recv_q send_q timer timer_ms retrans rtt_us rttvar_us cwnd ssthresh mss retrans_total bytes_sent bytes_received last_send_ms last_recv_ms idle_ms netns cmdline exe service age changed_by rmem_alloc rcvbuf wmem_alloc sndbuf fwd_alloc wmem_queued optmem sk_backlog sk_drops"
 _tcpstat_fields="$_tcpstat_sort_fields owners"
 # -g and --per take every field but owners, as --sort does.
 _tcpstat_group_keys="$_tcpstat_sort_fields"

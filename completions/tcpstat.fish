@@ -2,7 +2,7 @@
 
 set -l __tcpstat_commands summary check explain doctor kill serve top trace record
 set -l __tcpstat_single_states established syn_sent syn_recv fin_wait1 fin_wait2 time_wait close close_wait last_ack listen closing new_syn_recv delete_tcb unconn
-set -l __tcpstat_sort_fields proto family state local remote laddr lport raddr rport pid process user uid inode recv_q send_q timer timer_ms retrans rtt_us rttvar_us cwnd ssthresh mss retrans_total bytes_sent bytes_received last_send_ms last_recv_ms idle_ms netns cmdline exe age changed_by rmem_alloc rcvbuf wmem_alloc sndbuf fwd_alloc wmem_queued optmem sk_backlog sk_drops
+set -l __tcpstat_sort_fields proto family state local remote laddr lport raddr rport pid process user uid inode recv_q send_q timer timer_ms retrans rtt_us rttvar_us cwnd ssthresh mss retrans_total bytes_sent bytes_received last_send_ms last_recv_ms idle_ms netns cmdline exe service age changed_by rmem_alloc rcvbuf wmem_alloc sndbuf fwd_alloc wmem_queued optmem sk_backlog sk_drops
 
 # Prints each candidate prefixed by everything up to the last comma of the token being completed.
 function __tcpstat_list

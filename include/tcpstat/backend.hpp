@@ -52,6 +52,7 @@ struct OwnerRequest {
     std::vector<Pid> only_pids;    // empty: all processes
     bool want_cmdline = false;
     bool want_exe = false;         // Process::exe (a readlink per owning process)
+    bool want_service = false;     // Process::service (Windows: one service enumeration)
     bool user_names = true;        // fill Process::user (see CollectRequest::user_names)
 };
 

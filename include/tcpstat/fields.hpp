@@ -14,14 +14,16 @@ enum class Field : std::uint8_t {
     Proto, Family, State, Local, Remote, Laddr, Lport, Raddr, Rport,
     Pid, Process, Owners, User, Uid, Inode, RecvQ, SendQ, Timer, TimerMs, Retrans,
     Rtt, Rttvar, Cwnd, Ssthresh, Mss, RetransTotal, BytesSent, BytesReceived,
-    LastSendMs, LastRecvMs, IdleMs, Netns, Cmdline, Exe, Age, ChangedBy,
+    LastSendMs, LastRecvMs, IdleMs, Netns, Cmdline, Exe, Service, Age, ChangedBy,
     // Socket memory (-m), in SocketMemory's order.
     RmemAlloc, Rcvbuf, WmemAlloc, Sndbuf, FwdAlloc, WmemQueued, Optmem, Backlog, Drops,
 };
+// How many fields there are: memory stays last, so a new field goes before it.
+inline constexpr std::size_t kFieldCount = static_cast<std::size_t>(Field::Drops) + 1;
 
 // Where a socket-memory field sits in SocketMemory::values; nullopt for every other field.
 constexpr std::optional<std::size_t> memory_index(Field f) {
-    if (f < Field::RmemAlloc) return std::nullopt;
+    if (f < Field::RmemAlloc || f > Field::Drops) return std::nullopt;
     return static_cast<std::size_t>(f) - static_cast<std::size_t>(Field::RmemAlloc);
 }
 

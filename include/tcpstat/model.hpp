@@ -133,6 +133,9 @@ struct Process {
     std::optional<std::uint32_t> uid;
     std::optional<std::string> user;    // user name of uid, when resolvable
     std::optional<std::string> exe;     // the executable's path (/proc/PID/exe); absent unless asked for or unreadable
+    // Windows: the services this pid runs ("Dnscache,LanmanWorkstation" for a shared svchost.exe),
+    // as netstat -b and Task Manager show them; absent elsewhere, for non-services and unless asked for.
+    std::optional<std::string> service;
 };
 
 struct Snapshot {

@@ -6,6 +6,7 @@
 #include <sstream>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
@@ -61,6 +62,31 @@ netstat, ss and lsof habits:
 Exit status: 0 some socket matched, 1 none matched, 2 usage or runtime error
 (check: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN).
 )";
+
+#ifdef _WIN32
+// Linux-only options stay accepted (each is refused with its reason) but are not listed.
+constexpr const char* kSourceGroup = "";
+// The main examples' Linux-only lines, and what a Windows user writes instead.
+constexpr std::pair<std::string_view, std::string_view> kWindowsExamples[] = {
+    {"  tcpstat summary -f prometheus --output /var/lib/prometheus/node-exporter/tcpstat.prom\n",
+     "  tcpstat summary -f prometheus --output C:\\ProgramData\\windows_exporter\\textfile_inputs\\tcpstat.prom\n"},
+    {"  tcpstat --all-netns -s close_wait -g netns,process   the same question across every container\n",
+     "  tcpstat -ano -p TCP                         netstat -ano habits (and /? for this help); -c is case-insensitive\n"
+     "  tcpstat -f json | ConvertFrom-Json          PowerShell objects (also: -f csv | ConvertFrom-Csv)\n"},
+};
+#else
+constexpr const char* kSourceGroup = "Source";
+#endif
+
+std::string main_examples() {
+    std::string text = kMainExamples;
+#ifdef _WIN32
+    for (const auto& [linux_line, windows_line] : kWindowsExamples)
+        if (const auto at = text.find(linux_line); at != std::string::npos)
+            text.replace(at, linux_line.size(), windows_line);
+#endif
+    return text;
+}
 
 std::string version_text() {
     std::string v = fmt::format("tcpstat {}", TCPSTAT_VERSION);
@@ -131,18 +157,18 @@ void add_monitoring(CLI::App& app, RawFlags& raw) {
 
 void add_source(CLI::App& app, RawFlags& raw) {
     app.add_option("--source", raw.source, "where to read sockets: auto (netlink, else /proc), netlink, proc")
-        ->type_name("SRC")->group("Source");
+        ->type_name("SRC")->group(kSourceGroup);
     app.add_option_function<std::string>(
            "--proc-root", [&raw](const std::string& dir) { raw.proc_root = dir; },
            "read a recorded /proc tree instead of /proc (implies --source proc)")
-        ->type_name("DIR")->group("Source");
+        ->type_name("DIR")->group(kSourceGroup);
     app.add_option_function<std::string>(
            "--netns", [&raw](const std::string& spec) { raw.netns = spec; },
            "read one other network namespace: an `ip netns` name, a namespace file path, or a pid (needs root)")
-        ->type_name("NAME|PATH|PID")->group("Source");
+        ->type_name("NAME|PATH|PID")->group(kSourceGroup);
     app.add_flag("--all-netns", raw.all_netns,
                  "read every network namespace on the host (containers), with a NETNS column (needs root)")
-        ->group("Source");
+        ->group(kSourceGroup);
 }
 
 void add_output(CLI::App& app, RawFlags& raw, bool listing) {
@@ -208,7 +234,7 @@ int print_requested(const CLI::App& app, const CLI::ParseError& e) {
 std::optional<RawFlags> parse_command_line(int argc, char** argv, int& exit_code) {
     RawFlags raw;
     CLI::App app{"tcpstat: which TCP states are your sockets in, and which process owns them.", "tcpstat"};
-    app.footer(kMainExamples);
+    app.footer(main_examples());
     app.set_version_flag("-V,--version", version_text());
     app.require_subcommand(0, 1);
     add_filters(app, raw);

@@ -7,6 +7,7 @@
 
 #include "app/commands.hpp"
 #include "app/list_steps.hpp"
+#include "app/console.hpp"
 #include "app/pipeline.hpp"
 #include "tcpstat/render.hpp"
 
@@ -25,7 +26,7 @@ bool use_color(ColorMode mode, const Output& out) {
     if (no_color && *no_color) return false;
     const char* term = std::getenv("TERM");
     if (term && std::strcmp(term, "dumb") == 0) return false;
-    return out.is_tty();
+    return out.is_tty() && terminal_can_colour();
 }
 
 // list and summary: gather, tabulate, print; --watch repeats the same steps (watch.cpp).

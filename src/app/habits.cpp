@@ -88,6 +88,19 @@ void translate_lsof_spec(std::string_view spec, std::vector<std::string>& out) {
     if (!rest.empty()) bad_spec(spec, fmt::format("'{}' is not understood", rest));
 }
 
+// Windows (and BSD) netstat's `-p PROTO`: TCP, UDP, TCPv6, UDPv6 in any case.
+bool netstat_protocol(std::string_view w, std::vector<std::string>* out) {
+    const bool v6 = w.size() == 5 && (w[3] == 'v' || w[3] == 'V') && w[4] == '6';
+    if (w.size() != 3 && !v6) return false;
+    const bool tcp = starts_with_nocase(w, "TCP"), udp = starts_with_nocase(w, "UDP");
+    if (!tcp && !udp) return false;
+    if (out != nullptr) {
+        out->emplace_back(tcp ? "-t" : "-u");
+        if (v6) out->emplace_back("-6");
+    }
+    return true;
+}
+
 // lsof's -sTCP:LISTEN,CLOSE_WAIT.
 void translate_lsof_states(std::string_view word, std::vector<std::string>& out) {
     std::string_view states = word.substr(6);  // after "-sTCP:"
@@ -123,6 +136,10 @@ std::vector<std::string> translate_habits(const std::vector<std::string>& words,
             if (w.find('=') == std::string::npos && takes_value(w) && has_next) out.push_back(words[++i]);
             continue;
         }
+        if (w == "/?") {  // Windows tools' help switch
+            out.emplace_back("--help");
+            continue;
+        }
         if (w.size() < 2 || w[0] != '-') {
             out.push_back(w);
             continue;
@@ -143,6 +160,7 @@ std::vector<std::string> translate_habits(const std::vector<std::string>& words,
         // which owns the rest of the word (or the next word).
         std::string kept = "-";
         bool value_follows = false;
+        bool protocol_follows = false;
         for (std::size_t c = 1; c < w.size(); ++c) {
             const char letter = w[c];
             const std::string_view rest = std::string_view(w).substr(c + 1);
@@ -154,6 +172,8 @@ std::vector<std::string> translate_habits(const std::vector<std::string>& words,
                 if (rest.empty() && has_next && pid_shaped(words[i + 1])) {
                     kept += 'p';
                     value_follows = true;
+                } else if (rest.empty() && has_next && netstat_protocol(words[i + 1], nullptr)) {
+                    protocol_follows = true;
                 }
                 continue;  // netstat/ss's "show processes": owners are always shown
             }
@@ -166,6 +186,7 @@ std::vector<std::string> translate_habits(const std::vector<std::string>& words,
         }
         if (kept != "-") out.push_back(kept);
         if (value_follows && has_next) out.push_back(words[++i]);
+        if (protocol_follows) netstat_protocol(words[++i], &out);
     }
     return out;
 }

@@ -17,7 +17,9 @@ namespace tcpstat::app {
 //    as the word after a lone `-i` when it starts with ':' or '@' or names TCP/UDP with one
 //    (`-i :6800`); they become -4/-6, -t/-u (neither: both, as lsof), --addr and --port.
 //  - lsof's `-sTCP:STATE[,STATE]` becomes `-s STATE,...`.
-//  - `help [COMMAND]` becomes `[COMMAND] --help`.
+//  - Windows/BSD netstat's `-p PROTO` after a word ending in -p (`-ano -p tcp`): TCP, UDP, TCPv6,
+//    UDPv6 become -t/-u (with -6 for the v6 ones).
+//  - `help [COMMAND]` and Windows' `/?` become `[COMMAND] --help`.
 // `takes_value` says whether an option name ("-s", "--sort") consumes the next word, which is
 // then passed through untouched. Throws UsageError for a malformed lsof spec.
 std::vector<std::string> translate_habits(const std::vector<std::string>& words,

@@ -371,6 +371,10 @@ Options to_options(const RawFlags& raw) {
                   [&](std::string_view t) { f.process_names.emplace_back(t); });
 #ifdef _WIN32
     f.fold_name_case = true;  // image names are case-insensitive there
+    // Windows sockets carry no owning user (a process's token does), so no --user could match.
+    if (!raw.users.empty())
+        throw UsageError("--user is only available on Linux: Windows sockets have no owning user; "
+                         "select by process instead (-c NAME or -p PID)");
 #endif
     for_each_item(raw.users, "--user", "--user root,33", [&](std::string_view t) {
         if (auto uid = parse_uid(t)) f.uids.push_back(*uid);

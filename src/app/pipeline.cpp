@@ -26,6 +26,7 @@ GatherPlan plan_gathering(const Options& options, Backend& backend) {
     plan.owners.user_names = plan.request.user_names;
     plan.owners.want_cmdline = options.needs_cmdline();
     plan.owners.want_exe = options.reads(Field::Exe);
+    plan.owners.want_service = options.reads(Field::Service);
     plan.name_output = options.command == Command::List;
     // Reading the recorder's map costs a pass over it: only for a listing that shows or sorts by it.
     plan.ages = options.command == Command::List && (options.reads(Field::Age) || options.reads(Field::ChangedBy));

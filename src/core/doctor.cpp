@@ -138,6 +138,10 @@ std::optional<std::string_view> script_of(const Process& p) {
 
 }  // namespace
 
+bool from_windows(const Snapshot& snap) { return snap.source == "iphlpapi"; }
+
+std::string_view superuser(const Snapshot& snap) { return from_windows(snap) ? "Administrator" : "root"; }
+
 std::string describe_pid(const Snapshot& snap, Pid pid) {
     const Process* p = snap.process(pid);
     if (p == nullptr) return fmt::format("pid {}", pid);

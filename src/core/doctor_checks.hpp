@@ -19,6 +19,11 @@ void check_listeners(const Snapshot& snap, const KernelFacts& facts, const Docto
                      std::vector<Finding>& out);
 void check_host_counters(const KernelFacts& facts, const DoctorSettings& set, std::vector<Finding>& out);
 
+// Words that depend on the OS a snapshot came from: Windows (source "iphlpapi") has
+// Administrators instead of root, no sock_diag and no net.* sysctls.
+bool from_windows(const Snapshot& snap);
+std::string_view superuser(const Snapshot& snap);  // "root" or "Administrator"
+
 // Worst first: severity, then kind (the enum order), then count descending; stable.
 void sort_findings(std::vector<Finding>& out);
 

@@ -95,7 +95,8 @@ void emit(const Snapshot& snap, const DoctorSettings& set, Where where, const Gr
     f.evidence.push_back(fmt::format("{} connections {} {} peer address{}; the peers closed, this side never did",
                                      f.count, peers_text, peers.size(), peers.size() == 1 ? "" : "es"));
     if (!idle_max)
-        f.evidence.push_back("idle time unknown: netlink (sock_diag) reports it, this source does not");
+        f.evidence.push_back(from_windows(snap) ? "idle time unknown: Windows' connection table does not report it"
+                                                : "idle time unknown: netlink (sock_diag) reports it, this source does not");
     add_recv_q_evidence(g, f);
     if (pids.size() > 1) {
         std::string list;
@@ -106,12 +107,15 @@ void emit(const Snapshot& snap, const DoctorSettings& set, Where where, const Gr
         f.evidence.push_back(
             fmt::format("shared by {} processes (inherited across fork: every holder must close): {}", pids.size(), list));
     }
-    if (pids.empty()) f.evidence.push_back("no owning process found: run as root to see processes of other users");
+    if (pids.empty())
+        f.evidence.push_back(
+            fmt::format("no owning process found: run as {} to see processes of other users", superuser(snap)));
     f.evidence.push_back(fmt::format("threshold {} CLOSE_WAIT per process and port (--close-wait)", set.close_wait));
-    f.advice =
+    f.advice = fmt::format(
         "the program does not close a socket after the peer closes it; fix the code so every path "
-        "(end of file, error, timeout) calls close(). No kernel timer or sysctl ends CLOSE_WAIT; "
-        "restarting the process releases them until the leak refills. See: tcpstat explain close_wait";
+        "(end of file, error, timeout) calls {}. No kernel timer or {} ends CLOSE_WAIT; "
+        "restarting the process releases them until the leak refills. See: tcpstat explain close_wait",
+        from_windows(snap) ? "closesocket()" : "close()", from_windows(snap) ? "registry setting" : "sysctl");
     std::string filter = "-s close_wait";
     if (where == Where::LocalPort) filter += fmt::format(" --sport {}", *f.port);
     if (where == Where::Peer) filter += fmt::format(" --dst {} --dport {}", format_address(g.front()->remote.addr), *f.port);

@@ -76,7 +76,8 @@ void check_fin_wait2(const Snapshot& snap, const KernelFacts& facts, const Docto
             f.evidence.push_back(fmt::format("{} held by {} (half-closed with shutdown()): no timer ends those", held,
                                              describe_owners(snap, f.pids)));
         if (hidden > 0)
-            f.evidence.push_back(fmt::format("{} held by a process not visible here: run as root to see it", hidden));
+            f.evidence.push_back(
+                fmt::format("{} held by a process not visible here: run as {} to see it", hidden, superuser(snap)));
         if (mirrored > 0) {
             std::string who;
             for (Pid p : peer_pids) who += (who.empty() ? "" : ", ") + describe_pid(snap, p);
@@ -84,10 +85,10 @@ void check_fin_wait2(const Snapshot& snap, const KernelFacts& facts, const Docto
                                              mirrored, who.empty() ? "" : ": ", who));
         }
         f.evidence.push_back(fmt::format("threshold {} FIN_WAIT2 per peer (--fin-wait2)", set.fin_wait2));
-        f.advice =
+        f.advice = fmt::format(
             "this side closed and the peer acknowledged, but the peer never closed its end: look at the peer "
-            "application (its sockets sit in CLOSE_WAIT). Lowering net.ipv4.tcp_fin_timeout only shortens "
-            "the orphaned ones";
+            "application (its sockets sit in CLOSE_WAIT). Lowering {} only shortens the orphaned ones",
+            from_windows(snap) ? "the TcpFinWait2Delay registry value" : "net.ipv4.tcp_fin_timeout");
         f.advice += kill_stopgap(snap, *g.front(),
                                  fmt::format("-s fin_wait2 --dst {} --dport {}", format_address(peer.addr), peer.port));
         out.push_back(std::move(f));

@@ -52,7 +52,8 @@ void check_accept_queues(const Snapshot& snap, const KernelFacts& facts, const D
         f.evidence.push_back("while the queue is full the kernel drops completed handshakes: clients stall and retry");
         if (set.whole_host && facts.listen_overflows)
             f.evidence.push_back(fmt::format("ListenOverflows = {} since boot (host-wide)", *facts.listen_overflows));
-        if (s.owners.empty()) f.evidence.push_back("the owning process is hidden: run as root to see it");
+        if (s.owners.empty())
+            f.evidence.push_back(fmt::format("the owning process is hidden: run as {} to see it", superuser(snap)));
         f.advice =
             "accept faster: more workers, or find what blocks the accept loop (a busy or stuck event loop). "
             "A larger listen() backlog, raised together with net.core.somaxconn, only buys time";

@@ -60,6 +60,7 @@ FieldValue field_value(const Snapshot& snap, const Socket& s, Field f, const Own
         case Field::Process: return p ? FieldValue::string(p->name) : FieldValue::null();
         case Field::Cmdline: return owner_text(p, &Process::cmdline);
         case Field::Exe: return owner_text(p, &Process::exe);
+        case Field::Service: return owner_text(p, &Process::service);
         default: return FieldValue::null();  // owners: a list, spelled out by render
         }
     }

@@ -51,6 +51,7 @@ constexpr FieldInfo kFields[] = {
     {Field::Netns, "netns", "NETNS", N, true, false, false, "network namespace (--netns, --all-netns): its name, else its inode"},
     {Field::Cmdline, "cmdline", "CMDLINE", T, false, true, false, "command line of the owner, arguments joined by spaces"},
     {Field::Exe, "exe", "EXE", T, false, true, false, "executable path of the owner (/proc/PID/exe)"},
+    {Field::Service, "service", "SERVICE", T, false, true, false, "Windows: the services the owner runs (svchost.exe), comma-separated"},
     {Field::Age, "age", "AGE", N, true, false, false, "milliseconds in the current state, where known (Linux: after `tcpstat record start`, as root); absent otherwise"},
     {Field::ChangedBy, "changed_by", "CHANGED-BY", N, true, false, false, "pid that made the last recorded transition (connect, listen, close) itself, where the recorder saw one"},
     {Field::RmemAlloc, "rmem_alloc", "RMEM-ALLOC", N, true, false, false, "-m: bytes of received data held in memory (ss skmem r)"},
@@ -70,7 +71,7 @@ constexpr bool in_enum_order() {
     return true;
 }
 static_assert(in_enum_order(), "kFields must follow the Field enum order");
-static_assert(std::size(kFields) == static_cast<std::size_t>(Field::Drops) + 1, "every field needs an entry");
+static_assert(std::size(kFields) == kFieldCount, "every field needs an entry");
 
 std::vector<std::string_view> field_names() {
     std::vector<std::string_view> out;

@@ -11,7 +11,7 @@ namespace tcpstat {
 
 namespace {
 
-constexpr std::size_t kMaxKeys = static_cast<std::size_t>(Field::Drops) + 1;
+constexpr std::size_t kMaxKeys = kFieldCount;
 
 using Cell = FieldValue;
 

@@ -446,11 +446,15 @@ std::optional<std::string> expected_text(const Snapshot& snap, const Socket& s, 
         return join(names);
     }
     case Field::Cmdline:
-    case Field::Exe: {
+    case Field::Exe:
+    case Field::Service: {
         std::vector<std::string> texts;
         for (const Owner& o : s.owners) {
             const Process* p = snap.process(o.pid);
-            const auto& v = p == nullptr ? std::optional<std::string>() : f == Field::Cmdline ? p->cmdline : p->exe;
+            const auto& v = p == nullptr                ? std::optional<std::string>()
+                            : f == Field::Cmdline ? p->cmdline
+                            : f == Field::Exe     ? p->exe
+                                                  : p->service;
             if (!v) continue;
             std::string t = text_of(*v);
             if (std::find(texts.begin(), texts.end(), t) == texts.end()) texts.push_back(t);
@@ -500,10 +504,14 @@ nlohmann::json expected_json(const Snapshot& snap, const Socket& s, Field f) {
         return u ? json(json_of(*u)) : json(nullptr);
     }
     case Field::Cmdline:
-    case Field::Exe: {
+    case Field::Exe:
+    case Field::Service: {
         if (s.owners.empty()) return nullptr;
         const Process* p = snap.process(s.owners[0].pid);
-        const auto& v = p == nullptr ? std::optional<std::string>() : f == Field::Cmdline ? p->cmdline : p->exe;
+        const auto& v = p == nullptr                ? std::optional<std::string>()
+                        : f == Field::Cmdline ? p->cmdline
+                        : f == Field::Exe     ? p->exe
+                                              : p->service;
         return v ? json(json_of(*v)) : json(nullptr);
     }
     default: {

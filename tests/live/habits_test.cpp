@@ -67,6 +67,27 @@ TEST(Habits, NetstatAndSsClustersMeanTheirFlags) {
     close(udp);
 }
 
+// Windows netstat: `-ano -p TCP` (a protocol after -p, any case), `-p TCPv6`, and `/?` for help.
+TEST(Habits, WindowsNetstatProtocolAndHelpSwitch) {
+    EstablishedPair v4(false), v6(true);
+    const int udp = listen_udp(false);
+    const std::map<std::vector<std::string>, std::vector<std::string>> same = {
+        {{"-ano", "-p", "tcp"}, {"-t"}},
+        {{"-ano", "-p", "TCP"}, {"-t"}},
+        {{"-anop", "UDP"}, {"-u"}},
+        {{"-an", "-p", "TCPv6"}, {"-t", "-6"}},
+    };
+    for (const auto& [habit, plain] : same) {
+        const std::string got = rows_of(habit), want = rows_of(plain);
+        EXPECT_EQ(got, want) << habit.back();
+        EXPECT_NE(got, "") << habit.back();
+    }
+    close(udp);
+    const RunResult help = run_tcpstat({"/?"});
+    EXPECT_EQ(help.exit_code, 0) << help.err;
+    EXPECT_NE(help.out.find("Usage"), std::string::npos) << help.out;
+}
+
 TEST(Habits, PidShapedValueFiltersByPid) {
     EstablishedPair a(false, "pair-a"), b(false, "pair-b");
     const std::string pid = std::to_string(a.child->pid());

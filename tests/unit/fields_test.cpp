@@ -16,7 +16,7 @@ TEST(Fields, NamesAreTheContractInOrder) {
                               "ssthresh", "mss", "retrans_total", "bytes_sent", "bytes_received",
                               "last_send_ms", "last_recv_ms", "idle_ms", "netns", "cmdline", "exe", "age", "changed_by", "rmem_alloc", "rcvbuf",
                               "wmem_alloc", "sndbuf", "fwd_alloc", "wmem_queued", "optmem", "sk_backlog",
-                              "sk_drops"};
+                              "sk_drops", "service"};
     auto all = all_fields();
     ASSERT_EQ(all.size(), std::size(expected));
     for (std::size_t i = 0; i < all.size(); ++i) {
@@ -50,7 +50,7 @@ TEST(Fields, TypesAndNeeds) {
     }
     for (Field f : {Field::Proto, Field::Family, Field::State, Field::Local, Field::Remote, Field::Laddr,
                     Field::Raddr, Field::Process, Field::Owners, Field::User, Field::Timer, Field::Cmdline,
-                    Field::Exe}) {
+                    Field::Exe, Field::Service}) {
         EXPECT_EQ(field_info(f).type, FieldType::Text) << field_info(f).name;
     }
     int owners = 0, extended = 0;
@@ -58,7 +58,8 @@ TEST(Fields, TypesAndNeeds) {
         owners += f.needs_owners;
         extended += f.extended_only;
     }
-    EXPECT_EQ(owners, 5);
+    EXPECT_EQ(owners, 6);
+    EXPECT_TRUE(field_info(Field::Service).needs_owners);
     EXPECT_TRUE(field_info(Field::Cmdline).needs_owners);
     EXPECT_TRUE(field_info(Field::Exe).needs_owners);
     EXPECT_TRUE(field_info(Field::Pid).needs_owners);

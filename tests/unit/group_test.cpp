@@ -49,7 +49,7 @@ Snapshot fixture() {
 TEST(GroupKeys, NamesAndParsing) {
     // The thirteen keys of old keep their names.
     const char* names[] = {"state", "proto", "family", "pid", "process", "user",
-                           "lport", "rport", "laddr", "raddr", "netns", "cmdline", "exe"};
+                           "lport", "rport", "laddr", "raddr", "netns", "cmdline", "exe", "service"};
     for (const char* name : names) {
         auto keys = parse_group_keys(name);
         ASSERT_EQ(keys.size(), 1u);
@@ -60,6 +60,7 @@ TEST(GroupKeys, NamesAndParsing) {
     EXPECT_TRUE(group_key_needs_owners(GroupKey::Process));
     EXPECT_TRUE(group_key_needs_owners(GroupKey::Cmdline));
     EXPECT_TRUE(group_key_needs_owners(GroupKey::Exe));
+    EXPECT_TRUE(group_key_needs_owners(GroupKey::Service));
     EXPECT_FALSE(group_key_needs_owners(GroupKey::User));
     EXPECT_FALSE(group_key_needs_owners(GroupKey::State));
 }
@@ -279,4 +280,27 @@ TEST(Group, ByCmdlineAndExeTellInterpretersApart) {
                                 {txt("/opt/py312/bin/python3.12"), txt("LISTEN"), n(1)},
                                 {txt("/usr/bin/python3.11"), txt("ESTABLISHED"), n(1)},
                                 {null, txt("LISTEN"), n(1)}}));
+}
+
+// Windows: two shared svchost.exe pids are one process name; the services they run tell them apart.
+TEST(Group, ByServiceTellsSharedSvchostsApart) {
+    Snapshot snap;
+    auto svchost = [](std::optional<std::string> service) {
+        Process p;
+        p.name = "svchost.exe";
+        p.service = std::move(service);
+        return p;
+    };
+    snap.processes[1000] = svchost("Dnscache");
+    snap.processes[1204] = svchost("LanmanServer,LanmanWorkstation");
+    snap.processes[1300] = svchost(std::nullopt);  // not a service (or not asked for)
+    snap.sockets.push_back(sock(TcpState::Listen, "0.0.0.0", 53, {{1000, 1}}));
+    snap.sockets.push_back(sock(TcpState::Established, "10.0.0.1", 53, {{1000, 2}}));
+    snap.sockets.push_back(sock(TcpState::Listen, "0.0.0.0", 445, {{1204, 1}}));
+    snap.sockets.push_back(sock(TcpState::Listen, "0.0.0.0", 5040, {{1300, 1}}));
+    EXPECT_EQ(group_sockets(snap, {GroupKey::Process}).rows, (std::vector<Row>{{txt("svchost.exe"), n(4)}}));
+    EXPECT_EQ(group_sockets(snap, {GroupKey::Process, GroupKey::Service}).rows,
+              (std::vector<Row>{{txt("svchost.exe"), txt("Dnscache"), n(2)},
+                                {txt("svchost.exe"), txt("LanmanServer,LanmanWorkstation"), n(1)},
+                                {txt("svchost.exe"), null, n(1)}}));
 }

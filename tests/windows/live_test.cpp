@@ -1,13 +1,5 @@
 // Owns the live Windows backend test: real Winsock sockets on loopback read back through iphlpapi.
-#ifndef WIN32_LEAN_AND_MEAN
-#define WIN32_LEAN_AND_MEAN
-#endif
-#ifndef NOMINMAX
-#define NOMINMAX
-#endif
-#include <winsock2.h>
-#include <ws2tcpip.h>
-#include <windows.h>
+#include "platform/windows/windows_headers.hpp"
 
 #include <gtest/gtest.h>
 
@@ -20,6 +12,7 @@
 #include <span>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "platform/windows/process_names.hpp"
@@ -303,6 +296,52 @@ TEST(LiveKill, UdpRowsAreUnsupported) {
 INSTANTIATE_TEST_SUITE_P(Families, LiveTcp, ::testing::Values(AF_INET, AF_INET6),
                          [](const auto& info) { return info.param == AF_INET ? "IPv4" : "IPv6"; });
 
+// A link-local address of this host with its interface, from the unicast address table;
+// scripts/windows-test puts fe80::1 on the namespace's lo for this test.
+std::optional<std::pair<in6_addr, std::uint32_t>> some_link_local() {
+    MIB_UNICASTIPADDRESS_TABLE* table = nullptr;
+    if (GetUnicastIpAddressTable(AF_INET6, &table) != NO_ERROR || table == nullptr) return std::nullopt;
+    std::optional<std::pair<in6_addr, std::uint32_t>> found;
+    for (ULONG i = 0; i < table->NumEntries && !found; ++i) {
+        const auto& row = table->Table[i];
+        const auto& a = row.Address.Ipv6.sin6_addr;
+        if (row.Address.si_family == AF_INET6 && a.s6_addr[0] == 0xfe && (a.s6_addr[1] & 0xc0) == 0x80)
+            found = std::make_pair(a, static_cast<std::uint32_t>(row.InterfaceIndex));
+    }
+    FreeMibTable(table);
+    return found;
+}
+
+// The zone printed for a link-local connection is the interface it is on (Wine 8 writes 8192,
+// its scope class, into the rows: decoded raw that printed as fe80::1%8192).
+TEST(LiveZone, LinkLocalRowsCarryTheirInterface) {
+    const auto ll = some_link_local();
+    if (!ll) GTEST_SKIP() << "no link-local IPv6 address here (scripts/windows-test adds fe80::1 to lo)";
+    sockaddr_in6 at{};
+    at.sin6_family = AF_INET6;
+    at.sin6_addr = ll->first;
+    at.sin6_scope_id = ll->second;
+    Sock listener(socket(AF_INET6, SOCK_STREAM, IPPROTO_TCP));
+    ASSERT_TRUE(listener.valid()) << wsa_error("socket");
+    ASSERT_EQ(bind(listener.get(), reinterpret_cast<sockaddr*>(&at), sizeof at), 0) << wsa_error("bind");
+    ASSERT_EQ(listen(listener.get(), 4), 0) << wsa_error("listen");
+    at.sin6_port = htons(local_port(listener));
+    Sock client(socket(AF_INET6, SOCK_STREAM, IPPROTO_TCP));
+    ASSERT_EQ(connect(client.get(), reinterpret_cast<sockaddr*>(&at), sizeof at), 0) << wsa_error("connect");
+    Sock server(accept(listener.get(), nullptr, nullptr));
+    ASSERT_TRUE(server.valid()) << wsa_error("accept");
+    const Endpoint listen_ep{IpAddress::from_v6_bytes(ll->first.s6_addr, ll->second), local_port(listener)};
+    const Endpoint client_ep{IpAddress::from_v6_bytes(ll->first.s6_addr, ll->second), local_port(client)};
+    CollectRequest req;
+    req.ipv4 = false;
+    const Snapshot snap = collect_until(*make_system_backend(req), req, [&](const Snapshot& s) {
+        return find(s, TcpState::Established, client_ep, listen_ep) != nullptr;
+    });
+    EXPECT_NE(find(snap, TcpState::Listen, listen_ep, std::nullopt), nullptr) << describe(snap);
+    EXPECT_NE(find(snap, TcpState::Established, client_ep, listen_ep), nullptr) << describe(snap);
+    EXPECT_NE(find(snap, TcpState::Established, listen_ep, client_ep), nullptr) << describe(snap);
+}
+
 TEST(LiveUdp, BoundSocketIsUnconn) {
     Sock s(socket(AF_INET, SOCK_DGRAM, IPPROTO_UDP));
     ASSERT_TRUE(s.valid()) << wsa_error("socket");
@@ -369,6 +408,85 @@ TEST(LiveNames, NamesAnotherProcess) {
     EXPECT_NE(pi.dwProcessId, GetCurrentProcessId());
     ASSERT_EQ(pn.status, NameStatus::Ok);
     EXPECT_EQ(lower(pn.name), lower(own_exe_name()));
+}
+
+// Without elevation OpenProcess refuses most services; the process snapshot still names them.
+TEST(LiveNames, ProcessesThatRefuseToOpenAreNamedFromTheProcessSnapshot) {
+    const Pid self = static_cast<Pid>(GetCurrentProcessId());
+    Snapshot snap;
+    Socket mine;
+    mine.owners = {{self, std::nullopt}};
+    Socket ghost;
+    ghost.owners = {{0x7ffffff3, std::nullopt}};
+    snap.sockets = {mine, ghost};
+    NameSources refusing;
+    refusing.open = [](std::uint32_t) { return ProcessName{NameStatus::Denied, {}, {}}; };
+    const NameGaps gaps = fill_process_names(snap, OwnerRequest{}, refusing);
+    ASSERT_NE(snap.process(self), nullptr);
+    EXPECT_EQ(lower(snap.process(self)->name), lower(own_exe_name()));
+    EXPECT_EQ(gaps.denied, 1u) << "the pid no process has stays unnamed";
+    EXPECT_EQ(gaps.unreadable, 0u);
+}
+
+TEST(LiveNames, TheProcessSnapshotListsThisProcess) {
+    const auto names = listed_process_names();
+    const auto it = names.find(GetCurrentProcessId());
+    ASSERT_NE(it, names.end()) << names.size() << " processes listed";
+    EXPECT_EQ(lower(it->second), lower(own_exe_name()));
+}
+
+// -o exe: the full image path, which the name lookup reads anyway.
+TEST(LiveNames, ExeIsTheFullImagePathWhenAsked) {
+    const Pid self = static_cast<Pid>(GetCurrentProcessId());
+    std::vector<wchar_t> buf(32768);
+    const DWORD n = GetModuleFileNameW(nullptr, buf.data(), static_cast<DWORD>(buf.size()));
+    Snapshot snap;
+    Socket mine;
+    mine.owners = {{self, std::nullopt}};
+    snap.sockets = {mine};
+    OwnerRequest req;
+    req.want_exe = true;
+    fill_process_names(snap, req);
+    ASSERT_NE(snap.process(self), nullptr);
+    ASSERT_TRUE(snap.process(self)->exe);
+    EXPECT_EQ(lower(*snap.process(self)->exe), lower(utf8_from_wide(std::wstring_view(buf.data(), n))));
+    Snapshot plain;
+    plain.sockets = {mine};
+    fill_process_names(plain, OwnerRequest{});
+    EXPECT_FALSE(plain.process(self)->exe) << "read only when asked for";
+}
+
+// -o service / -g service: the services a shared svchost.exe pid runs, joined in name order.
+TEST(LiveNames, ServiceNamesWhenAsked) {
+    const Pid self = static_cast<Pid>(GetCurrentProcessId());
+    Socket mine;
+    mine.owners = {{self, std::nullopt}};
+    NameSources sources;
+    sources.services = [self] {
+        return std::unordered_map<std::uint32_t, std::string>{{static_cast<std::uint32_t>(self), "Dnscache,LanmanWorkstation"}};
+    };
+    OwnerRequest req;
+    req.want_service = true;
+    Snapshot snap;
+    snap.sockets = {mine};
+    fill_process_names(snap, req, sources);
+    ASSERT_NE(snap.process(self), nullptr);
+    EXPECT_EQ(snap.process(self)->service, "Dnscache,LanmanWorkstation");
+    Snapshot plain;
+    plain.sockets = {mine};
+    fill_process_names(plain, OwnerRequest{}, sources);
+    EXPECT_FALSE(plain.process(self)->service) << "enumerated only when asked for";
+}
+
+// The real service manager: Wine runs a few services (plugplay, rpcss, ...) in processes of their own.
+TEST(LiveNames, TheServiceManagerNamesRunningServicesByPid) {
+    const auto services = service_names_by_pid();
+    if (services.empty()) GTEST_SKIP() << "no running Win32 service visible here";
+    const auto processes = listed_process_names();
+    for (const auto& [pid, names] : services) {
+        EXPECT_FALSE(names.empty());
+        EXPECT_TRUE(processes.contains(pid)) << "service pid " << pid << " (" << names << ") is no process";
+    }
 }
 
 TEST(LiveNames, Utf8FromWide) {

@@ -1,8 +1,15 @@
 // Owns the tests of the pure MIB conversion: hand-built table bytes, as Windows lays them out in memory.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include <cstring>
+#include <fstream>
 #include <initializer_list>
+#include <iterator>
+#include <set>
+#include <sstream>
+#include <string>
 #include <vector>
 
 #include "platform/windows/mib_convert.hpp"
@@ -189,6 +196,57 @@ TEST(MibRow, ScopeIdsAreKeptOnlyWhereTheyMeanAZone) {
     ula.local_addr = {0xfd, 0x00, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
     ula.local_scope_id = 2;
     EXPECT_EQ(socket_from_row(ula).local.addr.scope_id, 0u);
+}
+
+// Interfaces 1 (loopback) and 3, fe80::1234 on interface 3: what a test host's tables say.
+ZoneLookup host_with_interface_3() {
+    return ZoneLookup{[](const IpAddress& a) -> std::optional<std::uint32_t> {
+                          if (a.bytes[0] == 0xfe && a.bytes[14] == 0x12 && a.bytes[15] == 0x34) return 3u;
+                          return std::nullopt;
+                      },
+                      [](std::uint32_t i) { return i == 1 || i == 3; }};
+}
+
+IpAddress link_local(unsigned last, std::uint32_t scope) {
+    std::uint8_t b[16] = {0xfe, 0x80, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, static_cast<std::uint8_t>(last)};
+    return IpAddress::from_v6_bytes(b, scope);
+}
+
+TEST(MibZone, TheInterfaceHoldingTheLocalAddressWins) {
+    // Wine 8 writes htons(0x20) = 8192 (Linux's link scope class) for fe80::1234 on interface 3.
+    std::uint8_t mine[16] = {0xfe, 0x80, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x12, 0x34};
+    const IpAddress local = IpAddress::from_v6_bytes(mine);
+    EXPECT_EQ(zone_from_mib(8192, local, host_with_interface_3()), 3u);
+    EXPECT_EQ(zone_from_mib(3, local, host_with_interface_3()), 3u);
+}
+
+TEST(MibZone, OtherwiseTheNumberAsReadThenByteSwappedThenNone) {
+    const ZoneLookup lookup = host_with_interface_3();
+    const IpAddress elsewhere = link_local(9, 0);  // not held here (a remote address)
+    EXPECT_EQ(zone_from_mib(3, elsewhere, lookup), 3u);           // as .NET and Wine 10 read it
+    EXPECT_EQ(zone_from_mib(0x03000000u, elsewhere, lookup), 3u);  // network order, as documented
+    EXPECT_EQ(zone_from_mib(8192, elsewhere, lookup), 0u);        // names no interface: no zone
+    EXPECT_EQ(zone_from_mib(0, elsewhere, lookup), 0u);
+}
+
+TEST(MibZone, SettlesTheRowsOfATable) {
+    // A CLOSE_WAIT row fe80::1234 -> fe80::99 as Wine 8 writes it, both scope ids 8192.
+    TcpRow6 row;
+    row.local_addr = {0xfe, 0x80, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x12, 0x34};
+    row.local_scope_id = 8192;
+    row.remote_addr = {0xfe, 0x80, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x99};
+    row.remote_scope_id = 8192;
+    row.state = 8;
+    std::vector<Socket> sockets{*socket_from_row(row)};
+    TcpRow6 lo;
+    std::copy(kLoopback6.begin(), kLoopback6.end(), lo.local_addr.begin());
+    lo.local_scope_id = 4096;
+    lo.state = 2;
+    sockets.push_back(*socket_from_row(lo));
+    settle_zones(sockets, host_with_interface_3());
+    EXPECT_EQ(format_address(sockets[0].local.addr), "fe80::1234%3");
+    EXPECT_EQ(format_address(sockets[0].remote.addr), "fe80::99%3");
+    EXPECT_EQ(format_address(sockets[1].local.addr), "::1");
 }
 
 TEST(MibRow, UdpRowsAreUnconnected) {
@@ -410,8 +468,9 @@ TEST(MibRetry, SmallGrowthIsAbsorbedByTheSlack) {
 }
 
 TEST(MibRetry, GivesUpAfterBoundedTries) {
+    // Doubles at every call: faster than any headroom proportional to the table.
     std::vector<std::uint32_t> ever_bigger;
-    for (std::uint32_t i = 1; i <= 20; ++i) ever_bigger.push_back(i * 4 * kTableSlack);
+    for (std::uint32_t i = 1; i <= 20; ++i) ever_bigger.push_back(kTableSlack << i);
     GrowingTable table{ever_bigger, {}, {}, 0};
     const GrowResult r = read_growing_table(std::ref(table));
     EXPECT_FALSE(r.ok);
@@ -437,6 +496,63 @@ TEST(MibRetry, PassesOnAnApiError) {
     EXPECT_EQ(calls, 2);
 }
 
+// A busy host: 40000 connections (~1 MB) and 10000 more by the time of the read. The headroom
+// grows with the table, so the read after the size query succeeds; a fixed 4 KiB (~170 rows)
+// would miss it.
+TEST(MibRetry, HeadroomIsProportionalToTheTable) {
+    const std::uint32_t rows = 40000, more = 10000;
+    GrowingTable table{{4 + rows * 24, 4 + (rows + more) * 24}, {}, {}, 0};
+    const GrowResult r = read_growing_table(std::ref(table));
+    EXPECT_TRUE(r.ok);
+    EXPECT_EQ(r.tries, 2);
+    EXPECT_EQ(table_slack(100), kTableSlack);
+    EXPECT_EQ(table_slack(1u << 20), 1u << 18);
+}
+
+// GetExtended*Table answers STATUS_UNSUCCESSFUL now and then while the kernel's table changes:
+// another try succeeds, within the same bound.
+TEST(MibRetry, StatusUnsuccessfulIsRetried) {
+    int calls = 0;
+    const GrowResult r = read_growing_table([&](std::byte* buffer, std::uint32_t& size) {
+        ++calls;
+        if (buffer == nullptr) {
+            size = 64;
+            return FetchOutcome{FetchStatus::TooSmall, 0};
+        }
+        if (calls <= 3) return outcome_of_api(0xC0000001u);
+        return outcome_of_api(0);
+    });
+    EXPECT_TRUE(r.ok);
+    EXPECT_EQ(calls, 4);
+    EXPECT_EQ(r.tries, 4);
+    EXPECT_FALSE(r.transient);
+}
+
+TEST(MibRetry, StatusUnsuccessfulOnEveryTryIsReportedAsSuch) {
+    int calls = 0;
+    const GrowResult r = read_growing_table([&](std::byte*, std::uint32_t&) {
+        ++calls;
+        return outcome_of_api(0xC0000001u);
+    });
+    EXPECT_FALSE(r.ok);
+    EXPECT_FALSE(r.kept_growing);
+    EXPECT_TRUE(r.transient);
+    EXPECT_EQ(r.error, kStatusUnsuccessful);
+    EXPECT_EQ(calls, kMaxTableTries);
+}
+
+TEST(MibRetry, ApiCodesAndTheirWords) {
+    EXPECT_EQ(outcome_of_api(0).status, FetchStatus::Ok);
+    EXPECT_EQ(outcome_of_api(122).status, FetchStatus::TooSmall);
+    EXPECT_EQ(outcome_of_api(0xC0000001u).status, FetchStatus::Transient);
+    EXPECT_EQ(outcome_of_api(87).status, FetchStatus::Failed);
+    EXPECT_EQ(outcome_of_api(87).error, 87u);
+    EXPECT_EQ(ntstatus_text(0xC0000001u), "STATUS_UNSUCCESSFUL (0xC0000001)");
+    EXPECT_EQ(ntstatus_text(0xC0000017u), "STATUS_NO_MEMORY (0xC0000017)");
+    EXPECT_EQ(ntstatus_text(0xC0001234u), "NTSTATUS (0xC0001234)");
+    EXPECT_EQ(ntstatus_text(87), std::nullopt);  // a Win32 code: FormatMessage names it
+}
+
 TEST(MibRetry, AFetcherThatNeverAsksForMoreStillStops) {
     int calls = 0;
     const GrowResult r = read_growing_table([&](std::byte*, std::uint32_t&) {
@@ -457,11 +573,74 @@ TEST(MibNames, ImageBasename) {
 }
 
 TEST(MibNames, HiddenOwnersWarningOnlyWhenSomethingWasHidden) {
-    EXPECT_FALSE(hidden_owners_warning(0));
-    EXPECT_EQ(hidden_owners_warning(1),
-              "owners of some sockets are hidden: 1 process could not be read (run as Administrator)");
-    EXPECT_EQ(hidden_owners_warning(3),
-              "owners of some sockets are hidden: 3 processes could not be read (run as Administrator)");
+    EXPECT_FALSE(hidden_owners_warning(0, 0, false));
+    EXPECT_EQ(hidden_owners_warning(1, 0, false),
+              "owners of some sockets are hidden: 1 process could not be named (run as Administrator)");
+    EXPECT_EQ(hidden_owners_warning(2, 1, false),
+              "owners of some sockets are hidden: 3 processes could not be named (run as Administrator)");
+}
+
+// Elevation would not help an Administrator, nor a failure that is not a refusal.
+TEST(MibNames, NoAdministratorAdviceWhereItWouldNotHelp) {
+    EXPECT_EQ(hidden_owners_warning(2, 0, true), "owners of some sockets are hidden: 2 processes could not be named");
+    EXPECT_EQ(hidden_owners_warning(0, 1, false), "owners of some sockets are hidden: 1 process could not be named");
+}
+
+// Recorded tables: the raw buffers GetExtendedTcpTable/UdpTable filled under Wine 10 with
+// winleak.exe and its two renamed copies running (tests/fixtures/windows/README.md), and the
+// listing tcpstat.exe printed at the same moment. Decoding the bytes must give exactly that listing.
+std::string fixture_path(const std::string& name) {
+    const std::string here = std::string(TCPSTAT_FIXTURES_DIR) + "/windows/" + name;
+    if (std::ifstream(here).good()) return here;
+    return "fixtures/windows/" + name;  // the Wine 10 chroot, where the tests run in a copy
+}
+
+std::vector<std::byte> read_fixture(const std::string& name) {
+    std::ifstream in(fixture_path(name), std::ios::binary);
+    EXPECT_TRUE(in.good()) << "missing fixture " << fixture_path(name);
+    const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    std::vector<std::byte> out(bytes.size());
+    std::memcpy(out.data(), bytes.data(), bytes.size());
+    return out;
+}
+
+std::string listing_row(const Socket& s) {
+    std::string pid = s.owners.empty() ? "" : std::to_string(s.owners.front().pid);
+    return std::string(protocol_name(s.protocol)) + "\t" + (s.family == Family::Inet ? "ipv4" : "ipv6") + "\t" +
+           std::string(state_name(s.state, s.protocol)) + "\t" + format_address(s.local.addr) + "\t" +
+           std::to_string(s.local.port) + "\t" + format_address(s.remote.addr) + "\t" + std::to_string(s.remote.port) +
+           "\t" + pid;
+}
+
+TEST(MibRecorded, Wine10TablesDecodeToTheListingRecordedWithThem) {
+    std::vector<Socket> sockets;
+    const std::pair<TableKind, const char*> tables[] = {
+        {TableKind::Tcp4, "tcp4.bin"}, {TableKind::Tcp6, "tcp6.bin"}, {TableKind::Udp4, "udp4.bin"}, {TableKind::Udp6, "udp6.bin"}};
+    const std::size_t rows[] = {31, 4, 4, 4};
+    for (std::size_t i = 0; i < 4; ++i) {
+        const DecodeResult d = decode_table(tables[i].first, read_fixture(tables[i].second), sockets);
+        EXPECT_EQ(d.rows, rows[i]) << tables[i].second;
+        EXPECT_FALSE(d.truncated) << tables[i].second;
+        EXPECT_EQ(d.unknown_state, 0u) << tables[i].second;
+    }
+    std::multiset<std::string> decoded;
+    for (const Socket& s : sockets) decoded.insert(listing_row(s));
+    std::ifstream listing(fixture_path("listing.tsv"));
+    ASSERT_TRUE(listing.good());
+    std::string line;
+    std::getline(listing, line);  // header
+    std::multiset<std::string> printed;
+    while (std::getline(listing, line))
+        if (!line.empty()) printed.insert(line);
+    EXPECT_EQ(decoded, printed);
+    // What the recording holds: 12 + 2 + 1 leaked CLOSE_WAIT sockets of pid 32, 48 and 56, and
+    // 12 more of pid 400; Wine writes ::1's scope id as 4096, which must not become a zone.
+    EXPECT_EQ(std::count_if(sockets.begin(), sockets.end(), [](const Socket& s) { return s.state == TcpState::CloseWait; }),
+              27);
+    for (const Socket& s : sockets) {
+        EXPECT_FALSE(s.owners.empty()) << listing_row(s);
+        EXPECT_EQ(s.local.addr.scope_id, 0u) << listing_row(s);
+    }
 }
 
 }  // namespace

@@ -1,14 +1,5 @@
 // Owns SetTcpEntry(DELETE_TCB): the row Windows wants for one IPv4 connection, and what its answers mean.
-#ifndef WIN32_LEAN_AND_MEAN
-#define WIN32_LEAN_AND_MEAN
-#endif
-#ifndef NOMINMAX
-#define NOMINMAX
-#endif
-#include <winsock2.h>
-#include <ws2tcpip.h>
-#include <windows.h>
-#include <iphlpapi.h>
+#include "windows_headers.hpp"
 
 #include <cstring>
 #include <string>

@@ -1,23 +1,18 @@
 // Owns the Windows Backend: socket tables from IP Helper (GetExtendedTcpTable/UdpTable), names by pid.
-#ifndef WIN32_LEAN_AND_MEAN
-#define WIN32_LEAN_AND_MEAN
-#endif
-#ifndef NOMINMAX
-#define NOMINMAX
-#endif
-#include <winsock2.h>
-#include <ws2tcpip.h>
-#include <windows.h>
-#include <iphlpapi.h>
+#include "windows_headers.hpp"
 
 #include <cstddef>
 #include <memory>
+#include <optional>
+#include <span>
+#include <utility>
 #include <string>
 #include <vector>
 
 #include "close_tcp.hpp"
 #include "mib_convert.hpp"
 #include "process_names.hpp"
+#include "table_fetch.hpp"
 #include "tcpstat/backend.hpp"
 #include "tcpstat/error.hpp"
 
@@ -65,6 +60,7 @@ static_assert(MIB_TCP_STATE_CLOSED == 1 && MIB_TCP_STATE_LISTEN == 2 && MIB_TCP_
               MIB_TCP_STATE_DELETE_TCB == 12);
 
 std::string error_text(DWORD code) {
+    if (auto nt = ntstatus_text(code)) return *nt;
     std::string text = "error " + std::to_string(code);
     wchar_t* msg = nullptr;
     const DWORD n = FormatMessageW(
@@ -80,22 +76,42 @@ std::string error_text(DWORD code) {
     return text;
 }
 
-FetchOutcome outcome_of(DWORD rc) {
-    if (rc == NO_ERROR) return {FetchStatus::Ok, 0};
-    if (rc == ERROR_INSUFFICIENT_BUFFER) return {FetchStatus::TooSmall, 0};
-    return {FetchStatus::Failed, rc};
+static_assert(NO_ERROR == 0 && ERROR_INSUFFICIENT_BUFFER == 122, "outcome_of_api's codes");
+
+// The interfaces behind IPv6 zones (see ZoneLookup): the unicast address table once per read,
+// and only when some row has a link-local address.
+ZoneLookup system_zone_lookup() {
+    auto held = std::make_shared<std::vector<std::pair<IpAddress, std::uint32_t>>>();
+    MIB_UNICASTIPADDRESS_TABLE* table = nullptr;
+    if (GetUnicastIpAddressTable(AF_INET6, &table) == NO_ERROR && table != nullptr) {
+        for (ULONG i = 0; i < table->NumEntries; ++i) {
+            const MIB_UNICASTIPADDRESS_ROW& row = table->Table[i];
+            if (row.Address.si_family != AF_INET6) continue;
+            held->emplace_back(IpAddress::from_v6_bytes(row.Address.Ipv6.sin6_addr.s6_addr), row.InterfaceIndex);
+        }
+        FreeMibTable(table);
+    }
+    ZoneLookup lookup;
+    lookup.interface_holding = [held](const IpAddress& a) -> std::optional<std::uint32_t> {
+        std::optional<std::uint32_t> found;
+        for (const auto& [addr, index] : *held) {
+            if (addr.bytes != a.bytes) continue;
+            if (found && *found != index) return std::nullopt;  // on several links: the row must say
+            found = index;
+        }
+        return found;
+    };
+    lookup.interface_exists = [](std::uint32_t index) {
+        NET_LUID luid;
+        return ConvertInterfaceIndexToLuid(index, &luid) == NO_ERROR;
+    };
+    return lookup;
 }
 
-TableFetcher fetcher_for(TableKind kind) {
-    const ULONG af = (kind == TableKind::Tcp4 || kind == TableKind::Udp4) ? AF_INET : AF_INET6;
-    const bool tcp = kind == TableKind::Tcp4 || kind == TableKind::Tcp6;
-    return [af, tcp](std::byte* buffer, std::uint32_t& size) {
-        DWORD dsize = size;
-        const DWORD rc = tcp ? GetExtendedTcpTable(buffer, &dsize, FALSE, af, TCP_TABLE_OWNER_PID_ALL, 0)
-                             : GetExtendedUdpTable(buffer, &dsize, FALSE, af, UDP_TABLE_OWNER_PID, 0);
-        size = dsize;
-        return outcome_of(rc);
-    };
+bool any_zone(std::span<const Socket> sockets) {
+    for (const Socket& s : sockets)
+        if (has_zone(s.local.addr) || has_zone(s.remote.addr)) return true;
+    return false;
 }
 
 class IphlpapiBackend final : public Backend {
@@ -112,11 +128,12 @@ public:
         std::vector<std::string> failures;
         for (TableKind kind : kinds) {
             const std::string name(table_name(kind));
-            GrowResult got = read_growing_table(fetcher_for(kind));
+            GrowResult got = read_growing_table(system_table_fetcher(kind));
             if (!got.ok) {
                 std::string why = got.kept_growing
                                       ? "it kept growing while being read (" + std::to_string(got.tries) + " tries)"
                                       : error_text(got.error);
+                if (got.transient) why += ", on each of " + std::to_string(got.tries) + " tries";
                 failures.push_back(name + ": " + why);
                 snap.warnings.push_back("cannot read the " + name + " socket table: " + why);
                 continue;
@@ -129,6 +146,7 @@ public:
                 snap.warnings.push_back(std::to_string(d.unknown_state) + " " + name +
                                         " sockets in a state unknown to tcpstat were left out");
         }
+        if (any_zone(snap.sockets)) settle_zones(snap.sockets, system_zone_lookup());
         if (!kinds.empty() && failures.size() == kinds.size()) {
             std::string msg = "cannot read any socket table";
             for (const auto& f : failures) msg += "; " + f;
@@ -140,8 +158,11 @@ public:
     // The tables already carry the owning pid of every socket, so collect() has set the owners;
     // what is left is naming the processes.
     void attach_owners(Snapshot& snapshot, const OwnerRequest& request) override {
-        const std::size_t unreadable = fill_process_names(snapshot, request);
-        if (auto w = hidden_owners_warning(unreadable)) snapshot.warnings.push_back(std::move(*w));
+        const NameGaps gaps = fill_process_names(snapshot, request);
+        const bool elevated = gaps.denied > 0 && running_elevated();
+        if (auto w = hidden_owners_warning(gaps.denied, gaps.unreadable, elevated))
+            snapshot.warnings.push_back(std::move(*w));
+        snapshot.owners_hidden = gaps.denied + gaps.unreadable;
         snapshot.owners_attached = true;
     }
 
@@ -157,6 +178,18 @@ public:
 };
 
 }  // namespace
+
+TableFetcher system_table_fetcher(TableKind kind) {
+    const ULONG af = (kind == TableKind::Tcp4 || kind == TableKind::Udp4) ? AF_INET : AF_INET6;
+    const bool tcp = kind == TableKind::Tcp4 || kind == TableKind::Tcp6;
+    return [af, tcp](std::byte* buffer, std::uint32_t& size) {
+        DWORD dsize = size;
+        const DWORD rc = tcp ? GetExtendedTcpTable(buffer, &dsize, FALSE, af, TCP_TABLE_OWNER_PID_ALL, 0)
+                             : GetExtendedUdpTable(buffer, &dsize, FALSE, af, UDP_TABLE_OWNER_PID, 0);
+        size = dsize;
+        return outcome_of_api(rc);
+    };
+}
 
 }  // namespace tcpstat::win
 

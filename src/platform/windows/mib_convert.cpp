@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <bit>
+#include <cstdio>
 #include <cstring>
 #include <limits>
 
@@ -45,8 +46,9 @@ Endpoint unspecified(Family f) {
 // every address (Wine 8 reports 4096 for ::1), where a zone means nothing and would print as
 // "::1%4096", so it is kept only for link-local and (deprecated) site-local unicast: fe80::/9.
 IpAddress ipv6_from_mib(const std::array<std::uint8_t, 16>& bytes, std::uint32_t scope_id) {
-    const bool zoned = bytes[0] == 0xfe && (bytes[1] & 0x80) == 0x80;
-    return IpAddress::from_v6_bytes(bytes.data(), zoned ? scope_id : 0);
+    IpAddress a = IpAddress::from_v6_bytes(bytes.data(), scope_id);
+    if (!has_zone(a)) a.scope_id = 0;
+    return a;
 }
 
 TcpRow4 tcp4_at(const std::byte* p) {
@@ -79,6 +81,35 @@ UdpRow6 udp6_at(const std::byte* p) {
 }
 
 }  // namespace
+
+bool has_zone(const IpAddress& a) {
+    return a.family == Family::Inet6 && a.bytes[0] == 0xfe && (a.bytes[1] & 0x80) == 0x80;
+}
+
+std::uint32_t zone_from_mib(std::uint32_t raw, const IpAddress& local, const ZoneLookup& lookup) {
+    if (has_zone(local) && lookup.interface_holding) {
+        if (auto held = lookup.interface_holding(local)) return *held;
+    }
+    if (raw == 0 || !lookup.interface_exists) return raw;
+    if (lookup.interface_exists(raw)) return raw;
+    const std::uint32_t swapped = ((raw & 0xffu) << 24) | ((raw & 0xff00u) << 8) | ((raw >> 8) & 0xff00u) | (raw >> 24);
+    if (lookup.interface_exists(swapped)) return swapped;
+    return 0;
+}
+
+void settle_zones(std::span<Socket> sockets, const ZoneLookup& lookup) {
+    for (Socket& s : sockets) {
+        if (s.family != Family::Inet6) continue;
+        std::optional<std::uint32_t> link;
+        if (has_zone(s.local.addr)) {
+            s.local.addr.scope_id = zone_from_mib(s.local.addr.scope_id, s.local.addr, lookup);
+            link = s.local.addr.scope_id;
+        }
+        if (has_zone(s.remote.addr)) {
+            s.remote.addr.scope_id = link && *link != 0 ? *link : zone_from_mib(s.remote.addr.scope_id, {}, lookup);
+        }
+    }
+}
 
 std::size_t row_size(TableKind kind) {
     switch (kind) {
@@ -230,6 +261,34 @@ DecodeResult decode_table(TableKind kind, std::span<const std::byte> buffer, std
     return result;
 }
 
+FetchOutcome outcome_of_api(std::uint32_t rc) {
+    constexpr std::uint32_t kNoError = 0, kInsufficientBuffer = 122;
+    if (rc == kNoError) return {FetchStatus::Ok, 0};
+    if (rc == kInsufficientBuffer) return {FetchStatus::TooSmall, 0};
+    if (rc == kStatusUnsuccessful) return {FetchStatus::Transient, rc};
+    return {FetchStatus::Failed, rc};
+}
+
+std::optional<std::string> ntstatus_text(std::uint32_t code) {
+    // Severity "error" (0xC...) marks an NTSTATUS; Win32 error codes are small numbers.
+    if ((code & 0xC0000000u) != 0xC0000000u) return std::nullopt;
+    const char* name = nullptr;
+    switch (code) {
+        case 0xC0000001u: name = "STATUS_UNSUCCESSFUL"; break;
+        case 0xC0000017u: name = "STATUS_NO_MEMORY"; break;
+        case 0xC0000022u: name = "STATUS_ACCESS_DENIED"; break;
+        case 0xC0000023u: name = "STATUS_BUFFER_TOO_SMALL"; break;
+        case 0xC000009Au: name = "STATUS_INSUFFICIENT_RESOURCES"; break;
+        case 0xC00000BBu: name = "STATUS_NOT_SUPPORTED"; break;
+        default: name = "NTSTATUS"; break;
+    }
+    char hex[16];
+    std::snprintf(hex, sizeof hex, "0x%08X", code);
+    return std::string(name) + " (" + hex + ")";
+}
+
+std::uint32_t table_slack(std::uint32_t table_bytes) { return std::max(kTableSlack, table_bytes / 4); }
+
 GrowResult read_growing_table(const TableFetcher& fetch, int max_tries) {
     GrowResult result;
     std::uint32_t size = 0;  // the first call only asks for the size
@@ -240,6 +299,8 @@ GrowResult read_growing_table(const TableFetcher& fetch, int max_tries) {
         FetchOutcome got = fetch(size == 0 ? nullptr : result.buffer.data(), requested);
         if (got.status == FetchStatus::Ok) {
             result.ok = true;
+            result.error = 0;
+            result.transient = false;
             return result;
         }
         if (got.status == FetchStatus::Failed) {
@@ -247,15 +308,22 @@ GrowResult read_growing_table(const TableFetcher& fetch, int max_tries) {
             result.buffer.clear();
             return result;
         }
+        if (got.status == FetchStatus::Transient) {
+            // Try again within the same bound; the size the next call offers stays as it was.
+            result.error = got.error;
+            result.transient = true;
+            continue;
+        }
+        result.transient = false;
         // TooSmall: the table is at least `requested` bytes now and may grow again before the
         // next call. A fetcher that claims TooSmall without asking for more is broken; growing
         // by the slack anyway keeps the loop bounded and making progress.
         const std::uint32_t base = std::max(requested, size);
-        size = base > std::numeric_limits<std::uint32_t>::max() - kTableSlack
-                   ? std::numeric_limits<std::uint32_t>::max()
-                   : base + kTableSlack;
+        const std::uint32_t slack = table_slack(base);
+        size = base > std::numeric_limits<std::uint32_t>::max() - slack ? std::numeric_limits<std::uint32_t>::max()
+                                                                         : base + slack;
     }
-    result.kept_growing = true;
+    result.kept_growing = !result.transient;
     result.buffer.clear();
     return result;
 }
@@ -265,11 +333,13 @@ std::wstring_view image_basename(std::wstring_view path) {
     return cut == std::wstring_view::npos ? path : path.substr(cut + 1);
 }
 
-std::optional<std::string> hidden_owners_warning(std::size_t unreadable_processes) {
-    if (unreadable_processes == 0) return std::nullopt;
-    return "owners of some sockets are hidden: " + std::to_string(unreadable_processes) +
-           (unreadable_processes == 1 ? " process" : " processes") +
-           " could not be read (run as Administrator)";
+std::optional<std::string> hidden_owners_warning(std::size_t denied, std::size_t other_failures, bool elevated) {
+    const std::size_t n = denied + other_failures;
+    if (n == 0) return std::nullopt;
+    std::string text = "owners of some sockets are hidden: " + std::to_string(n) + (n == 1 ? " process" : " processes") +
+                       " could not be named";
+    if (denied > 0 && !elevated) text += " (run as Administrator)";
+    return text;
 }
 
 }  // namespace tcpstat::win

@@ -81,6 +81,23 @@ std::optional<Socket> socket_from_row(const TcpRow6& row);  // nullopt: unknown 
 Socket socket_from_row(const UdpRow4& row);                 // UDP rows are UNCONN (Close)
 Socket socket_from_row(const UdpRow6& row);
 
+// IPv6 zones. Microsoft documents dwLocalScopeId/dwRemoteScopeId as network byte order, but
+// .NET and Wine read and write them as plain DWORDs, and Wine 8 fills them with Linux's address
+// scope class (htons(0x20) = 8192 for every link-local address), not an interface. So the number
+// is not trusted on its own: the zone of a local link-local address is the interface that holds
+// that address when exactly one does; otherwise the number as read when it names an interface,
+// else byte-swapped when that names one (the documented order), else no zone. A remote
+// link-local address is on the local one's link. See docs/windows.md.
+struct ZoneLookup {
+    // The one interface holding this (link-local) address, or nullopt (none, or several).
+    std::function<std::optional<std::uint32_t>(const IpAddress&)> interface_holding;
+    std::function<bool(std::uint32_t)> interface_exists;
+};
+bool has_zone(const IpAddress& a);  // link-local or site-local unicast: fe80::/9
+std::uint32_t zone_from_mib(std::uint32_t raw, const IpAddress& local, const ZoneLookup& lookup);
+// Rewrites the zones socket_from_row() copied raw into the IPv6 sockets of `sockets`.
+void settle_zones(std::span<Socket> sockets, const ZoneLookup& lookup);
+
 // Decodes a table buffer exactly as the API filled it and appends the sockets to out.
 // A buffer too short for its own row count is decoded as far as whole rows go.
 struct DecodeResult {
@@ -93,11 +110,19 @@ DecodeResult decode_table(TableKind kind, std::span<const std::byte> buffer, std
 // The size-query / read dance around GetExtended*Table, kept free of the API so tests can make a
 // table grow between calls. fetch(buffer, size) behaves like the API: with a buffer too small it
 // returns TooSmall and sets size to what is needed now.
-enum class FetchStatus : std::uint8_t { Ok, TooSmall, Failed };
+// Transient: STATUS_UNSUCCESSFUL, which GetExtended*Table answers now and then on a busy host
+// (the kernel's table changed under the copy); it is worth another try, unlike Failed.
+enum class FetchStatus : std::uint8_t { Ok, TooSmall, Transient, Failed };
 struct FetchOutcome {
     FetchStatus status = FetchStatus::Failed;
-    std::uint32_t error = 0;  // the API's code when status == Failed
+    std::uint32_t error = 0;  // the API's code when status is Transient or Failed
 };
+inline constexpr std::uint32_t kStatusUnsuccessful = 0xC0000001u;
+// The API's return code as a FetchOutcome (NO_ERROR, ERROR_INSUFFICIENT_BUFFER, NTSTATUS, ...).
+FetchOutcome outcome_of_api(std::uint32_t rc);
+// NTSTATUS values the table calls are seen to return, in words: "STATUS_UNSUCCESSFUL (0xC0000001)";
+// nullopt for a Win32 error code, which FormatMessage names.
+std::optional<std::string> ntstatus_text(std::uint32_t code);
 using TableFetcher = std::function<FetchOutcome(std::byte* buffer, std::uint32_t& size)>;
 
 struct GrowResult {
@@ -105,19 +130,24 @@ struct GrowResult {
     bool ok = false;
     std::uint32_t error = 0;        // the API's code when the last call failed outright
     bool kept_growing = false;      // still TooSmall after max_tries
+    bool transient = false;         // error is a transient failure that lasted every try
     int tries = 0;
 };
 inline constexpr int kMaxTableTries = 5;
-// Headroom added to every requested size, so a table that grows by a few rows between the size
-// query and the read does not cost another round trip.
+// Headroom added to every requested size, so a table that grows between the size query and the
+// read does not cost another round trip: a quarter of the table, at least kTableSlack. A busy
+// host gains rows in proportion to the rows it has, so a fixed headroom (~170 rows) could miss
+// on every try there.
 inline constexpr std::uint32_t kTableSlack = 4096;
+std::uint32_t table_slack(std::uint32_t table_bytes);
 GrowResult read_growing_table(const TableFetcher& fetch, int max_tries = kMaxTableTries);
 
 // "C:\Windows\System32\svchost.exe" -> "svchost.exe" (also accepts '/'); the name Windows tools
 // show for a process.
 std::wstring_view image_basename(std::wstring_view path);
 
-// The warning for processes whose names could not be read, or nullopt when count is 0.
-std::optional<std::string> hidden_owners_warning(std::size_t unreadable_processes);
+// The warning for processes whose names could not be read, or nullopt when none. Elevation is
+// advised only where it would help: access was denied and tcpstat is not elevated already.
+std::optional<std::string> hidden_owners_warning(std::size_t denied, std::size_t other_failures, bool elevated);
 
 }  // namespace tcpstat::win

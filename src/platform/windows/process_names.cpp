@@ -1,15 +1,11 @@
 // Owns pid -> process name lookup on Windows (image path basename, UTF-8) and the per-pid join.
-#ifndef WIN32_LEAN_AND_MEAN
-#define WIN32_LEAN_AND_MEAN
-#endif
-#ifndef NOMINMAX
-#define NOMINMAX
-#endif
-#include <windows.h>
+#include "windows_headers.hpp"
+#include <tlhelp32.h>
 
 #include "process_names.hpp"
 
 #include <algorithm>
+#include <optional>
 #include <unordered_set>
 #include <vector>
 
@@ -56,7 +52,9 @@ ProcessName process_name(std::uint32_t pid) {
             result.name = "System";
         } else {
             // ERROR_INVALID_PARAMETER is how OpenProcess says "no such pid".
-            result.status = err == ERROR_INVALID_PARAMETER ? NameStatus::Gone : NameStatus::Unreadable;
+            result.status = err == ERROR_INVALID_PARAMETER ? NameStatus::Gone
+                            : err == ERROR_ACCESS_DENIED   ? NameStatus::Denied
+                                                           : NameStatus::Unreadable;
         }
         return result;
     }
@@ -66,8 +64,10 @@ ProcessName process_name(std::uint32_t pid) {
     for (;;) {
         DWORD len = static_cast<DWORD>(buf.size());
         if (QueryFullProcessImageNameW(h, 0, buf.data(), &len)) {
+            const std::wstring_view path(buf.data(), len);
             result.status = NameStatus::Ok;
-            result.name = utf8_from_wide(image_basename(std::wstring_view(buf.data(), len)));
+            result.name = utf8_from_wide(image_basename(path));
+            result.path = utf8_from_wide(path);
             return result;
         }
         if (GetLastError() != ERROR_INSUFFICIENT_BUFFER || buf.size() >= 32768) break;
@@ -82,28 +82,97 @@ ProcessName process_name(std::uint32_t pid) {
     return result;
 }
 
-std::size_t fill_process_names(Snapshot& snap, const OwnerRequest& request) {
+std::unordered_map<std::uint32_t, std::string> listed_process_names() {
+    std::unordered_map<std::uint32_t, std::string> names;
+    HANDLE snap = CreateToolhelp32Snapshot(TH32CS_SNAPPROCESS, 0);
+    if (snap == INVALID_HANDLE_VALUE) return names;
+    HandleCloser closer(snap);
+    PROCESSENTRY32W entry{};
+    entry.dwSize = sizeof entry;
+    for (BOOL more = Process32FirstW(snap, &entry); more; more = Process32NextW(snap, &entry)) {
+        const std::wstring_view exe(entry.szExeFile);
+        if (!exe.empty()) names.emplace(entry.th32ProcessID, utf8_from_wide(image_basename(exe)));
+    }
+    return names;
+}
+
+std::unordered_map<std::uint32_t, std::string> service_names_by_pid() {
+    std::unordered_map<std::uint32_t, std::vector<std::string>> lists;
+    SC_HANDLE scm = OpenSCManagerW(nullptr, nullptr, SC_MANAGER_ENUMERATE_SERVICE);
+    if (scm != nullptr) {
+        std::vector<BYTE> buf(64 * 1024);
+        DWORD resume = 0;
+        for (int round = 0; round < 64; ++round) {
+            DWORD needed = 0, count = 0;
+            const BOOL ok = EnumServicesStatusExW(scm, SC_ENUM_PROCESS_INFO, SERVICE_WIN32, SERVICE_ACTIVE, buf.data(),
+                                                  static_cast<DWORD>(buf.size()), &needed, &count, &resume, nullptr);
+            const DWORD err = ok ? ERROR_SUCCESS : GetLastError();
+            const auto* rows = reinterpret_cast<const ENUM_SERVICE_STATUS_PROCESSW*>(buf.data());
+            for (DWORD i = 0; i < count; ++i)
+                if (rows[i].ServiceStatusProcess.dwProcessId != 0 && rows[i].lpServiceName != nullptr)
+                    lists[rows[i].ServiceStatusProcess.dwProcessId].push_back(utf8_from_wide(rows[i].lpServiceName));
+            if (ok || err != ERROR_MORE_DATA) break;
+            if (needed > buf.size()) buf.resize(needed);
+        }
+        CloseServiceHandle(scm);
+    }
+    std::unordered_map<std::uint32_t, std::string> out;
+    for (auto& [pid, names] : lists) {
+        std::sort(names.begin(), names.end());
+        std::string joined;
+        for (const std::string& n : names) joined += (joined.empty() ? "" : ",") + n;
+        out.emplace(pid, std::move(joined));
+    }
+    return out;
+}
+
+bool running_elevated() {
+    HANDLE token = nullptr;
+    if (!OpenProcessToken(GetCurrentProcess(), TOKEN_QUERY, &token)) return false;
+    HandleCloser closer(token);
+    TOKEN_ELEVATION elevation{};
+    DWORD size = 0;
+    return GetTokenInformation(token, TokenElevation, &elevation, sizeof elevation, &size) && elevation.TokenIsElevated;
+}
+
+NameGaps fill_process_names(Snapshot& snap, const OwnerRequest& request, const NameSources& sources) {
     const std::unordered_set<Pid> wanted(request.only_pids.begin(), request.only_pids.end());
     std::unordered_set<Pid> seen;
-    std::size_t unreadable = 0;
+    std::optional<std::unordered_map<std::uint32_t, std::string>> listed;  // taken once, on the first refusal
+    std::optional<std::unordered_map<std::uint32_t, std::string>> services;  // taken once, when asked for
+    NameGaps gaps;
     for (const Socket& s : snap.sockets) {
         for (const Owner& o : s.owners) {
             if (!wanted.empty() && !wanted.contains(o.pid)) continue;
             if (!seen.insert(o.pid).second || snap.processes.contains(o.pid)) continue;
-            ProcessName pn = process_name(static_cast<std::uint32_t>(o.pid));
+            const auto pid = static_cast<std::uint32_t>(o.pid);
+            ProcessName pn = sources.open(pid);
+            if (pn.status == NameStatus::Denied || pn.status == NameStatus::Unreadable) {
+                if (!listed) listed = sources.listed();
+                if (auto it = listed->find(pid); it != listed->end()) {
+                    pn.status = NameStatus::Ok;
+                    pn.name = it->second;
+                }
+            }
             switch (pn.status) {
                 case NameStatus::Ok: {
                     Process p;
                     p.name = std::move(pn.name);
+                    if (request.want_exe && !pn.path.empty()) p.exe = std::move(pn.path);
+                    if (request.want_service) {
+                        if (!services) services = sources.services();
+                        if (auto it = services->find(pid); it != services->end()) p.service = it->second;
+                    }
                     snap.processes.emplace(o.pid, std::move(p));
                     break;
                 }
                 case NameStatus::Gone: break;
-                case NameStatus::Unreadable: ++unreadable; break;
+                case NameStatus::Denied: ++gaps.denied; break;
+                case NameStatus::Unreadable: ++gaps.unreadable; break;
             }
         }
     }
-    return unreadable;
+    return gaps;
 }
 
 }  // namespace tcpstat::win
