@@ -14,9 +14,9 @@ TEST(Fields, NamesAreTheContractInOrder) {
                               "rport", "pid", "process", "owners", "user", "uid", "inode", "recv_q",
                               "send_q", "timer", "timer_ms", "retrans", "rtt_us", "rttvar_us", "cwnd",
                               "ssthresh", "mss", "retrans_total", "bytes_sent", "bytes_received",
-                              "last_send_ms", "last_recv_ms", "idle_ms", "netns", "cmdline", "exe", "age", "changed_by", "rmem_alloc", "rcvbuf",
-                              "wmem_alloc", "sndbuf", "fwd_alloc", "wmem_queued", "optmem", "sk_backlog",
-                              "sk_drops", "service"};
+                              "last_send_ms", "last_recv_ms", "idle_ms", "netns", "cmdline", "exe", "service",
+                              "age", "changed_by", "rmem_alloc", "rcvbuf", "wmem_alloc", "sndbuf", "fwd_alloc",
+                              "wmem_queued", "optmem", "sk_backlog", "sk_drops"};
     auto all = all_fields();
     ASSERT_EQ(all.size(), std::size(expected));
     for (std::size_t i = 0; i < all.size(); ++i) {
