@@ -7,8 +7,8 @@
 
 #include "app/commands.hpp"
 #include "app/list_steps.hpp"
-#include "app/console.hpp"
 #include "app/pipeline.hpp"
+#include "tcpstat/console.hpp"
 #include "tcpstat/render.hpp"
 
 namespace tcpstat::app {

@@ -1,10 +1,11 @@
-// Owns the process's text environment: the command line as UTF-8 and a console that shows UTF-8 and colour.
+// Owns the platform's text environment interface: the command line as UTF-8 and a console that shows UTF-8 and
+// colour (implemented per platform in src/platform/*/console.cpp).
 #pragma once
 
 #include <string>
 #include <vector>
 
-namespace tcpstat::app {
+namespace tcpstat {
 
 // argv as UTF-8. On Windows the narrow argv is in the ANSI code page (a name outside it arrives
 // as '?'), so the UTF-16 command line is converted instead; elsewhere argv is used as given.
@@ -28,4 +29,4 @@ void setup_console();
 // virtual-terminal processing (--color auto then prints none); true elsewhere.
 bool terminal_can_colour();
 
-}  // namespace tcpstat::app
+}  // namespace tcpstat

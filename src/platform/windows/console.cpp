@@ -1,24 +1,14 @@
-// Owns the UTF-8 command line and the Windows console's code page and escape processing.
-#include "app/console.hpp"
-
-#ifdef _WIN32
-#ifndef WIN32_LEAN_AND_MEAN
-#define WIN32_LEAN_AND_MEAN
-#endif
-#ifndef NOMINMAX
-#define NOMINMAX
-#endif
-#include <windows.h>
+// Owns the Windows text environment: the UTF-16 command line as UTF-8, the console's code page and escape processing.
+#include "windows_headers.hpp"
 #include <shellapi.h>
 
 #include <cstdlib>
 
-#include "platform/windows/process_names.hpp"
-#endif
+#include "process_names.hpp"
+#include "tcpstat/console.hpp"
 
-namespace tcpstat::app {
+namespace tcpstat {
 
-#ifdef _WIN32
 namespace {
 
 bool g_colour_ok = true;
@@ -68,18 +58,4 @@ void setup_console() {
 
 bool terminal_can_colour() { return g_colour_ok; }
 
-#else
-
-Utf8Args::Utf8Args(int argc, char** argv) {
-    for (int i = 0; i < argc; ++i) args_.emplace_back(argv[i]);
-    for (std::string& a : args_) ptrs_.push_back(a.data());
-    ptrs_.push_back(nullptr);
-}
-
-void setup_console() {}
-
-bool terminal_can_colour() { return true; }
-
-#endif
-
-}  // namespace tcpstat::app
+}  // namespace tcpstat
