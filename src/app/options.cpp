@@ -240,29 +240,20 @@ void apply_kill_flags(const RawFlags& raw, Options& o) {
 // The filter options of `raw` as command-line words ("-s", "close_wait", "--port", "6800").
 std::vector<std::string> filter_words_of(const RawFlags& raw) {
     std::vector<std::string> w;
-    auto list = [&](const std::vector<std::string>& v, const char* option) {
-        for (const std::string& item : v) {
-            w.emplace_back(option);
+    for (const FilterFlagOption& f : kFilterFlags)
+        if (raw.*f.member) w.emplace_back(f.word);
+    std::vector<std::string> positional;
+    for (const FilterListOption& l : kFilterLists) {
+        for (const std::string& item : raw.*l.member) {
+            if (l.word == nullptr) {
+                positional.push_back(item);
+                continue;
+            }
+            w.emplace_back(l.word);
             w.push_back(item);
         }
-    };
-    auto flag = [&](bool on, const char* option) {
-        if (on) w.emplace_back(option);
-    };
-    flag(raw.tcp, "-t");
-    flag(raw.udp, "-u");
-    flag(raw.ipv4, "-4");
-    flag(raw.ipv6, "-6");
-    flag(raw.listening, "-l");
-    list(raw.states, "-s");
-    list(raw.pids, "-p");
-    list(raw.processes, "-c");
-    list(raw.users, "--user");
-    list(raw.ports, "--port");
-    list(raw.sports, "--sport");
-    list(raw.dports, "--dport");
-    list(raw.src, "--src");
-    list(raw.dst, "--dst");
+    }
+    w.insert(w.end(), positional.begin(), positional.end());
     return w;
 }
 

@@ -61,6 +61,33 @@ struct RawFlags {
     std::string record_action;  // record: start, stop or status
 };
 
+// The socket filter options of RawFlags, once: how to give each again on a command line (`word`;
+// none: positional words) and how messages name it. top re-reads its filter bar with them and
+// options_scope refuses them where a command reads no sockets.
+struct FilterListOption {
+    std::vector<std::string> RawFlags::*member;
+    const char* word;
+    const char* name;
+};
+inline constexpr FilterListOption kFilterLists[] = {
+    {&RawFlags::states, "-s", "--state"},     {&RawFlags::pids, "-p", "--pid"},
+    {&RawFlags::processes, "-c", "--process"}, {&RawFlags::users, "--user", "--user"},
+    {&RawFlags::ports, "--port", "--port"},   {&RawFlags::sports, "--sport", "--sport"},
+    {&RawFlags::dports, "--dport", "--dport"}, {&RawFlags::src, "--src", "--src"},
+    {&RawFlags::dst, "--dst", "--dst"},       {&RawFlags::expression, nullptr, "a filter expression"},
+    {&RawFlags::addrs, "--addr", "--addr"},
+};
+struct FilterFlagOption {
+    bool RawFlags::*member;
+    const char* word;
+    const char* name;
+};
+inline constexpr FilterFlagOption kFilterFlags[] = {
+    {&RawFlags::tcp, "-t", "-t/--tcp"},     {&RawFlags::udp, "-u", "-u/--udp"},
+    {&RawFlags::ipv4, "-4", "-4/--ipv4"},   {&RawFlags::ipv6, "-6", "-6/--ipv6"},
+    {&RawFlags::listening, "-l", "-l/--listening"},
+};
+
 struct CheckOptions {
     std::string warn, crit;  // threshold ranges, parsed by the check command
     std::vector<GroupKey> per;  // --per; empty: the total only

@@ -29,28 +29,13 @@ std::vector<std::string> listing_output_given(const RawFlags& raw) {
 // Everything that selects or shapes sockets: meaningless for `explain`, which reads none.
 std::vector<std::string> socket_options_given(const RawFlags& raw) {
     std::vector<std::string> given = listing_output_given(raw);
-    auto list = [&](const std::vector<std::string>& v, const char* name) {
-        if (!v.empty()) given.emplace_back(name);
-    };
-    list(raw.states, "--state");
-    list(raw.pids, "--pid");
-    list(raw.processes, "--process");
-    list(raw.users, "--user");
-    list(raw.ports, "--port");
-    list(raw.sports, "--sport");
-    list(raw.dports, "--dport");
-    list(raw.src, "--src");
-    list(raw.dst, "--dst");
-    list(raw.expression, "a filter expression");
-    list(raw.addrs, "--addr");
+    for (const FilterListOption& l : kFilterLists)
+        if (!(raw.*l.member).empty()) given.emplace_back(l.name);
+    for (const FilterFlagOption& f : kFilterFlags)
+        if (raw.*f.member) given.emplace_back(f.name);
     auto flag = [&](bool on, const char* name) {
         if (on) given.emplace_back(name);
     };
-    flag(raw.tcp, "-t/--tcp");
-    flag(raw.udp, "-u/--udp");
-    flag(raw.ipv4, "-4/--ipv4");
-    flag(raw.ipv6, "-6/--ipv6");
-    flag(raw.listening, "-l/--listening");
     flag(raw.no_header, "-H/--no-header");
     flag(raw.format != "table", "-f/--format");
     flag(raw.color != "auto", "--color");

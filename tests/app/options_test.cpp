@@ -138,5 +138,19 @@ TEST(ToOptions, StatesWatchAndIterationsAreTyped) {
     EXPECT_EQ(o.render.format, Format::Jsonl);
 }
 
+// top shows its filters in the filter bar and re-reads them when edited: every filter option must
+// come back, --addr and an expression included.
+TEST(ToOptions, TopKeepsEveryFilterAsWords) {
+    RawFlags r;
+    r.command = Command::Top;
+    r.tcp = true;
+    r.states = {"close_wait"};
+    r.addrs = {"127.0.0.1"};
+    r.expression = {"dport", "=", ":80"};
+    const Options o = to_options(r);
+    EXPECT_EQ(o.filter_words,
+              (std::vector<std::string>{"-t", "-s", "close_wait", "--addr", "127.0.0.1", "dport", "=", ":80"}));
+}
+
 }  // namespace
 }  // namespace tcpstat::app
