@@ -200,16 +200,29 @@ std::string read_ready_line(int fd) {
 
 }  // namespace
 
+namespace {
+
+// fork() for a child that dies with the test: killed when the parent exits, even if the parent
+// was gone before the child could ask. Returns 0 in the child, its pid in the parent.
+pid_t fork_bound_child() {
+    const pid_t parent = getpid();
+    const pid_t pid = fork();
+    if (pid < 0) die("fork");
+    if (pid == 0) {
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
+        if (getppid() != parent) _exit(0);
+    }
+    return pid;
+}
+
+}  // namespace
+
 Child::Child(Body body, const std::string& name) {
     int p[2];
     if (pipe2(p, O_CLOEXEC) != 0) die("pipe");
-    pid_t parent = getpid();
-    pid_ = fork();
-    if (pid_ < 0) die("fork");
+    pid_ = fork_bound_child();
     if (pid_ == 0) {
         close(p[0]);
-        prctl(PR_SET_PDEATHSIG, SIGKILL);
-        if (getppid() != parent) _exit(0);
         if (!name.empty()) prctl(PR_SET_NAME, name.c_str());
         alarm(300);  // bounded: never outlives a stuck test run
         std::string line = body() + "\n";
@@ -240,12 +253,8 @@ ScriptChild::ScriptChild(const std::string& path, const std::string& source, con
     }
     int p[2];
     if (pipe2(p, O_CLOEXEC) != 0) die("pipe");
-    const pid_t parent = getpid();
-    pid_ = fork();
-    if (pid_ < 0) die("fork");
+    pid_ = fork_bound_child();
     if (pid_ == 0) {
-        prctl(PR_SET_PDEATHSIG, SIGKILL);
-        if (getppid() != parent) _exit(0);
         alarm(300);
         dup2(p[1], 1);
         std::vector<std::string> argv_s = {"python3", path};
@@ -271,12 +280,8 @@ QuietProcess::QuietProcess(std::vector<std::string> args) {
     std::vector<char*> argv;
     for (auto& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);
-    const pid_t parent = getpid();
-    pid_ = fork();
-    if (pid_ < 0) die("fork");
+    pid_ = fork_bound_child();
     if (pid_ == 0) {
-        prctl(PR_SET_PDEATHSIG, SIGKILL);
-        if (getppid() != parent) _exit(0);
         const int devnull = open("/dev/null", O_RDWR);
         dup2(devnull, 0);
         dup2(devnull, 1);
