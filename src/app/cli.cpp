@@ -290,7 +290,7 @@ Examples:
     threshold("--fin-wait2", raw.fin_wait2, "N", "FIN_WAIT2 sockets per remote peer (default 100)");
     threshold("--orphan-percent", raw.orphan_percent, "P", "orphaned sockets as % of tcp_max_orphans (default 50)");
     doctor->add_option("--for", raw.doctor_for, "watch for DURATION (30s, 5m, 1h), then report each pile's growth "
-                                                "(+N/min, oldest)")
+                                                "(+N/min, oldest); Ctrl-C reports early")
         ->type_name("DURATION");
     doctor->footer(R"(
 Examples:

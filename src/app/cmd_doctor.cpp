@@ -3,12 +3,13 @@
 // jsonl) and exits 1 when any warning or worse is found.
 #include <algorithm>
 #include <chrono>
-#include <thread>
+#include <optional>
 
 #include <fmt/format.h>
 
 #include "app/commands.hpp"
 #include "app/pipeline.hpp"
+#include "app/stop_signals.hpp"
 #include "tcpstat/render.hpp"
 #include "tcpstat/doctor.hpp"
 #include "tcpstat/growth.hpp"
@@ -36,6 +37,8 @@ void warn_unread_facts(const Snapshot& snap, const std::optional<KernelFacts>& o
 
 // doctor --for: samples over the duration (about ten, 1 to 10 s apart), remembering when each
 // selected socket was first seen; returns the last snapshot and its sockets' first-seen times.
+// Ctrl-C (or kill) ends the watch early with a report on the time watched so far, since that
+// is what someone who stops a 10-minute watch after 3 minutes wants to see.
 Snapshot watch_growth(Options& options, Backend& backend, std::vector<std::int64_t>& first_seen,
                       std::int64_t& started, std::int64_t& now) {
     using Clock = std::chrono::steady_clock;
@@ -52,10 +55,17 @@ Snapshot watch_growth(Options& options, Backend& backend, std::vector<std::int64
     const auto step = std::chrono::duration_cast<Clock::duration>(
         std::chrono::duration<double>(std::clamp(*options.doctor_seconds / 10, 1.0, 10.0)));
     for (auto due = std::min(first + step, end);; due = std::min(due + step, end)) {
-        std::this_thread::sleep_until(due);
-        snap = gather(options, backend);
+        const bool stopped = !wait_until(due);
+        snap = gather(options, backend);  // stopped: one last sample, so growth covers the time watched
         now = ms_of(Clock::now());
         first_seen = growth.observe(snap, now);
+        if (stopped) {
+            snap.warnings.push_back(fmt::format("stopped after {} of the {} asked for: growth is measured over the "
+                                                "time watched",
+                                                format_age((now - started) / 1000),
+                                                format_age(static_cast<std::int64_t>(*options.doctor_seconds))));
+            return snap;
+        }
         if (due >= end) return snap;
     }
 }
@@ -69,6 +79,8 @@ int run_doctor(Options& options, Output& out) {
     auto backend = make_system_backend(options.request);
     std::vector<std::int64_t> first_seen;
     std::int64_t started = 0, now = 0;
+    std::optional<StopSignals> stop_signals;
+    if (options.doctor_seconds) stop_signals.emplace();
     Snapshot snap = options.doctor_seconds ? watch_growth(options, *backend, first_seen, started, now)
                                            : gather(options, *backend);
     std::optional<KernelFacts> own;

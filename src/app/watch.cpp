@@ -2,9 +2,7 @@
 #include "app/watch.hpp"
 
 #include <algorithm>
-#include <iterator>
 #include <chrono>
-#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
@@ -18,16 +16,14 @@
 #include "app/output_file.hpp"
 #include "app/list_steps.hpp"
 #include "app/pipeline.hpp"
+#include "app/stop_signals.hpp"
 #include "tcpstat/delta.hpp"
 #include "tcpstat/growth.hpp"
 #include "tcpstat/render.hpp"
 
 #ifdef _WIN32
 #include <io.h>
-#include <thread>
 #else
-#include <poll.h>
-#include <signal.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
 #endif
@@ -37,97 +33,8 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-volatile std::sig_atomic_t g_stop = 0;
-volatile std::sig_atomic_t g_cursor_hidden = 0;
-
-constexpr char kShowCursor[] = "\x1b[?25h";
 constexpr char kHideCursor[] = "\x1b[?25l";
 constexpr char kHomeAndClear[] = "\x1b[H\x1b[2J";
-
-void write_show_cursor() {
-    // Async-signal-safe: a plain write(2) of a constant, result deliberately ignored.
-    if (g_cursor_hidden) (void)!::write(1, kShowCursor, sizeof kShowCursor - 1);
-}
-
-extern "C" void on_stop_signal(int) {
-    // The first signal lets the current sample finish; a second one means the loop is stuck
-    // (a reader that stopped reading), so leave at once.
-    if (g_stop) {
-        write_show_cursor();
-        std::_Exit(0);
-    }
-    g_stop = 1;
-}
-
-#ifndef _WIN32
-// Every catchable way a terminal user or a supervisor ends the loop: Ctrl-C, kill, Ctrl-\, the
-// terminal closing. Each lets the current sample finish and then shows the cursor again.
-constexpr int kStopSignals[] = {SIGINT, SIGTERM, SIGQUIT, SIGHUP};
-#endif
-
-// Installs the stop handlers for the duration of the loop.
-class StopSignals {
-public:
-    StopSignals() {
-        g_stop = 0;
-#ifdef _WIN32
-        old_int_ = std::signal(SIGINT, on_stop_signal);
-        old_term_ = std::signal(SIGTERM, on_stop_signal);
-#else
-        struct sigaction sa{};
-        sa.sa_handler = on_stop_signal;
-        sigemptyset(&sa.sa_mask);
-        // Restart interrupted reads and writes so a signal never turns into a spurious I/O
-        // error; the sleep (ppoll) is never restarted, so it still wakes at once.
-        sa.sa_flags = SA_RESTART;
-        for (std::size_t i = 0; i < std::size(kStopSignals); ++i) sigaction(kStopSignals[i], &sa, &old_[i]);
-#endif
-    }
-    ~StopSignals() {
-#ifdef _WIN32
-        std::signal(SIGINT, old_int_);
-        std::signal(SIGTERM, old_term_);
-#else
-        for (std::size_t i = 0; i < std::size(kStopSignals); ++i) sigaction(kStopSignals[i], &old_[i], nullptr);
-#endif
-    }
-    StopSignals(const StopSignals&) = delete;
-    StopSignals& operator=(const StopSignals&) = delete;
-
-private:
-#ifdef _WIN32
-    void (*old_int_)(int) = nullptr;
-    void (*old_term_)(int) = nullptr;
-#else
-    struct sigaction old_[std::size(kStopSignals)]{};
-#endif
-};
-
-// Sleeps until `when` or a stop signal; false when stopped.
-bool wait_until(Clock::time_point when) {
-#ifdef _WIN32
-    while (!g_stop && Clock::now() < when)
-        std::this_thread::sleep_for(std::min<Clock::duration>(when - Clock::now(), std::chrono::milliseconds(50)));
-#else
-    // Signals stay blocked except inside ppoll, so one arriving between the check of g_stop and
-    // the sleep is not lost until the next sample.
-    sigset_t stop_set, old;
-    sigemptyset(&stop_set);
-    for (int sig : kStopSignals) sigaddset(&stop_set, sig);
-    sigprocmask(SIG_BLOCK, &stop_set, &old);
-    sigset_t during = old;
-    for (int sig : kStopSignals) sigdelset(&during, sig);
-    while (!g_stop) {
-        auto left = when - Clock::now();
-        if (left <= Clock::duration::zero()) break;
-        auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(left).count();
-        timespec ts{static_cast<time_t>(ns / 1000000000), static_cast<long>(ns % 1000000000)};
-        ppoll(nullptr, 0, &ts, &during);
-    }
-    sigprocmask(SIG_SETMASK, &old, nullptr);
-#endif
-    return !g_stop;
-}
 
 std::string utc_stamp() {
     std::time_t now = std::time(nullptr);
@@ -160,12 +67,12 @@ public:
         if (!active_) return;
         out.write(kHideCursor);
         out.flush();
-        g_cursor_hidden = 1;
+        set_cursor_hidden(true);
     }
     ~CursorGuard() {
         if (!active_) return;
-        write_show_cursor();
-        g_cursor_hidden = 0;
+        show_cursor_if_hidden();
+        set_cursor_hidden(false);
     }
     CursorGuard(const CursorGuard&) = delete;
     CursorGuard& operator=(const CursorGuard&) = delete;
@@ -278,9 +185,9 @@ int run_watch(const Options& o) {
         next += period;
         const auto now = Clock::now();
         if (next < now) next = now;  // a slow sample delays the next one; no catch-up burst
-        if (g_stop) break;
+        if (stop_requested()) break;
     }
-    if (g_stop) code = 0;
+    if (stop_requested()) code = 0;
     return code;
 }
 

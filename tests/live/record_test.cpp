@@ -6,6 +6,7 @@
 #include <chrono>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -27,6 +28,10 @@ public:
     PrivateRecorder& operator=(const PrivateRecorder&) = delete;
 
     RunResult run(const std::vector<std::string>& args) const { return run_tcpstat(args, {env()}); }
+    // `record start` with TCPSTAT_RECORD_CAPACITY=LIVE,TIMEWAIT (small maps, filled on purpose).
+    RunResult start_with_capacity(const std::string& capacity) const {
+        return run_tcpstat({"record", "start"}, {env(), "TCPSTAT_RECORD_CAPACITY=" + capacity});
+    }
     std::string env() const { return "TCPSTAT_RECORD_DIR=" + dir_; }
     const std::string& dir() const { return dir_; }
 
@@ -172,6 +177,99 @@ TEST(Record, OrphanKeepsItsFinWait2AgeAndItsUnseenTimeWaitHasNone) {
     ASSERT_TRUE(tw.is_object());
     EXPECT_TRUE(tw["age"].is_null()) << tw.dump();
     ::close(listener);
+}
+
+// Opens and closes `n` connections to `port`, the client end closing first, so each leaves
+// one TIME_WAIT socket; bounded, loopback only. The client shuts down and keeps its fd until
+// the server's FIN is in, so it enters TIME_WAIT as a full socket, where the recorder sees it
+// (an orphan would be handed over in FIN_WAIT2 and reach TIME_WAIT unseen).
+void churn_time_wait(std::uint16_t port, int listener, int n) {
+    for (int i = 0; i < n; ++i) {
+        const int c = connect_tcp(false, port);
+        const int s = accept_one(listener);
+        ::shutdown(c, SHUT_WR);
+        ::close(s);
+        char byte = 0;
+        (void)!::read(c, &byte, 1);  // 0 once the server's FIN is in (softirqs may run late)
+        ::close(c);
+    }
+}
+
+// TIME_WAIT entries can never be deleted (a timewait socket dies unseen), so they live apart
+// from the live sockets: churn past the live map's size must not push out a leak's entry.
+TEST(Record, TimeWaitChurnKeepsALeakedCloseWaitsAge) {
+    if (::geteuid() != 0) GTEST_SKIP() << "record needs root";
+    const PrivateRecorder rec;
+    // The recorder sees the whole host's transitions (other tests' too): the timewait map is
+    // large enough for their churn, the live map smaller than this test's own churn.
+    const RunResult started = rec.start_with_capacity("1024,65536");
+    if (recorder_unavailable(started)) GTEST_SKIP() << started.err;
+    ASSERT_EQ(started.exit_code, 0) << started.err;
+    const int listener = listen_tcp(false);
+    const std::uint16_t port = local_port(listener);
+    const int client = connect_tcp(false, port);
+    const int server = accept_one(listener);
+    ::shutdown(client, SHUT_WR);  // the server end leaks in CLOSE_WAIT
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    churn_time_wait(port, listener, 1500);  // more than the live map holds
+    const RunResult listed = rec.run({"-s", "close_wait", "-f", "json", "--fields", "state,local,remote,age"});
+    ASSERT_EQ(listed.exit_code, 0) << listed.err;
+    const json cw = socket_in(listed.out, "CLOSE_WAIT", ":" + std::to_string(port));
+    ASSERT_TRUE(cw.is_object()) << listed.out;
+    ASSERT_TRUE(cw["age"].is_number()) << "the leak lost its age to TIME_WAIT churn: " << listed.out;
+    EXPECT_GE(cw["age"].get<std::int64_t>(), 300 - 50) << listed.out;
+    // The TIME_WAIT entries are kept too, apart.
+    const RunResult tw = rec.run({"-s", "time_wait", "-f", "json", "--fields", "state,local,remote,age"});
+    ASSERT_EQ(tw.exit_code, 0) << tw.err;
+    std::size_t aged = 0;
+    const json tw_doc = json::parse(tw.out);
+    for (const json& s : tw_doc["sockets"]) aged += s["age"].is_number();
+    EXPECT_GE(aged, 1400u) << tw.out.substr(0, 2000);
+    ::close(client);
+    ::close(server);
+    ::close(listener);
+}
+
+// A live map that fills refuses new sockets, counts them, and every listing asking for ages
+// says so; the sockets recorded before keep their ages.
+TEST(Record, AFullMapIsCountedAndListingsSaySo) {
+    if (::geteuid() != 0) GTEST_SKIP() << "record needs root";
+    const PrivateRecorder rec;
+    const RunResult started = rec.start_with_capacity("64,64");
+    if (recorder_unavailable(started)) GTEST_SKIP() << started.err;
+    ASSERT_EQ(started.exit_code, 0) << started.err;
+    const int listener = listen_tcp(false);  // recorded first: LISTEN has an age
+    const std::uint16_t port = local_port(listener);
+    std::vector<int> fds;
+    for (int i = 0; i < 100; ++i) {  // 200 established ends for 64 places
+        fds.push_back(connect_tcp(false, port));
+        fds.push_back(accept_one(listener));
+    }
+    const RunResult status = rec.run({"record", "status", "-f", "json"});
+    ASSERT_EQ(status.exit_code, 0) << status.err;
+    const json st = json::parse(status.out)["recorder"][0];
+    EXPECT_EQ(st["capacity"].get<int>(), 128) << status.out;
+    EXPECT_GT(st["refused"].get<int>(), 0) << status.out;
+    const RunResult listed = rec.run({"-l", "-f", "json", "--fields", "state,local,age"});
+    ASSERT_EQ(listed.exit_code, 0) << listed.err;
+    EXPECT_NE(listed.err.find("the recorder's map was full for"), std::string::npos) << listed.err;
+    EXPECT_EQ(lines_of(listed.err).size(), 1u) << listed.err;
+    const json l = socket_in(listed.out, "LISTEN", ":" + std::to_string(port));
+    ASSERT_TRUE(l.is_object()) << listed.out;
+    EXPECT_TRUE(l["age"].is_number()) << "an entry made before the map filled is kept: " << listed.out;
+    for (int fd : fds) ::close(fd);
+    ::close(listener);
+}
+
+TEST(Record, BadCapacityIsAUsageError) {
+    if (::geteuid() != 0) GTEST_SKIP() << "record needs root";
+    const PrivateRecorder rec;
+    const RunResult r = rec.start_with_capacity("lots");
+    if (recorder_unavailable(r)) GTEST_SKIP() << r.err;
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_NE(r.err.find("invalid TCPSTAT_RECORD_CAPACITY 'lots': expected LIVE,TIMEWAIT"), std::string::npos) << r.err;
+    EXPECT_EQ(lines_of(r.err).size(), 1u) << r.err;
+    EXPECT_FALSE(exists(rec.dir() + "/link"));
 }
 
 // A socket that entered its state before `record start` was not seen entering it: no age.

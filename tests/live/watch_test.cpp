@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 #include <regex>
 
+#include "live/running.hpp"
 #include "live/scenarios.hpp"
 #include "live/support.hpp"
 
@@ -25,94 +26,6 @@ namespace {
 
 const std::regex kStampLine(R"(# \d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z)");
 const std::regex kStamp(R"(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z)");
-
-// The binary running in the background with its stdout on a pipe (or a pseudo-terminal), read
-// incrementally; killed on the way out whatever happens.
-class Running {
-public:
-    Running(const std::vector<std::string>& args, bool pty) {
-        std::vector<std::string> store{TCPSTAT_BINARY};
-        store.insert(store.end(), args.begin(), args.end());
-        std::vector<char*> argv;
-        for (auto& a : store) argv.push_back(a.data());
-        argv.push_back(nullptr);
-        pid_t parent = getpid();
-        if (pty) {
-            winsize ws{};
-            ws.ws_row = 40;
-            ws.ws_col = 120;
-            pid_ = forkpty(&fd_, nullptr, nullptr, &ws);
-        } else {
-            int p[2];
-            if (pipe2(p, O_CLOEXEC) != 0) std::abort();
-            pid_ = fork();
-            if (pid_ == 0) dup2(p[1], 1);
-            if (pid_ > 0) {
-                close(p[1]);
-                fd_ = p[0];
-            }
-        }
-        if (pid_ < 0) std::abort();
-        if (pid_ == 0) {
-            prctl(PR_SET_PDEATHSIG, SIGKILL);
-            if (getppid() != parent) _exit(0);
-            execv(argv[0], argv.data());
-            _exit(127);
-        }
-    }
-    ~Running() {
-        if (pid_ > 0) {
-            kill(pid_, SIGKILL);
-            waitpid(pid_, nullptr, 0);
-        }
-        if (fd_ >= 0) close(fd_);
-    }
-    Running(const Running&) = delete;
-    Running& operator=(const Running&) = delete;
-
-    // Reads until pred(all output so far) holds or the time is up; returns pred's last value.
-    bool read_until(const std::function<bool(const std::string&)>& pred, int timeout_ms) {
-        auto deadline = Clock::now() + std::chrono::milliseconds(timeout_ms);
-        while (!pred(out_)) {
-            auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
-            if (left <= 0 || fd_ < 0) return pred(out_);
-            pollfd pf{fd_, POLLIN, 0};
-            if (poll(&pf, 1, static_cast<int>(left)) <= 0) continue;
-            char buf[8192];
-            ssize_t n = read(fd_, buf, sizeof buf);
-            if (n <= 0) {  // EOF (or EIO on a pty whose child exited)
-                close(fd_);
-                fd_ = -1;
-                continue;
-            }
-            out_.append(buf, static_cast<std::size_t>(n));
-        }
-        return true;
-    }
-    // Exit code (128+N for signal N), or -1 when it did not end in time.
-    int wait_exit(int timeout_ms) {
-        read_until([](const std::string&) { return false; }, 0);
-        auto deadline = Clock::now() + std::chrono::milliseconds(timeout_ms);
-        while (Clock::now() < deadline) {
-            // Keep draining so a full pipe cannot hold the child up.
-            read_until([](const std::string&) { return false; }, 20);
-            int status = 0;
-            if (waitpid(pid_, &status, WNOHANG) == pid_) {
-                pid_ = -1;
-                read_until([](const std::string&) { return false; }, 200);
-                return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-            }
-        }
-        return -1;
-    }
-    void signal(int sig) { kill(pid_, sig); }
-    const std::string& out() const { return out_; }
-
-private:
-    pid_t pid_ = -1;
-    int fd_ = -1;
-    std::string out_;
-};
 
 std::size_t count_of(const std::string& hay, const std::string& needle) {
     std::size_t n = 0;

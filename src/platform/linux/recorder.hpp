@@ -12,7 +12,8 @@ namespace tcpstat::procfs {
 std::string recorder_dir();
 
 // Sets Socket::age_ms (and changed_by, when known) for each socket the running recorder saw enter its current state; others
-// (and every socket when nothing is recording, or as a plain user) are left without. Silent.
+// (and every socket when nothing is recording, or as a plain user) are left without. Silent,
+// except for one warning when the recorder's map was full for some transitions.
 void attach_recorded_ages(Snapshot& snap);
 
 }  // namespace tcpstat::procfs

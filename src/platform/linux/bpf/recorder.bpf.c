@@ -1,12 +1,19 @@
 // Owns the kernel side of `tcpstat record`: the time of each TCP socket's last state transition and its owner then, in a pinned map.
 //
-// Kept attached by a pinned link after `record start` exits; listings read the pinned map by
+// Kept attached by a pinned link after `record start` exits; listings read the pinned maps by
 // cookie and use an entry only when its state is the one the kernel reports now. The cookie
 // survives the hand-over to a timewait socket (inet_twsk_alloc copies it), so a socket closed
 // from FIN_WAIT2 or CLOSING keeps an entry in the state its timewait socket starts in; other
-// closes delete the entry. The map is LRU, sized by the loader from the host's socket
-// count and tcp_max_tw_buckets: when full, the least recently changed socket loses its entry
-// (its age is then absent from listings, never wrong).
+// closes delete the entry.
+//
+// Two maps, because the two kinds of entry end differently. A full socket's entry is deleted by
+// its last transition (to CLOSE), so `ages` (a plain hash, sized by the loader from the host's
+// socket count) holds live sockets only; when it is full a new socket is refused and counted,
+// and the old entries stay: a CLOSE_WAIT leaked hours ago keeps its age. A timewait socket
+// dies with no transition the tracepoint sees, so its entry could never be deleted: those go
+// to `timewait`, an LRU sized past tcp_max_tw_buckets. TIME_WAIT lasts a fixed time, so the
+// least recently written entries there are the ones whose sockets are gone. (One LRU for both
+// let TIME_WAIT churn evict the oldest live sockets first, exactly the leaks.)
 #include "vmlinux.h"
 #include <bpf/bpf_core_read.h>
 #include <bpf/bpf_helpers.h>
@@ -25,14 +32,28 @@ char LICENSE[] SEC("license") = "GPL";
 
 __u64 started_unix_ms = 0;  // set by the loader: CLOCK_REALTIME at `record start`, for status
 __u64 recorded = 0;    // transitions recorded
-__u64 refused = 0;     // entries the map refused
+__u64 refused = 0;     // transitions a full map refused (their sockets then have no age)
+
+struct {
+    __uint(type, BPF_MAP_TYPE_HASH);
+    __uint(max_entries, 65536);
+    __type(key, __u64);
+    __type(value, struct tcpstat_recorded);
+} ages SEC(".maps");
 
 struct {
     __uint(type, BPF_MAP_TYPE_LRU_HASH);
     __uint(max_entries, 65536);
     __type(key, __u64);
     __type(value, struct tcpstat_recorded);
-} ages SEC(".maps");
+} timewait SEC(".maps");
+
+static void count_result(long err) {
+    if (err != 0)
+        __sync_fetch_and_add(&refused, 1);
+    else
+        __sync_fetch_and_add(&recorded, 1);
+}
 
 SEC("tp_btf/inet_sock_set_state")
 int BPF_PROG(record_transition, struct sock *sk, int oldstate, int newstate) {
@@ -80,10 +101,12 @@ int BPF_PROG(record_transition, struct sock *sk, int oldstate, int newstate) {
         e.pid = bpf_get_current_pid_tgid() >> 32;
         bpf_get_current_comm(e.comm, sizeof e.comm);
     }
-    if (bpf_map_update_elem(&ages, &cookie, &e, BPF_ANY) != 0) {
-        __sync_fetch_and_add(&refused, 1);
+    if (newstate == S_CLOSE) {
+        // The full socket is gone; its timewait socket carries the cookie on.
+        if (old) bpf_map_delete_elem(&ages, &cookie);
+        count_result(bpf_map_update_elem(&timewait, &cookie, &e, BPF_ANY));
         return 0;
     }
-    __sync_fetch_and_add(&recorded, 1);
+    count_result(bpf_map_update_elem(&ages, &cookie, &e, BPF_ANY));
     return 0;
 }

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstdarg>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <string>
@@ -92,23 +93,60 @@ void read_status(const std::string& dir, RecordStatus& st) {
         }
         ::close(info);
     }
-    const int ages = bpf_obj_get((dir + "/ages").c_str());
-    if (ages >= 0) {
+    for (const char* pin : {"/ages", "/timewait"}) {
+        const int map = bpf_obj_get((dir + pin).c_str());
+        if (map < 0) continue;
         bpf_map_info mi{};
         __u32 len = sizeof mi;
-        if (bpf_obj_get_info_by_fd(ages, &mi, &len) == 0) st.capacity = mi.max_entries;
+        if (bpf_obj_get_info_by_fd(map, &mi, &len) == 0) st.capacity += mi.max_entries;
         std::uint64_t key = 0, prev = 0;
         bool have_prev = false;
-        while (bpf_map_get_next_key(ages, have_prev ? &prev : nullptr, &key) == 0) {
+        while (bpf_map_get_next_key(map, have_prev ? &prev : nullptr, &key) == 0) {
             ++st.sockets;
             prev = key;
             have_prev = true;
         }
-        ::close(ages);
+        ::close(map);
     }
 }
 
+struct Capacities {
+    std::uint64_t live = 0;
+    std::uint64_t timewait = 0;
+};
+
+// Room for every socket of the host's now twice over, and for every timewait socket it allows
+// with a margin (the LRU is approximate: it may evict a little before it is full).
+// TCPSTAT_RECORD_CAPACITY=LIVE,TIMEWAIT replaces both, for tests that fill the maps on purpose.
+Capacities capacities() {
+    Capacities c;
+    if (const char* env = std::getenv("TCPSTAT_RECORD_CAPACITY"); env && *env) {
+        unsigned long long live = 0, tw = 0;
+        char tail = 0;
+        if (std::sscanf(env, "%llu,%llu%c", &live, &tw, &tail) != 2 || live == 0 || tw == 0 || live > (1u << 24) ||
+            tw > (1u << 24))
+            throw UsageError(fmt::format("invalid TCPSTAT_RECORD_CAPACITY '{}': expected LIVE,TIMEWAIT, two numbers "
+                                         "of sockets from 1 to 16777216, e.g. 4096,512",
+                                         env));
+        c.live = live;
+        c.timewait = tw;
+        return c;
+    }
+    const std::size_t sockets = netlink::expected_sockets(CollectRequest{});
+    const std::uint64_t tw = bpf::max_tw_buckets();
+    c.live = std::min<std::uint64_t>(std::max<std::uint64_t>(65536, 2 * sockets), 1u << 24);
+    c.timewait = std::min<std::uint64_t>(std::max<std::uint64_t>(16384, tw + tw / 4), 1u << 24);
+    return c;
+}
+
+constexpr const char* kPins[] = {"/link", "/ages", "/timewait", "/info"};
+
+void unpin_all(const std::string& dir) {
+    for (const char* pin : kPins) ::unlink((dir + pin).c_str());
+}
+
 void start(const std::string& dir, RecordStatus& st) {
+    const Capacities cap = capacities();
     ensure_bpffs(dir, st);
     if (exists(dir + "/link")) return;  // already recording: status says since when
     if (::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST)
@@ -116,22 +154,20 @@ void start(const std::string& dir, RecordStatus& st) {
     bpf::quiet_libbpf();
     recorder* skel = recorder__open();
     if (!skel) throw RuntimeError(fmt::format("cannot open the recorder: {}", std::strerror(errno)));
-    // Room for every socket of the host's now twice over, and every timewait socket it allows.
-    const std::size_t sockets = netlink::expected_sockets(CollectRequest{});
-    const std::uint64_t capacity = std::max<std::uint64_t>(65536, 2 * sockets + bpf::max_tw_buckets());
-    bpf_map__set_max_entries(skel->maps.ages, static_cast<__u32>(std::min<std::uint64_t>(capacity, 1u << 24)));
+    bpf_map__set_max_entries(skel->maps.ages, static_cast<__u32>(cap.live));
+    bpf_map__set_max_entries(skel->maps.timewait, static_cast<__u32>(cap.timewait));
     int err = recorder__load(skel);
     if (err == 0) {
         skel->bss->started_unix_ms = static_cast<__u64>(realtime_ms());
         err = recorder__attach(skel);
     }
     if (err == 0) err = bpf_map__pin(skel->maps.ages, (dir + "/ages").c_str());
+    if (err == 0) err = bpf_map__pin(skel->maps.timewait, (dir + "/timewait").c_str());
     if (err == 0) err = bpf_map__pin(skel->maps.bss, (dir + "/info").c_str());
     // The link last: its pin is what "recording" means.
     if (err == 0) err = bpf_link__pin(skel->links.record_transition, (dir + "/link").c_str());
     if (err != 0) {
-        ::unlink((dir + "/ages").c_str());
-        ::unlink((dir + "/info").c_str());
+        unpin_all(dir);
         ::rmdir(dir.c_str());
         recorder__destroy(skel);
         throw RuntimeError(fmt::format("cannot start the recorder: {} (tcpstat record needs BTF tracepoints, "
@@ -143,8 +179,10 @@ void start(const std::string& dir, RecordStatus& st) {
 }
 
 void stop(const std::string& dir, RecordStatus& st) {
-    if (!exists(dir + "/link") && !exists(dir + "/ages") && !exists(dir + "/info")) return;
-    for (const char* pin : {"/link", "/ages", "/info"}) {
+    bool any = false;
+    for (const char* pin : kPins) any = any || exists(dir + pin);
+    if (!any) return;
+    for (const char* pin : kPins) {
         if (::unlink((dir + pin).c_str()) != 0 && errno != ENOENT)
             throw RuntimeError(fmt::format("cannot remove {}{}: {}", dir, pin, std::strerror(errno)));
     }

@@ -1,16 +1,20 @@
-// Owns reading the pinned recorder's map into listings: one batch dump, then each socket's entry by cookie.
+// Owns reading the pinned recorder's maps into listings: one batch dump each, then each socket's entry by cookie.
 #include <time.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cstdint>
+#include <string>
+#include <type_traits>
 #include <vector>
 
 #include <linux/types.h>
 
 #include <bpf/bpf.h>
+#include <fmt/format.h>
 
 #include "recorder.hpp"
+#include "recorder.skel.h"
 #include "recorder_entry.h"
 
 namespace tcpstat::procfs {
@@ -56,14 +60,34 @@ std::vector<Entry> dump(int map_fd) {
     return out;
 }
 
+// Appends the entries of one pinned map; a map not pinned (or not readable) adds none.
+void read_pinned(const std::string& path, std::vector<Entry>& into) {
+    const int fd = bpf_obj_get(path.c_str());
+    if (fd < 0) return;
+    std::vector<Entry> part = dump(fd);
+    ::close(fd);
+    into.insert(into.end(), part.begin(), part.end());
+}
+
+// Transitions the recorder could not keep since it started (a full map), 0 if unreadable.
+std::uint64_t refused_transitions(const std::string& dir) {
+    const int info = bpf_obj_get((dir + "/info").c_str());
+    if (info < 0) return 0;
+    std::remove_pointer_t<decltype(recorder::bss)> bss{};  // the layout of the pinned .bss
+    const __u32 key = 0;
+    const bool ok = bpf_map_lookup_elem(info, &key, &bss) == 0;
+    ::close(info);
+    return ok ? bss.refused : 0;
+}
+
 }  // namespace
 
 void attach_recorded_ages(Snapshot& snap) {
-    const std::string path = recorder_dir() + "/ages";
-    const int fd = bpf_obj_get(path.c_str());
-    if (fd < 0) return;  // not recording, or not allowed to read it
-    std::vector<Entry> entries = dump(fd);
-    ::close(fd);
+    const std::string dir = recorder_dir();
+    std::vector<Entry> entries;
+    read_pinned(dir + "/ages", entries);      // live sockets
+    read_pinned(dir + "/timewait", entries);  // handed to timewait sockets
+    if (entries.empty()) return;  // not recording, or not allowed to read it
     const std::uint64_t now = monotonic_ns();
     std::sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) { return a.cookie < b.cookie; });
     for (Socket& s : snap.sockets) {
@@ -80,6 +104,11 @@ void attach_recorded_ages(Snapshot& snap) {
         s.age_ms = (now - since) / 1000000u;
         if (v.pid != 0) s.changed_by = static_cast<Pid>(v.pid);
     }
+    if (const std::uint64_t refused = refused_transitions(dir); refused > 0)
+        snap.warnings.push_back(fmt::format(
+            "the recorder's map was full for {} transitions since it started: those sockets have no age "
+            "(`tcpstat record status` shows its capacity; `record stop` and `record start` size it anew)",
+            refused));
 }
 
 }  // namespace tcpstat::procfs
