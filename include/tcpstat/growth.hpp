@@ -56,6 +56,10 @@ public:
     // previous sample counts as 0 there; null on the first sample). Groups absent now are forgotten.
     Table annotate(const Table& groups, std::span<const std::int64_t> row_first_seen, std::int64_t now);
 
+    // The same two columns for a grouping the tracker has no history of (top regrouping the
+    // snapshot at hand): OLDEST from the first-seen times, RATE null until the next sample.
+    static Table oldest_only(const Table& groups, std::span<const std::int64_t> row_first_seen, std::int64_t now);
+
     std::int64_t started() const { return started_; }
     std::size_t tracked() const { return first_seen_.size(); }
 

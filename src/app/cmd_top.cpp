@@ -150,6 +150,8 @@ private:
             return;
         }
         snap_ = s.snap;
+        first_seen_ = std::move(s.first_seen);
+        taken_ms_ = s.taken_ms;
         totals_ = s.totals;
         took_ = s.seconds;
         stamp_ = std::time(nullptr);
@@ -285,8 +287,14 @@ private:
         if (level_ != Level::Groups) return set_status("g switches the grouping of the main view: Esc first", true);
         const bool with_netns = settings_.options.request.netns || settings_.options.request.all_netns;
         settings_.grouping = next_top_grouping(settings_.grouping, with_netns);
-        // Regroup the snapshot at hand at once; the CHANGE column starts again with the next refresh.
-        if (snap_) set_groups(group_sockets(*snap_, top_grouping_keys(settings_.grouping)), nullptr);
+        // Regroup the snapshot at hand at once, with each group's OLDEST; RATE and the CHANGE
+        // column start again with the next refresh (no earlier counts of these groups exist).
+        if (snap_) {
+            std::vector<std::int64_t> oldest;
+            const Table groups =
+                group_sockets(*snap_, top_grouping_keys(settings_.grouping), nullptr, {}, first_seen_, &oldest);
+            set_groups(GrowthTracker::oldest_only(groups, oldest, taken_ms_), nullptr);
+        }
         changed(true);
     }
 
@@ -469,6 +477,8 @@ private:
     bool quit_ = false, help_ = false;
     Level level_ = Level::Groups;
     std::shared_ptr<const Snapshot> snap_, detail_snap_;
+    std::vector<std::int64_t> first_seen_;  // per snap_->sockets (the collector's growth tracker)
+    std::int64_t taken_ms_ = 0;
     std::string totals_;
     double took_ = 0;
     std::time_t stamp_ = 0;

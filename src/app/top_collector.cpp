@@ -88,9 +88,10 @@ TopSample TopCollector::refresh(const TopSettings& s) {
         // OLDEST and RATE as in --watch; the tracker forgets groups a new grouping no longer has.
         const std::int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
                                      std::chrono::steady_clock::now().time_since_epoch()).count();
-        const std::vector<std::int64_t> seen = growth_.observe(*snap, now);
+        out.first_seen = growth_.observe(*snap, now);
+        out.taken_ms = now;
         std::vector<std::int64_t> oldest;
-        const Table groups = group_sockets(*snap, top_grouping_keys(s.grouping), nullptr, {}, seen, &oldest);
+        const Table groups = group_sockets(*snap, top_grouping_keys(s.grouping), nullptr, {}, out.first_seen, &oldest);
         out.groups = growth_.annotate(groups, oldest, now);
         out.totals = top_state_totals(*snap, o.filter.tcp, o.filter.udp);
         out.snap = std::move(snap);

@@ -30,6 +30,8 @@ struct TopSettings {
 struct TopSample {
     std::shared_ptr<const Snapshot> snap;
     Table groups;       // grouped by settings.grouping
+    std::vector<std::int64_t> first_seen;  // per snap->sockets: when the collector first saw each
+    std::int64_t taken_ms = 0;             // steady clock, when it was taken (the growth's "now")
     std::string totals;  // top_state_totals
     std::string error;  // a refresh that failed: its message (snap empty then)
     TopSettings settings;  // those it was taken with

@@ -78,10 +78,33 @@ std::vector<std::int64_t> GrowthTracker::observe(const Snapshot& snap, std::int6
     return seen;
 }
 
+namespace {
+
+void add_growth_columns(Table& t) {
+    t.columns.push_back(Column{"oldest", "OLDEST", FieldType::Number, ColumnUnit::Seconds});
+    t.columns.push_back(Column{"rate", "RATE", FieldType::Number, ColumnUnit::PerMinute});
+}
+
+Value oldest_cell(std::span<const std::int64_t> row_first_seen, std::size_t r, std::int64_t now) {
+    if (r < row_first_seen.size()) return std::int64_t{(now - row_first_seen[r]) / 1000};
+    return {};
+}
+
+}  // namespace
+
+Table GrowthTracker::oldest_only(const Table& groups, std::span<const std::int64_t> row_first_seen, std::int64_t now) {
+    Table out = groups;
+    add_growth_columns(out);
+    for (std::size_t r = 0; r < out.rows.size(); ++r) {
+        out.rows[r].push_back(oldest_cell(row_first_seen, r, now));
+        out.rows[r].emplace_back();  // no earlier count of these groups: no rate yet
+    }
+    return out;
+}
+
 Table GrowthTracker::annotate(const Table& groups, std::span<const std::int64_t> row_first_seen, std::int64_t now) {
     Table out = groups;
-    out.columns.push_back(Column{"oldest", "OLDEST", FieldType::Number, ColumnUnit::Seconds});
-    out.columns.push_back(Column{"rate", "RATE", FieldType::Number, ColumnUnit::PerMinute});
+    add_growth_columns(out);
     const DeltaColumns cols = delta_columns(groups);
     const bool first_sample = samples_ == 0;
     std::map<std::vector<Value>, std::deque<Point>> next;
@@ -100,8 +123,7 @@ Table GrowthTracker::annotate(const Table& groups, std::span<const std::int64_t>
         // Keep the latest point at least `window` old as the reference, nothing older.
         while (points.size() > 2 && points[1].t <= now - window_.count()) points.pop_front();
 
-        if (r < row_first_seen.size()) row.emplace_back(std::int64_t{(now - row_first_seen[r]) / 1000});
-        else row.emplace_back();
+        row.push_back(oldest_cell(row_first_seen, r, now));
         const Point& ref = points.front();
         if (points.size() >= 2 && now > ref.t)
             row.emplace_back(static_cast<std::int64_t>(std::llround(double(count - ref.count) * 60000.0 / double(now - ref.t))));

@@ -126,6 +126,20 @@ TEST(Top, ChangedRowsAreColouredAndMarkedWithoutColourUnderNoColor) {
     }
 }
 
+// g regroups the snapshot at hand at once; its groups keep OLDEST (from the sockets' first-seen
+// times) without a refresh: paused, none comes.
+TEST(Top, GRegroupsWithOldestWithoutARefresh) {
+    LeakyServer leak(false, 5, "leaky-regroup");
+    TopTerminal t("top -d 30 -s close_wait " + port_filter(leak.port));
+    ASSERT_TRUE(t.wait_screen(std::regex(R"(CLOSE_WAIT\s+leaky-regroup\s+5)"))) << t.screen();
+    t.keys("p");
+    ASSERT_TRUE(t.wait_screen(std::regex("PAUSED|paused"))) << t.screen();
+    t.keys("g");
+    ASSERT_TRUE(t.wait_screen(
+        std::regex(R"(grouping state  [\s\S]*STATE\s+COUNT\S*\s+CHANGE\s+OLDEST\s+RATE[\s\S]*CLOSE_WAIT\s+5\s+\S+\s+\d+s\s)")))
+        << t.screen();
+}
+
 TEST(Top, GSwitchesTheGroupingAndEnterDrillsIntoTheGroupEscGoesBack) {
     LeakyServer leak(false, 5, "leaky-drill");
     TopTerminal t("top -d 0.5 -s close_wait " + port_filter(leak.port));
