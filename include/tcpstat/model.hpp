@@ -12,6 +12,8 @@
 
 #include "tcpstat/endpoint.hpp"
 #include "tcpstat/kernel_facts.hpp"
+#include "tcpstat/owner_list.hpp"
+#include "tcpstat/packed_optional.hpp"
 #include "tcpstat/tcp_state.hpp"
 #include "tcpstat/types.hpp"
 
@@ -24,15 +26,24 @@ using Pid = std::int32_t;
 // there is a handle with no per-process number that would mean anything, so fd is absent.
 struct Owner {
     Pid pid = 0;
-    std::optional<std::int32_t> fd;
+    PackedOptional<std::int32_t> fd;
     bool operator==(const Owner&) const = default;
 };
+using OwnerList = InlineOneVector<Owner>;
 
 // The kernel's pending timer on a socket (/proc/net/tcp "tr" and "tm->when").
 enum class TimerKind : std::uint8_t { Retransmit, KeepAlive, TimeWait, ZeroWindowProbe, Other };
 struct Timer {
     TimerKind kind = TimerKind::Other;
     std::uint64_t expires_ms = 0;  // time left until it fires
+    bool operator==(const Timer&) const = default;
+};
+// A kind outside the enumeration means "no timer" in a PackedOptional<Timer> (every expiry
+// time is a real value: a saturated one included).
+template <>
+struct PackedNone<Timer> {
+    static constexpr Timer value{static_cast<TimerKind>(0xff), 0};
+    static constexpr bool is(const Timer& t) { return static_cast<std::uint8_t>(t.kind) == 0xff; }
 };
 
 // TCP internals; each field is present only where the source reports it (netlink tcp_info).
@@ -99,32 +110,35 @@ private:
     std::unique_ptr<T> p_;
 };
 
+// Ordered for packing (no padding between the small fields); each optional keeps "absent" in
+// a reserved value (PackedOptional), and the usual single owner sits inline: 100k sockets are
+// one array the dump writes once, so every byte here is a page the kernel must zero and map.
 struct Socket {
     Protocol protocol = Protocol::Tcp;
     Family family = Family::Inet;
+    TcpState state = TcpState::Close;
     Endpoint local;
     Endpoint remote;
-    TcpState state = TcpState::Close;
-    std::optional<std::uint32_t> uid;
-    std::optional<std::uint64_t> inode;  // absent (not 0) for sockets with no inode: TIME_WAIT, SYN_RECV
-    std::optional<std::uint32_t> rx_queue;
-    std::optional<std::uint32_t> tx_queue;
-    std::optional<Timer> timer;
-    std::optional<std::uint32_t> retransmits;  // unrecovered retransmits of the current segment
-    std::vector<Owner> owners;                 // empty: no owner known (or none exists)
-    std::optional<std::uint64_t> netns;        // network namespace inode, when known
-    // The kernel's identity of this socket (Linux sock_diag cookie): a 4-tuple reused by a new
-    // connection gets a new cookie, so `kill` closes exactly the socket it listed. Absent from /proc.
-    std::optional<std::uint64_t> cookie;
-    // Milliseconds in the current state, only where it is known (Linux: `tcpstat record` saw the
-    // socket enter it); never estimated. tcp_info's idle time is another thing.
-    std::optional<std::uint64_t> age_ms;
+    PackedOptional<std::uint32_t> uid;
+    PackedOptional<std::uint32_t> rx_queue;
+    PackedOptional<std::uint32_t> tx_queue;
+    PackedOptional<std::uint32_t> retransmits;  // unrecovered retransmits of the current segment
     // The process that made the socket's last recorded transition in its own context (connect,
     // listen, close, shutdown), kept through the transitions the kernel makes alone; Linux's
     // recorder only. A TIME_WAIT socket has no owner, but was closed by this one.
-    std::optional<Pid> changed_by;
-    HeapOptional<TcpInfo> tcp_info;            // out of line: see HeapOptional
-    HeapOptional<SocketMemory> memory;         // -m only, out of line likewise
+    PackedOptional<Pid> changed_by;
+    PackedOptional<std::uint64_t> inode;  // absent (not 0) for sockets with no inode: TIME_WAIT, SYN_RECV
+    PackedOptional<std::uint64_t> netns;  // network namespace inode, when known
+    // The kernel's identity of this socket (Linux sock_diag cookie): a 4-tuple reused by a new
+    // connection gets a new cookie, so `kill` closes exactly the socket it listed. Absent from /proc.
+    PackedOptional<std::uint64_t> cookie;
+    // Milliseconds in the current state, only where it is known (Linux: `tcpstat record` saw the
+    // socket enter it); never estimated. tcp_info's idle time is another thing.
+    PackedOptional<std::uint64_t> age_ms;
+    PackedOptional<Timer> timer;
+    OwnerList owners;                      // empty: no owner known (or none exists)
+    HeapOptional<TcpInfo> tcp_info;        // out of line: see HeapOptional
+    HeapOptional<SocketMemory> memory;     // -m only, out of line likewise
 };
 
 struct Process {

@@ -13,6 +13,11 @@ FieldValue optional_number(const std::optional<T>& v) {
     return v ? FieldValue::number(static_cast<std::uint64_t>(*v)) : FieldValue::null();
 }
 
+template <class T>
+FieldValue optional_number(const PackedOptional<T>& v) {
+    return optional_number(static_cast<std::optional<T>>(v));
+}
+
 template <class Member>
 FieldValue info_number(const Socket& s, Member m) {
     return s.tcp_info ? optional_number((*s.tcp_info).*m) : FieldValue::null();

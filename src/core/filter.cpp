@@ -81,7 +81,7 @@ void apply_owner_filter(Snapshot& snap, const Filter& f) {
     std::erase_if(snap.sockets, [&](const Socket& s) { return !f.matches_owners(s, snap); });
     if (f.process_names.empty()) return;
     for (Socket& s : snap.sockets) {
-        std::erase_if(s.owners, [&](const Owner& o) { return !owner_named(snap, s, o, f); });
+        s.owners.erase_if([&](const Owner& o) { return !owner_named(snap, s, o, f); });
     }
 }
 

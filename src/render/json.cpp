@@ -30,7 +30,7 @@ void write_owners(const Socket& s, const Snapshot& snap, JsonWriter& w) {
     for (const Owner& o : s.owners) {
         w.begin_object();
         w.key("pid").value(o.pid);
-        w.key("fd").value(o.fd);
+        w.key("fd").value(std::optional<std::int32_t>(o.fd));
         w.key("process");
         if (const Process* p = snap.process(o.pid)) w.string(p->name);
         else w.null();

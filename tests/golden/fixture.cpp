@@ -239,7 +239,7 @@ std::optional<std::string> number_text(std::optional<std::uint64_t> v) {
 }
 
 template <class T>
-std::optional<std::uint64_t> widen(const std::optional<T>& v) {
+std::optional<std::uint64_t> widen(const T& v) {  // std::optional or PackedOptional
     if (!v) return std::nullopt;
     return static_cast<std::uint64_t>(*v);
 }
