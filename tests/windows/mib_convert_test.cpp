@@ -770,5 +770,39 @@ TEST(MibRecorded, Wine10TablesDecodeToTheListingRecordedWithThem) {
     }
 }
 
+// Recorded MODULE tables (tests/fixtures/windows/module/): TCP_TABLE_OWNER_MODULE_ALL and
+// TCP_TABLE_OWNER_PID_ALL read in the same second under Wine 10 with winleak.exe (12 leaked
+// CLOSE_WAIT sockets) running. The MODULE buffers are 8 + rows x 160 (192) bytes as the API
+// wrote them: the padding after the row count is real, and both classes decode to the same
+// sockets. Wine's creation timestamps are 0, so no socket may get an age.
+TEST(MibRecorded, Wine10ModuleTablesDecodeToTheSameSocketsAsTheOwnerPidTables) {
+    const std::pair<TableKind, const char*> kinds[] = {{TableKind::Tcp4, "tcp4"}, {TableKind::Tcp6, "tcp6"}};
+    const std::size_t rows[] = {13, 1};
+    for (std::size_t i = 0; i < 2; ++i) {
+        const auto [kind, name] = kinds[i];
+        const std::vector<std::byte> module = read_fixture(std::string("module/") + name + "-module.bin");
+        EXPECT_EQ(module.size(), kModuleTableHeaderSize + rows[i] * row_size(kind, TableClass::OwnerModule)) << name;
+        std::vector<Socket> by_module, by_pid;
+        const DecodeResult m = decode_table(kind, module, by_module, TableClass::OwnerModule, 134000000000000000ull);
+        const DecodeResult p = decode_table(kind, read_fixture(std::string("module/") + name + ".bin"), by_pid);
+        EXPECT_EQ(m.rows, rows[i]) << name;
+        EXPECT_FALSE(m.truncated) << name;
+        EXPECT_EQ(m.unknown_state, 0u) << name;
+        EXPECT_EQ(p.rows, rows[i]) << name;
+        std::multiset<std::string> a, b;
+        for (const Socket& s : by_module) {
+            a.insert(listing_row(s));
+            EXPECT_EQ(s.age_ms, std::nullopt) << "Wine writes timestamp 0: " << listing_row(s);
+        }
+        for (const Socket& s : by_pid) b.insert(listing_row(s));
+        EXPECT_EQ(a, b) << name;
+        if (kind == TableKind::Tcp4) {
+            EXPECT_EQ(std::count_if(by_module.begin(), by_module.end(),
+                                    [](const Socket& s) { return s.state == TcpState::CloseWait && !s.owners.empty(); }),
+                      12);
+        }
+    }
+}
+
 }  // namespace
 }  // namespace tcpstat::win
