@@ -117,7 +117,8 @@ struct Socket {
     // connection gets a new cookie, so `kill` closes exactly the socket it listed. Absent from /proc.
     std::optional<std::uint64_t> cookie;
     // Milliseconds in the current state, only where it is known (Linux: `tcpstat record` saw the
-    // socket enter it); never estimated. tcp_info's idle time is another thing.
+    // socket enter it); never estimated. tcp_info's idle time is another thing. Windows: since
+    // the connection was created (its table row's timestamp), an upper bound of that.
     std::optional<std::uint64_t> age_ms;
     // The process that made the socket's last recorded transition in its own context (connect,
     // listen, close, shutdown), kept through the transitions the kernel makes alone; Linux's

@@ -71,8 +71,8 @@ void check_destinations(const Snapshot& snap, const KernelFacts& facts, const Do
         f.advice = windows
                        ? "reuse connections to this destination (HTTP keep-alive, a connection pool); as headroom "
                          "widen the dynamic port range (netsh int ipv4 set dynamicport tcp start=... num=...) or "
-                         "lower TcpTimedWaitDelay (HKLM\\SYSTEM\\CurrentControlSet\\Services\\Tcpip\\Parameters, "
-                         "30 to 300 s, after a restart)"
+                         "lower TcpTimedWaitDelay, the Tcpip service's registry value in seconds (30 to 300, read "
+                         "at start-up)"
                        : "reuse connections to this destination (HTTP keep-alive, a connection pool); as headroom set "
                          "net.ipv4.tcp_tw_reuse=1 and widen net.ipv4.ip_local_port_range. tcp_fin_timeout does not "
                          "shorten TIME_WAIT";

@@ -1,10 +1,12 @@
-// Tests doctor's per-platform words on hand-built snapshots: Windows' TIME_WAIT against the dynamic port range and TcpTimedWaitDelay, and socket ages as each platform means them.
+// Tests doctor's per-platform words on hand-built snapshots: Windows' TIME_WAIT against the dynamic port range and TcpTimedWaitDelay, socket ages as each platform means them, and serve's Windows range.
 #include <gtest/gtest.h>
 
 #include <string>
 #include <vector>
 
 #include "tcpstat/doctor.hpp"
+#include "tcpstat/exporter.hpp"
+#include "tcpstat/grouping.hpp"
 
 using namespace tcpstat;
 
@@ -164,4 +166,17 @@ TEST(DoctorAges, NoAgeNoAgeWords) {
     const Finding* f = find(fs, FindingKind::TimeWaitPressure);
     ASSERT_NE(f, nullptr);
     EXPECT_EQ(all_text(*f).find("opened"), std::string::npos);
+}
+
+// serve: a range that is only Windows' documented default is not exported as a measurement.
+TEST(ExporterWindows, ADefaultDynamicRangeIsNotExported) {
+    auto exported = [](const KernelFacts& f) {
+        for (const MetricFamily& m : socket_metrics(Snapshot{}, ServerPorts{}, f, ExporterLimits{}).families)
+            if (m.name == "tcpstat_tcp_ephemeral_ports") return true;
+        return false;
+    };
+    KernelFacts f = windows_facts();
+    EXPECT_FALSE(exported(f));
+    f.ephemeral_is_default = false;
+    EXPECT_TRUE(exported(f));
 }
