@@ -3,6 +3,8 @@ if(WIN32)
   file(GLOB TCPSTAT_PLATFORM_SOURCES CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/src/platform/windows/*.cpp)
   add_library(tcpstat_platform STATIC ${TCPSTAT_PLATFORM_SOURCES})
   target_link_libraries(tcpstat_platform PUBLIC tcpstat_core PRIVATE iphlpapi ws2_32 shell32)  # shell32: CommandLineToArgvW (console.cpp)
+  # WMI's MSFT_NetTCPSetting, the dynamic port range for doctor (tcp_parameters_read.cpp); advapi32: the registry.
+  target_link_libraries(tcpstat_platform PRIVATE ole32 oleaut32 wbemuuid advapi32)
 elseif(CMAKE_SYSTEM_NAME STREQUAL "Linux")
   file(GLOB TCPSTAT_PLATFORM_SOURCES CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/src/platform/linux/*.cpp)
   add_library(tcpstat_platform STATIC ${TCPSTAT_PLATFORM_SOURCES})

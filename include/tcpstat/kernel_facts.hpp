@@ -22,6 +22,13 @@ struct KernelFacts {
     std::optional<std::uint64_t> listen_overflows;   // TcpExt ListenOverflows: accept queue was full
     std::optional<std::uint64_t> listen_drops;       // TcpExt ListenDrops: SYNs dropped for any reason
     std::optional<std::uint64_t> orphans;            // orphaned sockets right now (/proc/net/sockstat; the kernel counts them host-wide)
+    // Windows: how long a TIME_WAIT entry holds its port (TcpTimedWaitDelay); absent on Linux,
+    // where TIME_WAIT lasts a fixed 60 s. The ephemeral range on Windows is the TCP dynamic port range.
+    std::optional<std::uint32_t> time_wait_s;
+    // Windows: facts that are the documented defaults because the system's own value was not
+    // readable (doctor says "(default)" beside them).
+    bool ephemeral_is_default = false;
+    bool time_wait_is_default = false;
 
     // Size of the ephemeral range, when both ends are known and in order.
     std::optional<std::uint32_t> ephemeral_count() const {

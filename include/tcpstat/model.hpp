@@ -133,7 +133,8 @@ struct Socket {
     // connection gets a new cookie, so `kill` closes exactly the socket it listed. Absent from /proc.
     PackedOptional<std::uint64_t> cookie;
     // Milliseconds in the current state, only where it is known (Linux: `tcpstat record` saw the
-    // socket enter it); never estimated. tcp_info's idle time is another thing.
+    // socket enter it); never estimated. tcp_info's idle time is another thing. Windows: since
+    // the connection was created (its table row's timestamp), an upper bound of that.
     PackedOptional<std::uint64_t> age_ms;
     PackedOptional<Timer> timer;
     OwnerList owners;                      // empty: no owner known (or none exists)

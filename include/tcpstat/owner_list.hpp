@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <initializer_list>
 #include <memory>
+#include <stdexcept>
 #include <type_traits>
 #include <vector>
 
@@ -56,6 +57,10 @@ public:
     const T* data() const { return capacity_ > 1 ? store_.heap : &store_.one; }
     T& operator[](std::size_t i) { return data()[i]; }
     const T& operator[](std::size_t i) const { return data()[i]; }
+    const T& at(std::size_t i) const {
+        if (i >= size_) throw std::out_of_range("InlineOneVector::at");
+        return data()[i];
+    }
     T& front() { return data()[0]; }
     const T& front() const { return data()[0]; }
     T& back() { return data()[size_ - 1]; }

@@ -285,7 +285,11 @@ Examples:
     };
     threshold("--close-wait", raw.close_wait, "N", "CLOSE_WAIT sockets per process and port (default 10)");
     threshold("--time-wait-percent", raw.time_wait_percent, "P",
+#ifdef _WIN32
+              "TIME_WAIT per destination as % of the TCP dynamic port range (default 50)");
+#else
               "TIME_WAIT per destination as % of the ephemeral port range, and of tcp_max_tw_buckets (default 50)");
+#endif
     threshold("--syn-recv", raw.syn_recv, "N", "SYN_RECV entries per listening port (default 100)");
     threshold("--fin-wait2", raw.fin_wait2, "N", "FIN_WAIT2 sockets per remote peer (default 100)");
     threshold("--orphan-percent", raw.orphan_percent, "P", "orphaned sockets as % of tcp_max_orphans (default 50)");

@@ -142,6 +142,27 @@ bool from_windows(const Snapshot& snap) { return snap.source == "iphlpapi"; }
 
 std::string_view superuser(const Snapshot& snap) { return from_windows(snap) ? "Administrator" : "root"; }
 
+std::optional<AgeWords> oldest_age(const Snapshot& snap, const std::vector<const Socket*>& group, TcpState state) {
+    std::optional<std::uint64_t> oldest;
+    std::size_t aged = 0;
+    for (const Socket* s : group)
+        if (s->age_ms) {
+            oldest = std::max(oldest.value_or(0), *s->age_ms);
+            ++aged;
+        }
+    if (!oldest) return std::nullopt;
+    const std::string age = format_duration_ms(*oldest);
+    const std::string of = aged == group.size() ? fmt::format("all {}", aged) : fmt::format("{} of the {}", aged, group.size());
+    if (from_windows(snap))
+        return AgeWords{fmt::format("opened up to {} ago", age),
+                        fmt::format("the oldest was opened {} ago (Windows' creation time, known for {} sockets): in "
+                                    "{} for at most that long",
+                                    age, of, state_name(state))};
+    return AgeWords{fmt::format("in {} for up to {}", state_name(state), age),
+                    fmt::format("the oldest has been in {} for {} (tcpstat record saw {} sockets enter it)",
+                                state_name(state), age, of)};
+}
+
 std::string describe_pid(const Snapshot& snap, Pid pid) {
     const Process* p = snap.process(pid);
     if (p == nullptr) return fmt::format("pid {}", pid);

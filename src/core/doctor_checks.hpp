@@ -1,6 +1,7 @@
 // Owns the interface between doctor.cpp and the individual checks (doctor_*.cpp); core-private.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -23,6 +24,17 @@ void check_host_counters(const KernelFacts& facts, const DoctorSettings& set, st
 // Administrators instead of root, no sock_diag and no net.* sysctls.
 bool from_windows(const Snapshot& snap);
 std::string_view superuser(const Snapshot& snap);  // "root" or "Administrator"
+
+// The oldest Socket::age_ms among `group` as words for a finding, nullopt when none has an age.
+// The platforms mean different things by it (docs/formats.md, `age`): Linux's recorder the time
+// in the current state, Windows the time since the connection's context bind, which bounds the
+// time in the state from above. Hence {"in CLOSE_WAIT for up to 3 h", "..."} or
+// {"opened up to 3 h ago", "..."}: the message's words and one line of evidence.
+struct AgeWords {
+    std::string message;
+    std::string evidence;
+};
+std::optional<AgeWords> oldest_age(const Snapshot& snap, const std::vector<const Socket*>& group, TcpState state);
 
 // Worst first: severity, then kind (the enum order), then count descending; stable.
 void sort_findings(std::vector<Finding>& out);

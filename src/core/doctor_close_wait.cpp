@@ -91,12 +91,15 @@ void emit(const Snapshot& snap, const DoctorSettings& set, Where where, const Gr
                              : fmt::format("{} {} {} CLOSE_WAIT sockets {}", describe_owners(snap, pids),
                                            pids.size() == 1 ? "holds" : "hold", f.count, where_text);
     if (idle_max) f.message += fmt::format(", idle up to {}", format_duration_ms(*idle_max));
+    const auto age = oldest_age(snap, g, TcpState::CloseWait);
+    if (age) f.message += ", " + age->message;
 
     f.evidence.push_back(fmt::format("{} connections {} {} peer address{}; the peers closed, this side never did",
                                      f.count, peers_text, peers.size(), peers.size() == 1 ? "" : "es"));
     if (!idle_max)
         f.evidence.push_back(from_windows(snap) ? "idle time unknown: Windows' connection table does not report it"
                                                 : "idle time unknown: netlink (sock_diag) reports it, this source does not");
+    if (age) f.evidence.push_back(age->evidence);
     add_recv_q_evidence(g, f);
     if (pids.size() > 1) {
         std::string list;

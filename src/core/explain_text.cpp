@@ -181,8 +181,8 @@ constexpr std::array<StateExplanation, 13> kExplanations{{
         "the port pair of a TIME_WAIT entry: 1 enables it, 2 (the default) only for "
         "loopback. The old tcp_tw_recycle broke clients behind NAT and is gone since Linux "
         "4.12.\n"
-        "Windows keeps TIME_WAIT for 240 s by default (registry value TcpTimedWaitDelay, "
-        "30 to 300 s).",
+        "Windows keeps TIME_WAIT for 120 s by default (registry value TcpTimedWaitDelay, "
+        "30 to 300 s; Windows 2000 and XP documented 240 s).",
         "This host closes many short connections itself: a client that opens a connection "
         "per request (HTTP without keep-alive, a new database or cache connection each "
         "time), or a server that closes after every response. The entries are cheap, but on "

@@ -143,8 +143,10 @@ void add_host_counters(const Snapshot& snap, const KernelFacts& f, std::vector<M
         one("tcpstat_tcp_time_wait_buckets_limit", "net.ipv4.tcp_max_tw_buckets: past it TIME_WAIT is skipped.",
             MetricType::Gauge, static_cast<double>(*f.max_tw_buckets));
     }
-    if (auto n = f.ephemeral_count())
-        one("tcpstat_tcp_ephemeral_ports", "Size of net.ipv4.ip_local_port_range.", MetricType::Gauge, *n);
+    // A range that is only the platform's documented default (Windows, unread) is no measurement.
+    if (auto n = f.ephemeral_count(); n && !f.ephemeral_is_default)
+        one("tcpstat_tcp_ephemeral_ports", "Size of net.ipv4.ip_local_port_range (Windows: the TCP dynamic port range).",
+            MetricType::Gauge, *n);
     if (f.orphans) one("tcpstat_tcp_orphans", "Orphaned TCP sockets (host-wide).", MetricType::Gauge, static_cast<double>(*f.orphans));
     if (f.max_orphans)
         one("tcpstat_tcp_orphans_limit", "net.ipv4.tcp_max_orphans.", MetricType::Gauge, static_cast<double>(*f.max_orphans));

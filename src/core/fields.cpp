@@ -52,7 +52,7 @@ constexpr FieldInfo kFields[] = {
     {Field::Cmdline, "cmdline", "CMDLINE", T, false, true, false, "command line of the owner, arguments joined by spaces"},
     {Field::Exe, "exe", "EXE", T, false, true, false, "executable path of the owner (/proc/PID/exe)"},
     {Field::Service, "service", "SERVICE", T, false, true, false, "Windows: the services the owner runs (svchost.exe), comma-separated"},
-    {Field::Age, "age", "AGE", N, true, false, false, "milliseconds in the current state, where known (Linux: after `tcpstat record start`, as root); absent otherwise"},
+    {Field::Age, "age", "AGE", N, true, false, false, "Linux: milliseconds in the current state, after `tcpstat record start`, as root; Windows: milliseconds since the connection was created; absent otherwise"},
     {Field::ChangedBy, "changed_by", "CHANGED-BY", N, true, false, false, "pid that made the last recorded transition (connect, listen, close) itself, where the recorder saw one"},
     {Field::RmemAlloc, "rmem_alloc", "RMEM-ALLOC", N, true, false, false, "-m: bytes of received data held in memory (ss skmem r)"},
     {Field::Rcvbuf, "rcvbuf", "RCVBUF", N, true, false, false, "-m: receive buffer size in bytes (ss skmem rb)"},

@@ -177,7 +177,7 @@ TEST(Explain, TimeWaitFacts) {
     EXPECT_TRUE(contains(e->duration, "TCP_TIMEWAIT_LEN"));
     EXPECT_TRUE(contains(e->duration, "tcp_max_tw_buckets"));
     EXPECT_TRUE(contains(e->duration, "tcp_tw_reuse"));
-    EXPECT_TRUE(contains(e->duration, "240 s"));
+    EXPECT_TRUE(contains(e->duration, "120 s"));
     EXPECT_TRUE(contains(e->duration, "TcpTimedWaitDelay"));
     EXPECT_TRUE(contains(e->enters, "side that closed first"));
     EXPECT_TRUE(contains(e->many_means, "pooling"));

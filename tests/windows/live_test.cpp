@@ -15,7 +15,9 @@
 #include <utility>
 #include <vector>
 
+#include "platform/windows/mib_convert.hpp"
 #include "platform/windows/process_names.hpp"
+#include "platform/windows/table_fetch.hpp"
 #include "tcpstat/backend.hpp"
 #include "tcpstat/error.hpp"
 
@@ -246,6 +248,40 @@ TEST_P(LiveTcp, OwnerIsThisProcess) {
     EXPECT_EQ(lower(p->name), lower(own_exe_name()));
 }
 
+std::uint64_t filetime_now() {
+    FILETIME ft;
+    GetSystemTimeAsFileTime(&ft);
+    return (static_cast<std::uint64_t>(ft.dwHighDateTime) << 32) | ft.dwLowDateTime;
+}
+
+// TCP_TABLE_OWNER_MODULE_ALL, as the backend reads TCP: the listener is there, and its age is
+// either unknown (Wine writes liCreateTimestamp 0) or no older than this test's sockets.
+TEST_P(LiveTcp, TheModuleTableHoldsTheListenerWithItsAgeOrNone) {
+    const std::uint64_t before = filetime_now();
+    const TableKind kind = GetParam() == AF_INET ? TableKind::Tcp4 : TableKind::Tcp6;
+    const GrowResult got = read_growing_table(system_table_fetcher(kind, TableClass::OwnerModule));
+    ASSERT_TRUE(got.ok) << "TCP_TABLE_OWNER_MODULE_ALL: error " << got.error;
+    std::vector<Socket> rows;
+    const DecodeResult d = decode_table(kind, got.buffer, rows, TableClass::OwnerModule, filetime_now());
+    EXPECT_FALSE(d.truncated);
+    Snapshot table;
+    table.sockets = rows;
+    const Socket* listen = find(table, TcpState::Listen, listen_ep_, std::nullopt);
+    ASSERT_NE(listen, nullptr) << describe(table);
+    const Socket* via_backend = find(snap_, TcpState::Listen, listen_ep_, std::nullopt);
+    ASSERT_NE(via_backend, nullptr);
+    if (!listen->age_ms) {
+        EXPECT_FALSE(via_backend->age_ms) << "the backend reads the same table";
+        const auto wine = wine_version();
+        if (wine) GTEST_SKIP() << "Wine " << *wine << " reports no creation timestamp (0)";
+        FAIL() << "Windows gave the listener no creation timestamp";
+    }
+    // The scene was built in SetUp, moments ago.
+    EXPECT_LT(*listen->age_ms, 60u * 1000);
+    ASSERT_TRUE(via_backend->age_ms);
+    EXPECT_LE(*via_backend->age_ms, *listen->age_ms + (filetime_now() - before) / 10000 + 1);
+}
+
 // kill --yes: an IPv4 connection is attempted with SetTcpEntry(DELETE_TCB) and reported (closed,
 // or refused with Windows' error: Wine's SetTcpEntry is a stub); IPv6 is reported unsupported.
 TEST_P(LiveTcp, CloseSocketsAttemptsIPv4AndReportsIPv6AsUnsupported) {
@@ -428,6 +464,42 @@ TEST(LiveNames, ProcessesThatRefuseToOpenAreNamedFromTheProcessSnapshot) {
     EXPECT_EQ(gaps.unreadable, 0u);
 }
 
+TEST(LiveNames, AnOpenedProcessCarriesItsCreationTime) {
+    const ProcessName pn = process_name(GetCurrentProcessId());
+    ASSERT_EQ(pn.status, NameStatus::Ok);
+    EXPECT_GT(pn.created, 0u);
+    EXPECT_LE(pn.created, filetime_now());
+}
+
+// The pid-reuse check with this very process and GetProcessTimes: a socket older than the
+// process cannot be its own, so the pid is not named (and counted once); a younger one is.
+TEST(LiveNames, APidWhoseProcessIsNewerThanItsSocketIsNotNamed) {
+    const Pid self = static_cast<Pid>(GetCurrentProcessId());
+    const std::uint64_t created = process_name(GetCurrentProcessId()).created;
+    ASSERT_GT(created, 0u);
+    const std::uint64_t read = filetime_now();
+    const std::uint64_t process_age_ms = (read - created) / 10000;
+    Socket older;
+    older.owners = {{self, std::nullopt}};
+    older.age_ms = process_age_ms + 60 * 1000;  // bound a minute before this process started
+    Socket younger = older;
+    younger.age_ms = 0;
+    Snapshot reused;
+    reused.sockets = {younger, older};
+    const NameGaps gaps = fill_process_names(reused, OwnerRequest{}, {}, read);
+    EXPECT_EQ(reused.process(self), nullptr) << "the oldest socket decides: it predates the process";
+    EXPECT_EQ(gaps.reused, 1u);
+    EXPECT_EQ(gaps.denied + gaps.unreadable, 0u);
+    Snapshot own;
+    own.sockets = {younger};
+    EXPECT_EQ(fill_process_names(own, OwnerRequest{}, {}, read).reused, 0u);
+    EXPECT_NE(own.process(self), nullptr);
+    Snapshot unknown_time;
+    unknown_time.sockets = {older};
+    fill_process_names(unknown_time, OwnerRequest{});
+    EXPECT_NE(unknown_time.process(self), nullptr) << "without the table's time nothing is decided";
+}
+
 TEST(LiveNames, TheProcessSnapshotListsThisProcess) {
     const auto names = listed_process_names();
     const auto it = names.find(GetCurrentProcessId());
@@ -524,6 +596,41 @@ TEST(Backend, LinuxOnlySourcesAreUsageErrors) {
 
 TEST(Backend, NoUidsOnWindows) {
     EXPECT_EQ(make_system_backend(CollectRequest{})->uid_of_user("Administrator"), std::nullopt);
+}
+
+// doctor's facts on Windows: the documented defaults, or TcpTimedWaitDelay as the registry holds
+// it. The value is written only where it is absent (Wine, most hosts) and removed again.
+TEST(Backend, KernelFactsAreTheDynamicRangeAndTheTimeWaitDelay) {
+    const KernelFacts f = make_system_backend(CollectRequest{})->kernel_facts();
+    ASSERT_TRUE(f.ephemeral_count());
+    if (wine_version()) {
+        // Wine has no MSFT_NetTCPSetting: the documented default, said to be one.
+        EXPECT_EQ(f.ephemeral_low, 49152);
+        EXPECT_EQ(f.ephemeral_high, 65535);
+        EXPECT_TRUE(f.ephemeral_is_default);
+    } else {
+        EXPECT_FALSE(f.ephemeral_is_default) << "Windows answers MSFT_NetTCPSetting";
+        EXPECT_GE(*f.ephemeral_low, 1025);
+    }
+    ASSERT_TRUE(f.time_wait_s);
+    EXPECT_FALSE(f.max_tw_buckets) << "no Linux limit is claimed";
+    const wchar_t* key = L"SYSTEM\\CurrentControlSet\\Services\\Tcpip\\Parameters";
+    DWORD existing = 0, size = sizeof existing;
+    if (RegGetValueW(HKEY_LOCAL_MACHINE, key, L"TcpTimedWaitDelay", RRF_RT_REG_DWORD, nullptr, &existing, &size) ==
+        ERROR_SUCCESS) {
+        EXPECT_EQ(f.time_wait_s, existing);
+        GTEST_SKIP() << "TcpTimedWaitDelay is set here (" << existing << "); not touching it";
+    }
+    EXPECT_EQ(f.time_wait_s, 120u);
+    EXPECT_TRUE(f.time_wait_is_default);
+    const DWORD delay = 45;
+    const LSTATUS set = RegSetKeyValueW(HKEY_LOCAL_MACHINE, key, L"TcpTimedWaitDelay", REG_DWORD, &delay, sizeof delay);
+    if (set == ERROR_ACCESS_DENIED) GTEST_SKIP() << "not Administrator: cannot set TcpTimedWaitDelay";
+    ASSERT_EQ(set, ERROR_SUCCESS);
+    const KernelFacts g = make_system_backend(CollectRequest{})->kernel_facts();
+    RegDeleteKeyValueW(HKEY_LOCAL_MACHINE, key, L"TcpTimedWaitDelay");
+    EXPECT_EQ(g.time_wait_s, 45u);
+    EXPECT_FALSE(g.time_wait_is_default);
 }
 
 TEST(Backend, NothingRequestedReadsNothing) {

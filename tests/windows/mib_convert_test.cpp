@@ -416,6 +416,133 @@ TEST(MibTable, UnalignedBufferDecodes) {
     EXPECT_EQ(out[0].local.port, 161);
 }
 
+// TCP_TABLE_OWNER_MODULE_ALL: the row count, 4 bytes of padding (the rows hold a LARGE_INTEGER,
+// so they start 8-aligned), then the OWNER_PID fields, liCreateTimestamp and 128 bytes of module info.
+TableBytes& u64(TableBytes& t, std::uint64_t v) { return t.u32(static_cast<std::uint32_t>(v)).u32(static_cast<std::uint32_t>(v >> 32)); }
+TableBytes& module_info(TableBytes& t) {
+    for (int i = 0; i < 32; ++i) t.u32(0xDEADBEEF);
+    return t;
+}
+constexpr std::uint64_t kNow = 134000000000000000ull;         // a FILETIME in 2025
+constexpr std::uint64_t kHourAgo = kNow - 3600ull * 10000000;  // 100 ns units
+
+TEST(MibModule, RowAndHeaderSizes) {
+    EXPECT_EQ(header_size(TableKind::Tcp4, TableClass::OwnerModule), 8u);
+    EXPECT_EQ(header_size(TableKind::Tcp4, TableClass::OwnerPid), 4u);
+    EXPECT_EQ(row_size(TableKind::Tcp4, TableClass::OwnerModule), 160u);
+    EXPECT_EQ(row_size(TableKind::Tcp6, TableClass::OwnerModule), 192u);
+    // UDP is always read as OWNER_PID.
+    EXPECT_EQ(header_size(TableKind::Udp4, TableClass::OwnerModule), 4u);
+    EXPECT_EQ(row_size(TableKind::Udp6, TableClass::OwnerModule), 28u);
+}
+
+TEST(MibModule, Tcp4RowsCarryTheirAgeFromTheCreationTimestamp) {
+    TableBytes t(2);
+    t.u32(0);  // padding to the 8-aligned rows
+    t.u32(8).raw({127, 0, 0, 1}).port(6800).raw({127, 0, 0, 1}).port(50001).u32(1200);
+    module_info(u64(t, kHourAgo));
+    t.u32(2).raw({0, 0, 0, 0}).port(6800).raw({0, 0, 0, 0}).port(0).u32(1200);
+    module_info(u64(t, 0));  // Wine: no timestamp
+    std::vector<Socket> out;
+    const DecodeResult r = decode_table(TableKind::Tcp4, t.bytes(), out, TableClass::OwnerModule, kNow);
+    EXPECT_EQ(r.rows, 2u);
+    EXPECT_FALSE(r.truncated);
+    ASSERT_EQ(out.size(), 2u);
+    EXPECT_EQ(out[0].state, TcpState::CloseWait);
+    EXPECT_EQ(out[0].remote.port, 50001);
+    EXPECT_EQ(out[0].owners.at(0).pid, 1200);
+    EXPECT_EQ(out[0].age_ms, 3600u * 1000);
+    EXPECT_EQ(out[1].state, TcpState::Listen);
+    EXPECT_EQ(out[1].age_ms, std::nullopt) << "a zero timestamp is unknown, not 400 years";
+}
+
+TEST(MibModule, Tcp6RowsCarryTheirAge) {
+    TableBytes t(1);
+    t.u32(0);
+    t.v6(kLoopback6).u32(0).port(443).v6(kLoopback6).u32(0).port(50002).u32(11).u32(77);
+    module_info(u64(t, kNow - 25000));  // 2.5 ms ago
+    std::vector<Socket> out;
+    const DecodeResult r = decode_table(TableKind::Tcp6, t.bytes(), out, TableClass::OwnerModule, kNow);
+    ASSERT_EQ(r.rows, 1u);
+    EXPECT_EQ(out[0].state, TcpState::TimeWait);
+    EXPECT_EQ(out[0].local.port, 443);
+    EXPECT_EQ(out[0].owners.at(0).pid, 77);
+    EXPECT_EQ(out[0].age_ms, 2u) << "rounded down";
+}
+
+TEST(MibModule, AnOwnerPidTableHasNoAges) {
+    TableBytes t(1);
+    t.u32(5).raw({127, 0, 0, 1}).port(1).raw({127, 0, 0, 1}).port(2).u32(9);
+    std::vector<Socket> out;
+    decode_table(TableKind::Tcp4, t.bytes(), out, TableClass::OwnerPid, kNow);
+    ASSERT_EQ(out.size(), 1u);
+    EXPECT_EQ(out[0].age_ms, std::nullopt);
+}
+
+TEST(MibModule, TruncatedModuleTableKeepsWholeRows) {
+    TableBytes t(2);
+    t.u32(0);
+    t.u32(5).raw({127, 0, 0, 1}).port(1).raw({127, 0, 0, 1}).port(2).u32(9);
+    module_info(u64(t, kHourAgo));
+    t.u32(5).raw({127, 0, 0, 1});
+    std::vector<Socket> out;
+    const DecodeResult r = decode_table(TableKind::Tcp4, t.bytes(), out, TableClass::OwnerModule, kNow);
+    EXPECT_TRUE(r.truncated);
+    EXPECT_EQ(r.rows, 1u);
+}
+
+TEST(MibAge, FromTheCreationTimestamp) {
+    EXPECT_EQ(age_from_created(kHourAgo, kNow), 3600u * 1000);
+    EXPECT_EQ(age_from_created(kNow, kNow), 0u);
+    EXPECT_EQ(age_from_created(0, kNow), std::nullopt);
+    EXPECT_EQ(age_from_created(kHourAgo, 0), std::nullopt);
+    EXPECT_EQ(age_from_created(kNow + 1, kNow), std::nullopt) << "a timestamp in the future is not an age";
+}
+
+// The decision behind the pid-reuse check, on data: the socket was bound `age` before the table
+// read; a process created after that cannot be the one that bound it.
+TEST(MibPidReuse, AProcessCreatedAfterTheSocketIsAnotherProgram) {
+    const std::uint64_t read = kNow;
+    const std::uint64_t minute = 60ull * 10000000;
+    // The socket is an hour old; its process started two hours ago: the owner.
+    EXPECT_FALSE(process_newer_than_socket(kNow - 2 * 60 * minute, read, 3600 * 1000));
+    // The process started a minute ago, the socket an hour ago: the pid was reused.
+    EXPECT_TRUE(process_newer_than_socket(kNow - minute, read, 3600 * 1000));
+    // Created in the same 100 ns as the socket: not after it.
+    EXPECT_FALSE(process_newer_than_socket(kNow - 10000, read, 1));
+    // Unknown times decide nothing.
+    EXPECT_FALSE(process_newer_than_socket(0, read, 3600 * 1000));
+    EXPECT_FALSE(process_newer_than_socket(kNow - minute, 0, 3600 * 1000));
+    // An age older than the calendar is corrupt, not a reuse.
+    EXPECT_FALSE(process_newer_than_socket(kNow - minute, read, ~0ull / 10000));
+}
+
+// Rounding the age down moves the socket's derived creation later by under 1 ms: a process made
+// within that millisecond after the socket is missed, the true owner never blamed.
+TEST(MibPidReuse, TheRoundedAgeNeverBlamesTheTrueOwner) {
+    const std::uint64_t created = kNow - 12345678;  // the socket, 1234.5678 ms before the read
+    const std::uint64_t age = *age_from_created(created, kNow);
+    EXPECT_EQ(age, 1234u);
+    EXPECT_FALSE(process_newer_than_socket(created, kNow, age)) << "the owner created in the same instant";
+    EXPECT_FALSE(process_newer_than_socket(created - 1, kNow, age));
+    EXPECT_TRUE(process_newer_than_socket(created + 10000, kNow, age)) << "1 ms after the socket";
+}
+
+TEST(MibPidReuse, OneWarningCountsThePids) {
+    EXPECT_EQ(reused_pids_warning(0), std::nullopt);
+    EXPECT_EQ(reused_pids_warning(1), "owners of some sockets are unknown: 1 pid was reused by a process started "
+                                      "after the socket was created (the owner has exited)");
+    EXPECT_EQ(reused_pids_warning(3), "owners of some sockets are unknown: 3 pids were reused by a process started "
+                                      "after the socket was created (the owner has exited)");
+}
+
+TEST(MibModule, TheClassIsRefusedWithInvalidParameterOrNotSupported) {
+    EXPECT_TRUE(class_refused(87));
+    EXPECT_TRUE(class_refused(50));
+    EXPECT_FALSE(class_refused(kStatusUnsuccessful));
+    EXPECT_FALSE(class_refused(5));  // access denied is no reason to drop the ages
+}
+
 // A fake GetExtended*Table whose table is `sizes[i]` bytes at its i-th call.
 struct GrowingTable {
     std::vector<std::uint32_t> sizes;
@@ -640,6 +767,40 @@ TEST(MibRecorded, Wine10TablesDecodeToTheListingRecordedWithThem) {
     for (const Socket& s : sockets) {
         EXPECT_FALSE(s.owners.empty()) << listing_row(s);
         EXPECT_EQ(s.local.addr.scope_id, 0u) << listing_row(s);
+    }
+}
+
+// Recorded MODULE tables (tests/fixtures/windows/module/): TCP_TABLE_OWNER_MODULE_ALL and
+// TCP_TABLE_OWNER_PID_ALL read in the same second under Wine 10 with winleak.exe (12 leaked
+// CLOSE_WAIT sockets) running. The MODULE buffers are 8 + rows x 160 (192) bytes as the API
+// wrote them: the padding after the row count is real, and both classes decode to the same
+// sockets. Wine's creation timestamps are 0, so no socket may get an age.
+TEST(MibRecorded, Wine10ModuleTablesDecodeToTheSameSocketsAsTheOwnerPidTables) {
+    const std::pair<TableKind, const char*> kinds[] = {{TableKind::Tcp4, "tcp4"}, {TableKind::Tcp6, "tcp6"}};
+    const std::size_t rows[] = {13, 1};
+    for (std::size_t i = 0; i < 2; ++i) {
+        const auto [kind, name] = kinds[i];
+        const std::vector<std::byte> module = read_fixture(std::string("module/") + name + "-module.bin");
+        EXPECT_EQ(module.size(), kModuleTableHeaderSize + rows[i] * row_size(kind, TableClass::OwnerModule)) << name;
+        std::vector<Socket> by_module, by_pid;
+        const DecodeResult m = decode_table(kind, module, by_module, TableClass::OwnerModule, 134000000000000000ull);
+        const DecodeResult p = decode_table(kind, read_fixture(std::string("module/") + name + ".bin"), by_pid);
+        EXPECT_EQ(m.rows, rows[i]) << name;
+        EXPECT_FALSE(m.truncated) << name;
+        EXPECT_EQ(m.unknown_state, 0u) << name;
+        EXPECT_EQ(p.rows, rows[i]) << name;
+        std::multiset<std::string> a, b;
+        for (const Socket& s : by_module) {
+            a.insert(listing_row(s));
+            EXPECT_EQ(s.age_ms, std::nullopt) << "Wine writes timestamp 0: " << listing_row(s);
+        }
+        for (const Socket& s : by_pid) b.insert(listing_row(s));
+        EXPECT_EQ(a, b) << name;
+        if (kind == TableKind::Tcp4) {
+            EXPECT_EQ(std::count_if(by_module.begin(), by_module.end(),
+                                    [](const Socket& s) { return s.state == TcpState::CloseWait && !s.owners.empty(); }),
+                      12);
+        }
     }
 }
 

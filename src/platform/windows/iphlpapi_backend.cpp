@@ -13,6 +13,7 @@
 #include "mib_convert.hpp"
 #include "process_names.hpp"
 #include "table_fetch.hpp"
+#include "tcp_parameters.hpp"
 #include "tcpstat/backend.hpp"
 #include "tcpstat/error.hpp"
 
@@ -41,6 +42,16 @@ static_assert(offsetof(MIB_TCP6ROW_OWNER_PID, dwRemotePort) == 44);
 static_assert(offsetof(MIB_TCP6ROW_OWNER_PID, dwState) == 48);
 static_assert(offsetof(MIB_TCP6ROW_OWNER_PID, dwOwningPid) == 52);
 static_assert(offsetof(MIB_TCP6TABLE_OWNER_PID, table) == kTableHeaderSize);
+
+static_assert(sizeof(MIB_TCPROW_OWNER_MODULE) == kTcp4ModuleRowSize);
+static_assert(offsetof(MIB_TCPROW_OWNER_MODULE, dwOwningPid) == 20);
+static_assert(offsetof(MIB_TCPROW_OWNER_MODULE, liCreateTimestamp) == kTcp4CreatedOffset);
+static_assert(offsetof(MIB_TCPTABLE_OWNER_MODULE, table) == kModuleTableHeaderSize);
+static_assert(sizeof(MIB_TCP6ROW_OWNER_MODULE) == kTcp6ModuleRowSize);
+static_assert(offsetof(MIB_TCP6ROW_OWNER_MODULE, dwState) == 48);
+static_assert(offsetof(MIB_TCP6ROW_OWNER_MODULE, dwOwningPid) == 52);
+static_assert(offsetof(MIB_TCP6ROW_OWNER_MODULE, liCreateTimestamp) == kTcp6CreatedOffset);
+static_assert(offsetof(MIB_TCP6TABLE_OWNER_MODULE, table) == kModuleTableHeaderSize);
 
 static_assert(sizeof(MIB_UDPROW_OWNER_PID) == kUdp4RowSize);
 static_assert(offsetof(MIB_UDPROW_OWNER_PID, dwLocalAddr) == 0);
@@ -108,6 +119,13 @@ ZoneLookup system_zone_lookup() {
     return lookup;
 }
 
+// The system time in FILETIME units, the clock of liCreateTimestamp and of GetProcessTimes.
+std::uint64_t filetime_now() {
+    FILETIME ft;
+    GetSystemTimeAsFileTime(&ft);
+    return (static_cast<std::uint64_t>(ft.dwHighDateTime) << 32) | ft.dwLowDateTime;
+}
+
 bool any_zone(std::span<const Socket> sockets) {
     for (const Socket& s : sockets)
         if (has_zone(s.local.addr) || has_zone(s.remote.addr)) return true;
@@ -128,7 +146,17 @@ public:
         std::vector<std::string> failures;
         for (TableKind kind : kinds) {
             const std::string name(table_name(kind));
-            GrowResult got = read_growing_table(system_table_fetcher(kind));
+            const bool tcp = kind == TableKind::Tcp4 || kind == TableKind::Tcp6;
+            // TCP through the MODULE class for the creation timestamp (Socket::age_ms); a stack
+            // that refuses the class still serves OWNER_PID, and is not asked again.
+            TableClass cls = tcp && !module_refused_ ? TableClass::OwnerModule : TableClass::OwnerPid;
+            GrowResult got = read_growing_table(system_table_fetcher(kind, cls));
+            if (!got.ok && cls == TableClass::OwnerModule && class_refused(got.error)) {
+                module_refused_ = true;
+                cls = TableClass::OwnerPid;
+                got = read_growing_table(system_table_fetcher(kind, cls));
+            }
+            const std::uint64_t now = filetime_now();
             if (!got.ok) {
                 std::string why = got.kept_growing
                                       ? "it kept growing while being read (" + std::to_string(got.tries) + " tries)"
@@ -138,7 +166,8 @@ public:
                 snap.warnings.push_back("cannot read the " + name + " socket table: " + why);
                 continue;
             }
-            const DecodeResult d = decode_table(kind, got.buffer, snap.sockets);
+            const DecodeResult d = decode_table(kind, got.buffer, snap.sockets, cls, now);
+            table_read_ = now;
             if (d.truncated)
                 snap.warnings.push_back("the " + name + " socket table was cut short; " + std::to_string(d.rows) +
                                         " rows were read");
@@ -158,10 +187,11 @@ public:
     // The tables already carry the owning pid of every socket, so collect() has set the owners;
     // what is left is naming the processes.
     void attach_owners(Snapshot& snapshot, const OwnerRequest& request) override {
-        const NameGaps gaps = fill_process_names(snapshot, request);
+        const NameGaps gaps = fill_process_names(snapshot, request, {}, table_read_);
         const bool elevated = gaps.denied > 0 && running_elevated();
         if (auto w = hidden_owners_warning(gaps.denied, gaps.unreadable, elevated))
             snapshot.warnings.push_back(std::move(*w));
+        if (auto w = reused_pids_warning(gaps.reused)) snapshot.warnings.push_back(std::move(*w));
         snapshot.owners_hidden = gaps.denied + gaps.unreadable;
         snapshot.owners_attached = true;
     }
@@ -175,16 +205,25 @@ public:
     }
 
     std::vector<Pid> own_session_pids() override { return {static_cast<Pid>(GetCurrentProcessId())}; }
+
+    KernelFacts kernel_facts() override { return facts_from_parameters(system_tcp_parameters()); }
+
+private:
+    bool module_refused_ = false;
+    // When the last table was read (FILETIME units): the ages are against it, and so is the
+    // check that a pid still belongs to the process that created its sockets.
+    std::uint64_t table_read_ = 0;
 };
 
 }  // namespace
 
-TableFetcher system_table_fetcher(TableKind kind) {
+TableFetcher system_table_fetcher(TableKind kind, TableClass cls) {
     const ULONG af = (kind == TableKind::Tcp4 || kind == TableKind::Udp4) ? AF_INET : AF_INET6;
     const bool tcp = kind == TableKind::Tcp4 || kind == TableKind::Tcp6;
-    return [af, tcp](std::byte* buffer, std::uint32_t& size) {
+    const TCP_TABLE_CLASS tcp_class = cls == TableClass::OwnerModule ? TCP_TABLE_OWNER_MODULE_ALL : TCP_TABLE_OWNER_PID_ALL;
+    return [af, tcp, tcp_class](std::byte* buffer, std::uint32_t& size) {
         DWORD dsize = size;
-        const DWORD rc = tcp ? GetExtendedTcpTable(buffer, &dsize, FALSE, af, TCP_TABLE_OWNER_PID_ALL, 0)
+        const DWORD rc = tcp ? GetExtendedTcpTable(buffer, &dsize, FALSE, af, tcp_class, 0)
                              : GetExtendedUdpTable(buffer, &dsize, FALSE, af, UDP_TABLE_OWNER_PID, 0);
         size = dsize;
         return outcome_of_api(rc);

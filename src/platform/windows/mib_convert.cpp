@@ -19,6 +19,12 @@ std::uint32_t read_u32(const std::byte* p) {
     return v;
 }
 
+std::uint64_t read_u64(const std::byte* p) {
+    std::uint64_t v;
+    std::memcpy(&v, p, sizeof v);
+    return v;
+}
+
 std::array<std::uint8_t, 16> read_v6(const std::byte* p) {
     std::array<std::uint8_t, 16> a;
     std::memcpy(a.data(), p, a.size());
@@ -51,13 +57,15 @@ IpAddress ipv6_from_mib(const std::array<std::uint8_t, 16>& bytes, std::uint32_t
     return a;
 }
 
-TcpRow4 tcp4_at(const std::byte* p) {
-    return TcpRow4{read_u32(p), read_u32(p + 4), read_u32(p + 8), read_u32(p + 12), read_u32(p + 16),
-                   read_u32(p + 20)};
+TcpRow4 tcp4_at(const std::byte* p, TableClass cls) {
+    return TcpRow4{read_u32(p),      read_u32(p + 4),  read_u32(p + 8),
+                   read_u32(p + 12), read_u32(p + 16), read_u32(p + 20),
+                   cls == TableClass::OwnerModule ? read_u64(p + kTcp4CreatedOffset) : 0};
 }
 
-TcpRow6 tcp6_at(const std::byte* p) {
+TcpRow6 tcp6_at(const std::byte* p, TableClass cls) {
     TcpRow6 r;
+    if (cls == TableClass::OwnerModule) r.created = read_u64(p + kTcp6CreatedOffset);
     r.local_addr = read_v6(p);
     r.local_scope_id = read_u32(p + 16);
     r.local_port = read_u32(p + 20);
@@ -121,6 +129,40 @@ std::size_t row_size(TableKind kind) {
     return kTcp4RowSize;
 }
 
+std::size_t header_size(TableKind kind, TableClass cls) {
+    const bool tcp = kind == TableKind::Tcp4 || kind == TableKind::Tcp6;
+    return tcp && cls == TableClass::OwnerModule ? kModuleTableHeaderSize : kTableHeaderSize;
+}
+
+std::size_t row_size(TableKind kind, TableClass cls) {
+    if (cls == TableClass::OwnerModule && kind == TableKind::Tcp4) return kTcp4ModuleRowSize;
+    if (cls == TableClass::OwnerModule && kind == TableKind::Tcp6) return kTcp6ModuleRowSize;
+    return row_size(kind);
+}
+
+std::optional<std::uint64_t> age_from_created(std::uint64_t created, std::uint64_t now) {
+    if (created == 0 || now == 0 || created > now) return std::nullopt;
+    return (now - created) / 10000;  // FILETIME counts 100 ns
+}
+
+bool process_newer_than_socket(std::uint64_t process_created, std::uint64_t table_read, std::uint64_t socket_age_ms) {
+    if (process_created == 0 || table_read == 0) return false;
+    const std::uint64_t back = socket_age_ms * 10000;
+    if (back > table_read) return false;  // a corrupt age: older than the calendar
+    return process_created > table_read - back;
+}
+
+std::optional<std::string> reused_pids_warning(std::size_t pids) {
+    if (pids == 0) return std::nullopt;
+    return "owners of some sockets are unknown: " + std::to_string(pids) + (pids == 1 ? " pid was" : " pids were") +
+           " reused by a process started after the socket was created (the owner has exited)";
+}
+
+bool class_refused(std::uint32_t error) {
+    constexpr std::uint32_t kNotSupported = 50, kInvalidParameter = 87;
+    return error == kNotSupported || error == kInvalidParameter;
+}
+
 std::string_view table_name(TableKind kind) {
     switch (kind) {
         case TableKind::Tcp4: return "TCP/IPv4";
@@ -163,7 +205,7 @@ IpAddress ipv4_from_mib(std::uint32_t raw) {
     return IpAddress::from_v4_bytes(b);
 }
 
-std::optional<Socket> socket_from_row(const TcpRow4& row) {
+std::optional<Socket> socket_from_row(const TcpRow4& row, std::uint64_t now) {
     auto state = state_from_mib(row.state);
     if (!state) return std::nullopt;
     Socket s;
@@ -174,10 +216,11 @@ std::optional<Socket> socket_from_row(const TcpRow4& row) {
     s.state = *state;
     if (s.state == TcpState::Listen) s.remote = unspecified(Family::Inet);
     s.owners = owners_of(row.pid);
+    s.age_ms = age_from_created(row.created, now);
     return s;
 }
 
-std::optional<Socket> socket_from_row(const TcpRow6& row) {
+std::optional<Socket> socket_from_row(const TcpRow6& row, std::uint64_t now) {
     auto state = state_from_mib(row.state);
     if (!state) return std::nullopt;
     Socket s;
@@ -190,6 +233,7 @@ std::optional<Socket> socket_from_row(const TcpRow6& row) {
     s.state = *state;
     if (s.state == TcpState::Listen) s.remote = unspecified(Family::Inet6);
     s.owners = owners_of(row.pid);
+    s.age_ms = age_from_created(row.created, now);
     return s;
 }
 
@@ -217,23 +261,25 @@ Socket socket_from_row(const UdpRow6& row) {
     return s;
 }
 
-DecodeResult decode_table(TableKind kind, std::span<const std::byte> buffer, std::vector<Socket>& out) {
+DecodeResult decode_table(TableKind kind, std::span<const std::byte> buffer, std::vector<Socket>& out,
+                          TableClass cls, std::uint64_t now) {
     DecodeResult result;
-    if (buffer.size() < kTableHeaderSize) {
+    const std::size_t header = header_size(kind, cls);
+    if (buffer.size() < header) {
         result.truncated = true;
         return result;
     }
     const std::uint32_t claimed = read_u32(buffer.data());
-    const std::size_t rsize = row_size(kind);
-    const std::size_t fit = (buffer.size() - kTableHeaderSize) / rsize;
+    const std::size_t rsize = row_size(kind, cls);
+    const std::size_t fit = (buffer.size() - header) / rsize;
     const std::size_t n = std::min<std::size_t>(claimed, fit);
     result.truncated = claimed > fit;
     out.reserve(out.size() + n);
-    const std::byte* p = buffer.data() + kTableHeaderSize;
+    const std::byte* p = buffer.data() + header;
     for (std::size_t i = 0; i < n; ++i, p += rsize) {
         switch (kind) {
             case TableKind::Tcp4:
-                if (auto s = socket_from_row(tcp4_at(p))) {
+                if (auto s = socket_from_row(tcp4_at(p, cls), now)) {
                     out.push_back(std::move(*s));
                     ++result.rows;
                 } else {
@@ -241,7 +287,7 @@ DecodeResult decode_table(TableKind kind, std::span<const std::byte> buffer, std
                 }
                 break;
             case TableKind::Tcp6:
-                if (auto s = socket_from_row(tcp6_at(p))) {
+                if (auto s = socket_from_row(tcp6_at(p, cls), now)) {
                     out.push_back(std::move(*s));
                     ++result.rows;
                 } else {

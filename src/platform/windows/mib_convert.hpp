@@ -29,6 +29,7 @@ struct TcpRow4 {
     std::uint32_t remote_addr = 0;
     std::uint32_t remote_port = 0;
     std::uint32_t pid = 0;
+    std::uint64_t created = 0;  // MODULE rows' liCreateTimestamp (see TableClass); 0: unknown
 };
 
 struct TcpRow6 {
@@ -40,6 +41,7 @@ struct TcpRow6 {
     std::uint32_t remote_port = 0;
     std::uint32_t state = 0;
     std::uint32_t pid = 0;
+    std::uint64_t created = 0;
 };
 
 struct UdpRow4 {
@@ -66,6 +68,34 @@ inline constexpr std::size_t kUdp6RowSize = 28;
 std::size_t row_size(TableKind kind);
 std::string_view table_name(TableKind kind);  // "TCP/IPv4", ... for warnings
 
+// Which rows a TCP table holds. OwnerModule (TCP_TABLE_OWNER_MODULE_ALL) rows are the OwnerPid
+// row followed by liCreateTimestamp, a LARGE_INTEGER counting 100 ns since 1601 UTC (FILETIME
+// units; 0 when the stack does not say: Wine), and 16 ULONGLONGs of opaque module info. The
+// LARGE_INTEGER makes rows and table 8-byte aligned, so the rows start 8 bytes in. UDP tables
+// are always read as OwnerPid: a UDP socket's age is not asked for.
+enum class TableClass : std::uint8_t { OwnerPid, OwnerModule };
+inline constexpr std::size_t kModuleTableHeaderSize = 8;
+inline constexpr std::size_t kTcp4ModuleRowSize = 160;
+inline constexpr std::size_t kTcp6ModuleRowSize = 192;
+inline constexpr std::size_t kTcp4CreatedOffset = 24;  // liCreateTimestamp in a MODULE row
+inline constexpr std::size_t kTcp6CreatedOffset = 56;
+std::size_t header_size(TableKind kind, TableClass cls);
+std::size_t row_size(TableKind kind, TableClass cls);
+
+// Socket::age_ms on Windows: milliseconds from a row's creation timestamp to `now` (both FILETIME
+// units), rounded down. nullopt for an unknown (0) timestamp, an unknown now, or a timestamp in
+// the future (the clock was set back): never estimated. What it means: docs/formats.md, `age`.
+std::optional<std::uint64_t> age_from_created(std::uint64_t created, std::uint64_t now);
+
+// Pid reuse between the table read (at `table_read`, FILETIME units) and the name lookup: a
+// process created after the socket (which is `socket_age_ms` old at table_read) cannot have
+// created it, so its name is another program's. False when either time is unknown (0).
+// Rounding: the age is rounded down, so the socket's creation time derived from it is at most
+// 1 ms late, which can miss a reuse within that millisecond but never blames the true owner.
+bool process_newer_than_socket(std::uint64_t process_created, std::uint64_t table_read, std::uint64_t socket_age_ms);
+// The one warning for pids whose process was newer than their sockets, or nullopt when none.
+std::optional<std::string> reused_pids_warning(std::size_t pids);
+
 // MIB_TCP_STATE (1 CLOSED ... 12 DELETE_TCB) into TcpState; nullopt for any other value.
 std::optional<TcpState> state_from_mib(std::uint32_t mib_state);
 // ntohs of the low 16 bits: the high half of the DWORD is documented as uninitialised.
@@ -76,8 +106,9 @@ IpAddress ipv4_from_mib(std::uint32_t raw);
 // sockets. Pid 0 (the idle process) is what Windows reports for sockets no process holds
 // (TIME_WAIT), so it yields no owner rather than a fake one. IPv6 scope ids are kept for
 // link-local addresses only (the model's meaning of scope_id).
-std::optional<Socket> socket_from_row(const TcpRow4& row);  // nullopt: unknown state
-std::optional<Socket> socket_from_row(const TcpRow6& row);  // nullopt: unknown state
+// TCP rows get age_ms from row.created and `now` (age_from_created).
+std::optional<Socket> socket_from_row(const TcpRow4& row, std::uint64_t now = 0);  // nullopt: unknown state
+std::optional<Socket> socket_from_row(const TcpRow6& row, std::uint64_t now = 0);  // nullopt: unknown state
 Socket socket_from_row(const UdpRow4& row);                 // UDP rows are UNCONN (Close)
 Socket socket_from_row(const UdpRow6& row);
 
@@ -98,14 +129,19 @@ std::uint32_t zone_from_mib(std::uint32_t raw, const IpAddress& local, const Zon
 // Rewrites the zones socket_from_row() copied raw into the IPv6 sockets of `sockets`.
 void settle_zones(std::span<Socket> sockets, const ZoneLookup& lookup);
 
-// Decodes a table buffer exactly as the API filled it and appends the sockets to out.
+// Decodes a table buffer exactly as the API filled it (rows of `cls`) and appends the sockets to
+// out, with ages against `now` (FILETIME units, when the table was read; 0: no ages).
 // A buffer too short for its own row count is decoded as far as whole rows go.
 struct DecodeResult {
     std::size_t rows = 0;           // rows converted
     std::size_t unknown_state = 0;  // TCP rows skipped for a state outside 1..12
     bool truncated = false;         // the row count claimed more than the buffer holds
 };
-DecodeResult decode_table(TableKind kind, std::span<const std::byte> buffer, std::vector<Socket>& out);
+DecodeResult decode_table(TableKind kind, std::span<const std::byte> buffer, std::vector<Socket>& out,
+                          TableClass cls = TableClass::OwnerPid, std::uint64_t now = 0);
+// The API's answer when a table class is not supported (ERROR_INVALID_PARAMETER,
+// ERROR_NOT_SUPPORTED): the backend then reads the OwnerPid class instead.
+bool class_refused(std::uint32_t error);
 
 // The size-query / read dance around GetExtended*Table, kept free of the API so tests can make a
 // table grow between calls. fetch(buffer, size) behaves like the API: with a buffer too small it

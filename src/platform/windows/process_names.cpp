@@ -59,6 +59,9 @@ ProcessName process_name(std::uint32_t pid) {
         return result;
     }
     HandleCloser closer(h);
+    FILETIME created, exited, kernel, user;
+    if (GetProcessTimes(h, &created, &exited, &kernel, &user))
+        result.created = (static_cast<std::uint64_t>(created.dwHighDateTime) << 32) | created.dwLowDateTime;
     // Long-path-aware systems can exceed MAX_PATH; 32767 is the NT path limit.
     std::vector<wchar_t> buf(MAX_PATH);
     for (;;) {
@@ -135,8 +138,14 @@ bool running_elevated() {
     return GetTokenInformation(token, TokenElevation, &elevation, sizeof elevation, &size) && elevation.TokenIsElevated;
 }
 
-NameGaps fill_process_names(Snapshot& snap, const OwnerRequest& request, const NameSources& sources) {
+NameGaps fill_process_names(Snapshot& snap, const OwnerRequest& request, const NameSources& sources,
+                            std::uint64_t table_read) {
     const std::unordered_set<Pid> wanted(request.only_pids.begin(), request.only_pids.end());
+    std::unordered_map<Pid, std::uint64_t> oldest;  // pid -> age of its oldest socket
+    if (table_read != 0)
+        for (const Socket& s : snap.sockets)
+            if (s.age_ms)
+                for (const Owner& o : s.owners) oldest[o.pid] = std::max(oldest[o.pid], *s.age_ms);
     std::unordered_set<Pid> seen;
     std::optional<std::unordered_map<std::uint32_t, std::string>> listed;  // taken once, on the first refusal
     std::optional<std::unordered_map<std::uint32_t, std::string>> services;  // taken once, when asked for
@@ -147,6 +156,13 @@ NameGaps fill_process_names(Snapshot& snap, const OwnerRequest& request, const N
             if (!seen.insert(o.pid).second || snap.processes.contains(o.pid)) continue;
             const auto pid = static_cast<std::uint32_t>(o.pid);
             ProcessName pn = sources.open(pid);
+            if (pn.status == NameStatus::Ok) {
+                const auto it = oldest.find(o.pid);
+                if (it != oldest.end() && process_newer_than_socket(pn.created, table_read, it->second)) {
+                    ++gaps.reused;
+                    continue;
+                }
+            }
             if (pn.status == NameStatus::Denied || pn.status == NameStatus::Unreadable) {
                 if (!listed) listed = sources.listed();
                 if (auto it = listed->find(pid); it != listed->end()) {

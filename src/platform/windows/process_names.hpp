@@ -24,9 +24,10 @@ struct ProcessName {
     NameStatus status = NameStatus::Gone;
     std::string name;  // image file name in UTF-8 ("svchost.exe") when status == Ok
     std::string path;  // the full image path in UTF-8, when the process could be opened
+    std::uint64_t created = 0;  // creation time (GetProcessTimes, FILETIME units) when opened; 0: unknown
 };
 
-// OpenProcess(PROCESS_QUERY_LIMITED_INFORMATION) + QueryFullProcessImageNameW.
+// OpenProcess(PROCESS_QUERY_LIMITED_INFORMATION) + QueryFullProcessImageNameW and GetProcessTimes.
 ProcessName process_name(std::uint32_t pid);
 
 // Every process's image name by pid from one process snapshot (CreateToolhelp32Snapshot),
@@ -51,6 +52,7 @@ struct NameSources {
 struct NameGaps {
     std::size_t denied = 0;      // access denied and not in the process snapshot either
     std::size_t unreadable = 0;  // failed otherwise
+    std::size_t reused = 0;      // the pid's process was created after its sockets: another program now
 };
 
 // UTF-16 from the OS to UTF-8 for the model; unpaired surrogates become U+FFFD.
@@ -58,8 +60,11 @@ std::string utf8_from_wide(std::wstring_view wide);
 
 // Fills snap.processes with a name per distinct owner pid (only request.only_pids when given),
 // Process::exe when request.want_exe and the process could be opened, and Process::service when
-// request.want_service and the pid runs services. Returns what could not
-// be named; the caller reports that once.
-NameGaps fill_process_names(Snapshot& snap, const OwnerRequest& request, const NameSources& sources = {});
+// request.want_service and the pid runs services. With `table_read` (when the tables were read,
+// FILETIME units; 0: unknown) a process created after the oldest of its pid's sockets
+// (Socket::age_ms) is left unnamed and counted as reused (process_newer_than_socket). Returns
+// what could not be named; the caller reports that once.
+NameGaps fill_process_names(Snapshot& snap, const OwnerRequest& request, const NameSources& sources = {},
+                            std::uint64_t table_read = 0);
 
 }  // namespace tcpstat::win

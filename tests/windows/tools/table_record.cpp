@@ -1,10 +1,11 @@
 // Owns table_record.exe: writes the raw GetExtendedTcpTable/UdpTable buffers to files, the recorded fixtures of tests/fixtures/windows.
 //
-//   table_record.exe DIR     writes DIR/tcp4.bin, tcp6.bin, udp4.bin, udp6.bin exactly as the API filled them
+//   table_record.exe DIR     writes DIR/tcp4.bin, tcp6.bin, udp4.bin, udp6.bin (OWNER_PID) and
+//                            tcp4-module.bin, tcp6-module.bin (OWNER_MODULE) exactly as the API filled them
 #include <cstdio>
 #include <cstring>
 #include <string>
-#include <utility>
+#include <tuple>
 
 #include "platform/windows/table_fetch.hpp"
 
@@ -13,11 +14,17 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "usage: table_record.exe DIR\n");
         return 2;
     }
+    using tcpstat::win::TableClass;
     using tcpstat::win::TableKind;
-    const std::pair<TableKind, const char*> tables[] = {
-        {TableKind::Tcp4, "tcp4.bin"}, {TableKind::Tcp6, "tcp6.bin"}, {TableKind::Udp4, "udp4.bin"}, {TableKind::Udp6, "udp6.bin"}};
-    for (const auto& [kind, file] : tables) {
-        const auto got = tcpstat::win::read_growing_table(tcpstat::win::system_table_fetcher(kind));
+    const std::tuple<TableKind, TableClass, const char*> tables[] = {
+        {TableKind::Tcp4, TableClass::OwnerPid, "tcp4.bin"},
+        {TableKind::Tcp6, TableClass::OwnerPid, "tcp6.bin"},
+        {TableKind::Udp4, TableClass::OwnerPid, "udp4.bin"},
+        {TableKind::Udp6, TableClass::OwnerPid, "udp6.bin"},
+        {TableKind::Tcp4, TableClass::OwnerModule, "tcp4-module.bin"},
+        {TableKind::Tcp6, TableClass::OwnerModule, "tcp6-module.bin"}};
+    for (const auto& [kind, cls, file] : tables) {
+        const auto got = tcpstat::win::read_growing_table(tcpstat::win::system_table_fetcher(kind, cls));
         if (!got.ok) {
             std::fprintf(stderr, "table_record: %s: error %u\n", file, got.error);
             return 1;
@@ -25,7 +32,7 @@ int main(int argc, char** argv) {
         // The buffer carries slack past the table: keep exactly the header and its rows.
         std::uint32_t rows = 0;
         std::memcpy(&rows, got.buffer.data(), sizeof rows);
-        const std::size_t used = tcpstat::win::kTableHeaderSize + rows * tcpstat::win::row_size(kind);
+        const std::size_t used = tcpstat::win::header_size(kind, cls) + rows * tcpstat::win::row_size(kind, cls);
         const std::string path = std::string(argv[1]) + "/" + file;
         FILE* f = std::fopen(path.c_str(), "wb");
         if (f == nullptr || std::fwrite(got.buffer.data(), 1, used, f) != used) return 1;

@@ -1,0 +1,182 @@
+// Tests doctor's per-platform words on hand-built snapshots: Windows' TIME_WAIT against the dynamic port range and TcpTimedWaitDelay, socket ages as each platform means them, and serve's Windows range.
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "tcpstat/doctor.hpp"
+#include "tcpstat/exporter.hpp"
+#include "tcpstat/grouping.hpp"
+
+using namespace tcpstat;
+
+namespace {
+
+Endpoint ep(const char* addr, std::uint16_t port) { return {parse_address(addr).value(), port}; }
+
+Socket sock(TcpState st, Endpoint local, Endpoint remote, std::optional<std::uint64_t> age_ms = std::nullopt) {
+    Socket s;
+    s.state = st;
+    s.local = local;
+    s.remote = remote;
+    s.age_ms = age_ms;
+    return s;
+}
+
+// What the Windows backend reports on a default host, with TcpTimedWaitDelay set to 45 s.
+KernelFacts windows_facts() {
+    KernelFacts f;
+    f.ephemeral_low = 49152;
+    f.ephemeral_high = 65535;
+    f.ephemeral_is_default = true;
+    f.time_wait_s = 45;
+    return f;
+}
+
+// n client-side TIME_WAIT entries to one destination, from ports in the dynamic range.
+Snapshot time_wait_burst(const char* source, int n, std::optional<std::uint64_t> age_ms = std::nullopt) {
+    Snapshot snap;
+    snap.source = source;
+    for (int i = 0; i < n; ++i)
+        snap.sockets.push_back(sock(TcpState::TimeWait, ep("10.0.0.5", static_cast<std::uint16_t>(49152 + i)),
+                                    ep("10.0.0.7", 443), age_ms));
+    return snap;
+}
+
+const Finding* find(const std::vector<Finding>& fs, FindingKind k) {
+    for (const Finding& f : fs)
+        if (f.kind == k) return &f;
+    return nullptr;
+}
+
+std::string all_text(const Finding& f) {
+    std::string t = f.message + "\n" + f.advice;
+    for (const auto& e : f.evidence) t += "\n" + e;
+    return t;
+}
+
+bool has_evidence(const Finding& f, const std::string& needle) {
+    for (const auto& e : f.evidence)
+        if (e.find(needle) != std::string::npos) return true;
+    return false;
+}
+
+}  // namespace
+
+TEST(DoctorWindows, TimeWaitIsWeighedAgainstTheDynamicPortRangeAndTheTimeWaitDelay) {
+    const Snapshot snap = time_wait_burst("iphlpapi", 9000);
+    const auto fs = diagnose(snap, windows_facts(), DoctorSettings{});
+    const Finding* f = find(fs, FindingKind::TimeWaitPressure);
+    ASSERT_NE(f, nullptr);
+    EXPECT_EQ(f->message, "9000 TIME_WAIT sockets from 10.0.0.5 to 10.0.0.7:443 pin 54.9 % of the 16384 dynamic ports");
+    EXPECT_TRUE(has_evidence(*f, "dynamic port range 49152-65535 (netsh int ipv4 show dynamicport tcp) (default)"));
+    EXPECT_TRUE(has_evidence(*f, "for 45 s (TcpTimedWaitDelay); at 100 % connect() fails with WSAEADDRINUSE"));
+    EXPECT_NE(f->advice.find("netsh int ipv4 set dynamicport tcp"), std::string::npos);
+    EXPECT_NE(f->advice.find("TcpTimedWaitDelay"), std::string::npos);
+    const std::string text = all_text(*f);
+    for (const char* linux_word : {"net.ipv4", "ip_local_port_range", "tcp_tw_reuse", "EADDRNOTAVAIL", "60 s", "ephemeral"})
+        EXPECT_EQ(text.find(linux_word), std::string::npos) << linux_word << " in:\n" << text;
+}
+
+TEST(DoctorWindows, ADelayNotReadFromTheSystemIsMarkedAsTheDefault) {
+    KernelFacts facts = windows_facts();
+    facts.ephemeral_is_default = false;
+    facts.time_wait_s = 120;
+    facts.time_wait_is_default = true;
+    const auto fs = diagnose(time_wait_burst("iphlpapi", 9000), facts, DoctorSettings{});
+    const Finding* f = find(fs, FindingKind::TimeWaitPressure);
+    ASSERT_NE(f, nullptr);
+    EXPECT_TRUE(has_evidence(*f, "dynamic port range 49152-65535 (netsh int ipv4 show dynamicport tcp)"));
+    EXPECT_FALSE(has_evidence(*f, "dynamicport tcp) (default)")) << "a range read from the system is no default";
+    EXPECT_TRUE(has_evidence(*f, "for 120 s (TcpTimedWaitDelay) (default);"));
+}
+
+TEST(DoctorWindows, LinuxTimeWaitKeepsItsOwnWords) {
+    KernelFacts facts;
+    facts.ephemeral_low = 49152;
+    facts.ephemeral_high = 65535;
+    const auto fs = diagnose(time_wait_burst("netlink", 9000), facts, DoctorSettings{});
+    const Finding* f = find(fs, FindingKind::TimeWaitPressure);
+    ASSERT_NE(f, nullptr);
+    EXPECT_EQ(f->message, "9000 TIME_WAIT sockets from 10.0.0.5 to 10.0.0.7:443 pin 54.9 % of the 16384 ephemeral ports");
+    EXPECT_TRUE(has_evidence(*f, "ephemeral range 49152-65535 (net.ipv4.ip_local_port_range)"));
+    EXPECT_TRUE(has_evidence(*f, "for 60 s; at 100 % connect() fails with EADDRNOTAVAIL"));
+    const std::string text = all_text(*f);
+    for (const char* windows_word : {"netsh", "TcpTimedWaitDelay", "WSAE", "Windows", "(default)"})
+        EXPECT_EQ(text.find(windows_word), std::string::npos) << windows_word << " in:\n" << text;
+}
+
+// Windows' age is the time since the connection's context bind: it bounds the time in CLOSE_WAIT
+// from above, so doctor says "opened ... ago", never "in CLOSE_WAIT for".
+TEST(DoctorAges, WindowsCloseWaitSaysWhenTheOldestConnectionWasOpened) {
+    Snapshot snap;
+    snap.source = "iphlpapi";
+    snap.processes[1200].name = "leaky.exe";
+    for (int i = 0; i < 12; ++i) {
+        Socket s = sock(TcpState::CloseWait, ep("127.0.0.1", 6800), ep("127.0.0.1", static_cast<std::uint16_t>(50000 + i)),
+                        i < 10 ? std::optional<std::uint64_t>(3 * 3600 * 1000 + i) : std::nullopt);
+        s.owners = {{1200, std::nullopt}};
+        snap.sockets.push_back(s);
+    }
+    const auto fs = diagnose(snap, windows_facts(), DoctorSettings{});
+    const Finding* f = find(fs, FindingKind::CloseWaitLeak);
+    ASSERT_NE(f, nullptr);
+    EXPECT_EQ(f->message, "pid 1200 (leaky.exe) holds 12 CLOSE_WAIT sockets on :6800, opened up to 3 h ago");
+    EXPECT_TRUE(has_evidence(
+        *f, "the oldest was opened 3 h ago (Windows' creation time, known for 10 of the 12 sockets): in CLOSE_WAIT "
+            "for at most that long"));
+    EXPECT_EQ(all_text(*f).find("tcpstat record"), std::string::npos);
+}
+
+// Linux's age (a running `tcpstat record`) is the time in the current state itself.
+TEST(DoctorAges, LinuxCloseWaitSaysHowLongTheOldestHasBeenInCloseWait) {
+    Snapshot snap;
+    snap.source = "netlink";
+    snap.processes[4321].name = "oracle";
+    for (int i = 0; i < 10; ++i) {
+        Socket s = sock(TcpState::CloseWait, ep("10.0.0.5", 6800), ep("10.0.0.9", static_cast<std::uint16_t>(40000 + i)),
+                        std::optional<std::uint64_t>(90 * 1000));
+        s.owners = {{4321, 10 + i}};
+        snap.sockets.push_back(s);
+    }
+    const auto fs = diagnose(snap, KernelFacts{}, DoctorSettings{});
+    const Finding* f = find(fs, FindingKind::CloseWaitLeak);
+    ASSERT_NE(f, nullptr);
+    EXPECT_EQ(f->message, "pid 4321 (oracle) holds 10 CLOSE_WAIT sockets on :6800, in CLOSE_WAIT for up to 1 min");
+    EXPECT_TRUE(has_evidence(*f, "the oldest has been in CLOSE_WAIT for 1 min (tcpstat record saw all 10 sockets enter it)"));
+}
+
+TEST(DoctorAges, TimeWaitFindingsCarryTheOldestAge) {
+    const auto win = diagnose(time_wait_burst("iphlpapi", 9000, 30 * 1000), windows_facts(), DoctorSettings{});
+    const Finding* w = find(win, FindingKind::TimeWaitPressure);
+    ASSERT_NE(w, nullptr);
+    EXPECT_NE(w->message.find(", opened up to 30 s ago"), std::string::npos) << w->message;
+    EXPECT_TRUE(has_evidence(*w, "in TIME_WAIT for at most that long"));
+    KernelFacts facts;
+    facts.ephemeral_low = 49152;
+    facts.ephemeral_high = 65535;
+    const auto lin = diagnose(time_wait_burst("netlink", 9000, 30 * 1000), facts, DoctorSettings{});
+    const Finding* l = find(lin, FindingKind::TimeWaitPressure);
+    ASSERT_NE(l, nullptr);
+    EXPECT_NE(l->message.find(", in TIME_WAIT for up to 30 s"), std::string::npos) << l->message;
+}
+
+TEST(DoctorAges, NoAgeNoAgeWords) {
+    const auto fs = diagnose(time_wait_burst("iphlpapi", 9000), windows_facts(), DoctorSettings{});
+    const Finding* f = find(fs, FindingKind::TimeWaitPressure);
+    ASSERT_NE(f, nullptr);
+    EXPECT_EQ(all_text(*f).find("opened"), std::string::npos);
+}
+
+// serve: a range that is only Windows' documented default is not exported as a measurement.
+TEST(ExporterWindows, ADefaultDynamicRangeIsNotExported) {
+    auto exported = [](const KernelFacts& f) {
+        for (const MetricFamily& m : socket_metrics(Snapshot{}, ServerPorts{}, f, ExporterLimits{}).families)
+            if (m.name == "tcpstat_tcp_ephemeral_ports") return true;
+        return false;
+    };
+    KernelFacts f = windows_facts();
+    EXPECT_FALSE(exported(f));
+    f.ephemeral_is_default = false;
+    EXPECT_TRUE(exported(f));
+}
