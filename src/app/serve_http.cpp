@@ -15,10 +15,11 @@
 
 namespace {
 
-// No exception leaves the module: the app rethrows the kind with the same message.
-void set_error(tcpstat_http_error* error, tcpstat_http_error_kind kind, const char* message) {
+// No exception leaves the module (nor this, which allocates nothing): the app rethrows the kind
+// with the same message.
+void set_error(tcpstat_http_error* error, tcpstat_http_error_kind kind, const char* message, const char* prefix = "") {
     error->kind = kind;
-    std::snprintf(error->message, sizeof error->message, "%s", message);
+    std::snprintf(error->message, sizeof error->message, "%s%s", prefix, message);
 }
 
 }  // namespace
@@ -170,8 +171,13 @@ private:
 int last_socket_error() { return errno; }
 #endif
 
-void put_page(void* response, const char* body, size_t body_len, const char* content_type) {
-    static_cast<httplib::Response*>(response)->set_content(body, body_len, content_type);
+int put_page(void* response, const char* body, size_t body_len, const char* content_type) {
+    try {
+        static_cast<httplib::Response*>(response)->set_content(body, body_len, content_type);
+        return 0;
+    } catch (...) {
+        return 1;
+    }
 }
 
 void internal_error(httplib::Response& res) {
@@ -246,7 +252,7 @@ int tcpstat_http_serve_v1(const tcpstat_http_args* args, tcpstat_http_error* err
     } catch (const std::bad_alloc&) {
         set_error(error, TCPSTAT_HTTP_RUNTIME, "out of memory");
     } catch (const std::exception& e) {
-        set_error(error, TCPSTAT_HTTP_RUNTIME, fmt::format("internal error: {}", e.what()).c_str());
+        set_error(error, TCPSTAT_HTTP_RUNTIME, e.what(), "internal error: ");
     } catch (...) {
         set_error(error, TCPSTAT_HTTP_RUNTIME, "internal error in the HTTP server");
     }

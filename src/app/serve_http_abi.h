@@ -14,11 +14,12 @@ extern "C" {
 #define TCPSTAT_HTTP_EXPORT
 #endif
 
-/* Hands one /metrics response to the server, which copies it before returning. */
-typedef void (*tcpstat_http_put_page)(void* response, const char* body, size_t body_len, const char* content_type);
+/* Hands one /metrics response to the server, which copies it before returning: 0, or non-zero
+   when it could not (out of memory). Never throws. */
+typedef int (*tcpstat_http_put_page)(void* response, const char* body, size_t body_len, const char* content_type);
 
-/* The app's page for a request with this Accept header: calls `put` once and returns 0, or
-   returns non-zero (the server then answers 500). Never throws. */
+/* The app's page for a request with this Accept header: calls `put` once and returns what it
+   returned, or returns non-zero without a page (the server then answers 500). Never throws. */
 typedef int (*tcpstat_http_metrics)(void* app, const char* accept, size_t accept_len, void* response,
                                     tcpstat_http_put_page put);
 

@@ -31,8 +31,7 @@ int page_for(void* app, const char* accept, size_t accept_len, void* response, t
     try {
         const MetricsSource& metrics = *static_cast<const MetricsSource*>(app);
         const MetricsPage page = metrics(std::string_view(accept, accept_len));
-        put(response, page.body.data(), page.body.size(), page.content_type.c_str());
-        return 0;
+        return put(response, page.body.data(), page.body.size(), page.content_type.c_str());
     } catch (...) {
         return 1;
     }
