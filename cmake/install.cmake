@@ -22,6 +22,11 @@ if(NOT WIN32)
           RENAME tcpstat)
   install(FILES completions/_tcpstat DESTINATION ${CMAKE_INSTALL_DATADIR}/zsh/vendor-completions)
   install(FILES completions/tcpstat.fish DESTINATION ${CMAKE_INSTALL_DATADIR}/fish/vendor_completions.d)
+  # serve's HTTP server, loaded by `tcpstat serve` only, found relative to the installed binary
+  # (TCPSTAT_HTTP_MODULE_DIR in CMakeLists.txt computes the same path).
+  if(TARGET tcpstat_http)
+    install(TARGETS tcpstat_http LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}/tcpstat)
+  endif()
   # `tcpstat serve` as a hardened service; not enabled by installing (systemctl enable --now).
   install(FILES packaging/tcpstat-exporter.service DESTINATION lib/systemd/system)
 endif()

@@ -19,7 +19,8 @@ set(CPACK_DEBIAN_PACKAGE_MAINTAINER ${TCPSTAT_DEB_MAINTAINER})
 set(CPACK_DEBIAN_PACKAGE_SECTION net)
 set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
-# Dependencies come from the binary's own NEEDED entries (dpkg-shlibdeps, in dpkg-dev), so they
+# Dependencies come from the NEEDED entries of the binary and of serve's module tcpstat-http.so
+# (libcpp-httplib: dpkg-shlibdeps, in dpkg-dev, reads every ELF file in the package), so they
 # always match what the build actually linked.
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 # CPack puts the summary on the first line and indents this body itself.

@@ -1,10 +1,28 @@
 // Owns `tcpstat serve`'s HTTP side on cpp-httplib: the routes, the bounds against slow or hostile
 // clients (timeouts, a fixed pool, a bounded queue, only GET/HEAD), and stopping on a signal.
-#include "app/serve_http.hpp"
+// Built as the module tcpstat-http.so on Linux (so only `serve` maps cpp-httplib and the OpenSSL
+// and brotli it needs), into tcpstat.exe on Windows; either way reached through serve_http_abi.h.
+#include "app/serve_http_abi.h"
+
+#include <cstdio>
+#include <exception>
+#include <new>
+#include <string>
 
 #include <fmt/format.h>
 
 #include "tcpstat/error.hpp"
+
+namespace {
+
+// No exception leaves the module (nor this, which allocates nothing): the app rethrows the kind
+// with the same message.
+void set_error(tcpstat_http_error* error, tcpstat_http_error_kind kind, const char* message, const char* prefix = "") {
+    error->kind = kind;
+    std::snprintf(error->message, sizeof error->message, "%s%s", prefix, message);
+}
+
+}  // namespace
 
 #ifdef TCPSTAT_HAVE_HTTPLIB
 
@@ -23,8 +41,6 @@
 #include <pthread.h>
 #include <signal.h>
 #endif
-
-#include "tcpstat/render.hpp"
 
 namespace tcpstat::app {
 namespace {
@@ -155,9 +171,21 @@ private:
 int last_socket_error() { return errno; }
 #endif
 
-}  // namespace
+int put_page(void* response, const char* body, size_t body_len, const char* content_type) {
+    try {
+        static_cast<httplib::Response*>(response)->set_content(body, body_len, content_type);
+        return 0;
+    } catch (...) {
+        return 1;
+    }
+}
 
-int serve_http(const ServeOptions& s, const MetricsSource& metrics) {
+void internal_error(httplib::Response& res) {
+    res.status = 500;
+    res.set_content("internal error\n", "text/plain; charset=utf-8");
+}
+
+int serve(const tcpstat_http_args& s) {
     httplib::Server server;
     StopOnSignal stop_on_signal(server);  // before the pool starts, so its threads inherit the mask
     server.new_task_queue = [] { return new BoundedPool(); };
@@ -174,8 +202,8 @@ int serve_http(const ServeOptions& s, const MetricsSource& metrics) {
     server.set_default_headers({{"X-Content-Type-Options", "nosniff"}});
 
     server.Get("/metrics", [&](const httplib::Request& req, httplib::Response& res) {
-        MetricsPage page = metrics(req.get_header_value("Accept"));
-        res.set_content(std::move(page.body), page.content_type.c_str());
+        const std::string accept = req.get_header_value("Accept");
+        if (s.metrics(s.app, accept.data(), accept.size(), &res, put_page) != 0) internal_error(res);
     });
     server.Get("/healthz", [](const httplib::Request&, httplib::Response& res) {
         res.set_content("ok\n", "text/plain; charset=utf-8");
@@ -194,14 +222,13 @@ int serve_http(const ServeOptions& s, const MetricsSource& metrics) {
         if (res.body.empty()) res.set_content(fmt::format("HTTP {}\n", res.status), "text/plain; charset=utf-8");
     });
     server.set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
-        res.status = 500;
-        res.set_content("internal error\n", "text/plain; charset=utf-8");
+        internal_error(res);
     });
 
     const std::string where = fmt::format("{}:{}", url_host(s.host), s.port);
     errno = 0;
-    int port = s.port;
-    const bool bound = s.port == 0 ? (port = server.bind_to_any_port(s.host)) > 0 : server.bind_to_port(s.host, s.port);
+    int port = static_cast<int>(s.port);
+    const bool bound = port == 0 ? (port = server.bind_to_any_port(s.host)) > 0 : server.bind_to_port(s.host, port);
     if (!bound) {
         const int err = last_socket_error();
         throw UsageError(fmt::format("cannot listen on {}: {}; choose another with --listen ADDR:PORT", where,
@@ -213,19 +240,33 @@ int serve_http(const ServeOptions& s, const MetricsSource& metrics) {
     return 0;
 }
 
+}  // namespace
 }  // namespace tcpstat::app
+
+int tcpstat_http_serve_v1(const tcpstat_http_args* args, tcpstat_http_error* error) {
+    set_error(error, TCPSTAT_HTTP_OK, "");
+    try {
+        return tcpstat::app::serve(*args);
+    } catch (const tcpstat::UsageError& e) {
+        set_error(error, TCPSTAT_HTTP_USAGE, e.what());
+    } catch (const std::bad_alloc&) {
+        set_error(error, TCPSTAT_HTTP_RUNTIME, "out of memory");
+    } catch (const std::exception& e) {
+        set_error(error, TCPSTAT_HTTP_RUNTIME, e.what(), "internal error: ");
+    } catch (...) {
+        set_error(error, TCPSTAT_HTTP_RUNTIME, "internal error in the HTTP server");
+    }
+    return 2;
+}
 
 #else
 
-namespace tcpstat::app {
-
-int serve_http(const ServeOptions&, const MetricsSource&) {
-    throw RuntimeError(
-        "serve is not available in this build: it was built without cpp-httplib (a Windows build needs "
-        "-DTCPSTAT_HTTPLIB_INCLUDE, see scripts/httplib-source); use -g state,process -f prometheus --output FILE with "
-        "a textfile collector instead");
+int tcpstat_http_serve_v1(const tcpstat_http_args*, tcpstat_http_error* error) {
+    set_error(error, TCPSTAT_HTTP_RUNTIME,
+              "serve is not available in this build: it was built without cpp-httplib (a Windows build needs "
+              "-DTCPSTAT_HTTPLIB_INCLUDE, see scripts/httplib-source); use -g state,process -f prometheus --output FILE "
+              "with a textfile collector instead");
+    return 2;
 }
-
-}  // namespace tcpstat::app
 
 #endif

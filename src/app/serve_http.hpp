@@ -1,5 +1,5 @@
 // Owns the interface between `tcpstat serve`'s scheduling (cmd_serve.cpp) and its HTTP server
-// (serve_http.cpp, cpp-httplib where the build has it).
+// (serve_http.cpp, cpp-httplib where the build has it, reached by serve_http_load.cpp).
 #pragma once
 
 #include <functional>
@@ -20,7 +20,8 @@ using MetricsSource = std::function<MetricsPage(std::string_view accept)>;
 
 // Binds s.host:s.port (UsageError naming the address when it cannot), says where on stderr,
 // serves /metrics, /healthz and / until SIGINT or SIGTERM, and returns the exit code (0).
-// A build without an HTTP library throws RuntimeError saying so.
+// A build without an HTTP library, or a Linux install whose module tcpstat-http.so is missing or
+// cannot be loaded, throws RuntimeError saying so (naming the path and the remedy).
 int serve_http(const ServeOptions& s, const MetricsSource& metrics);
 
 }  // namespace tcpstat::app

@@ -133,10 +133,10 @@ std::optional<std::string> http_get(std::uint16_t port, const std::string& path,
     return r->body;
 }
 
-ServeProcess::ServeProcess(const std::vector<std::string>& args) {
+ServeProcess::ServeProcess(const std::vector<std::string>& args, const std::string& binary) {
     int err_pipe[2];
     if (pipe2(err_pipe, O_CLOEXEC) != 0) ADD_FAILURE() << "pipe";
-    std::vector<std::string> store{TCPSTAT_BINARY, "serve", "--listen", "127.0.0.1:0"};
+    std::vector<std::string> store{binary, "serve", "--listen", "127.0.0.1:0"};
     store.insert(store.end(), args.begin(), args.end());
     std::vector<char*> argv;
     for (auto& a : store) argv.push_back(a.data());

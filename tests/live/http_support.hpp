@@ -43,10 +43,11 @@ std::optional<HttpReply> http_exchange(std::uint16_t port, const std::string& re
 std::optional<std::string> http_get(std::uint16_t port, const std::string& path, int timeout_ms = 3000,
                                     const std::string& accept = "text/plain");
 
-// `tcpstat serve --listen 127.0.0.1:0 ARGS...`; the port is read from its "serving" line.
+// `tcpstat serve --listen 127.0.0.1:0 ARGS...` (of `binary`, the built one unless said); the port
+// is read from its "serving" line.
 class ServeProcess {
 public:
-    explicit ServeProcess(const std::vector<std::string>& args);
+    explicit ServeProcess(const std::vector<std::string>& args, const std::string& binary = TCPSTAT_BINARY);
     ~ServeProcess();  // SIGTERM, then waits; exit_code() after stop()
     ServeProcess(const ServeProcess&) = delete;
     ServeProcess& operator=(const ServeProcess&) = delete;

@@ -55,6 +55,12 @@ sockaddr_storage loopback(bool v6, std::uint16_t port, socklen_t& len) {
 
 RunResult run_tcpstat(const std::vector<std::string>& args, const std::vector<std::string>& extra_env,
                       int timeout_seconds, const std::function<void()>& before_exec) {
+    return run_binary(TCPSTAT_BINARY, args, extra_env, timeout_seconds, before_exec);
+}
+
+RunResult run_binary(const std::string& binary, const std::vector<std::string>& args,
+                     const std::vector<std::string>& extra_env, int timeout_seconds,
+                     const std::function<void()>& before_exec) {
     int out_pipe[2], err_pipe[2];
     if (pipe2(out_pipe, O_CLOEXEC) != 0 || pipe2(err_pipe, O_CLOEXEC) != 0) die("pipe");
     std::vector<std::string> env_store;
@@ -63,7 +69,7 @@ RunResult run_tcpstat(const std::vector<std::string>& args, const std::vector<st
     std::vector<char*> envp;
     for (auto& e : env_store) envp.push_back(e.data());
     envp.push_back(nullptr);
-    std::vector<std::string> argv_store{TCPSTAT_BINARY};
+    std::vector<std::string> argv_store{binary};
     argv_store.insert(argv_store.end(), args.begin(), args.end());
     std::vector<char*> argv;
     for (auto& a : argv_store) argv.push_back(a.data());

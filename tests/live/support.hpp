@@ -21,6 +21,10 @@ struct RunResult {
 // before_exec runs in the child just before exec (drop privileges, install a seccomp filter).
 RunResult run_tcpstat(const std::vector<std::string>& args, const std::vector<std::string>& extra_env = {},
                       int timeout_seconds = 60, const std::function<void()>& before_exec = {});
+// The same for another copy of the binary (a relocated install, a tree without its module).
+RunResult run_binary(const std::string& binary, const std::vector<std::string>& args,
+                     const std::vector<std::string>& extra_env = {}, int timeout_seconds = 60,
+                     const std::function<void()>& before_exec = {});
 
 // Socket helpers (abort the test process on failure: they run in children too).
 int listen_tcp(bool v6, int backlog = 128);   // on 127.0.0.1 / ::1, kernel-chosen port
