@@ -143,6 +143,7 @@ int run_watch(const Options& o) {
     render.color = !to_file && use_color(o.color, out);
     auto backend = make_system_backend(o.request);
     const GatherPlan plan = plan_gathering(o, *backend);
+    const bool streaming = streams(o);
     const auto period = std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(*o.watch_seconds));
 
     StopSignals signals;
@@ -155,13 +156,24 @@ int run_watch(const Options& o) {
     for (long i = 0; !o.iterations || i < *o.iterations; ++i) {
         if (i > 0 && !wait_until(next)) break;
         const std::string stamp = utc_stamp();
-        Sample s = take_sample(o, plan, *backend, growth);
-        code = s.snap.sockets.empty() ? 1 : 0;
-
-        std::optional<Table> shown;
-        if (redraw && s.table) shown = with_change(*s.table, previous ? &*previous : nullptr);
-        const Table* table = shown ? &*shown : (s.table ? &*s.table : nullptr);
-        const std::string text = render_sample(o, render, s, table);
+        Sample s;
+        std::string text;
+        if (streaming) {
+            // --count and unordered row formats print as the dump arrives, as a single run does:
+            // a sample holds a batch of sockets, not all of them (120k: ~6 MiB instead of ~30).
+            Output buf(&text);
+            auto [snap, matched] = stream_listing(o, plan, *backend, render, buf);
+            buf.flush();
+            s.snap = std::move(snap);
+            code = matched == 0 ? 1 : 0;
+        } else {
+            s = take_sample(o, plan, *backend, growth);
+            code = s.snap.sockets.empty() ? 1 : 0;
+            std::optional<Table> shown;
+            if (redraw && s.table) shown = with_change(*s.table, previous ? &*previous : nullptr);
+            const Table* table = shown ? &*shown : (s.table ? &*s.table : nullptr);
+            text = render_sample(o, render, s, table);
+        }
 
         std::vector<std::string> notes;
         for (const auto& w : s.snap.warnings)
