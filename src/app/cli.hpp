@@ -1,4 +1,4 @@
-// Owns stage one of flag handling: the CLI11 definition of every command, option and help text.
+// Owns stage one of flag handling: argv into RawFlags, with the command line cli_declare.cpp declares.
 #pragma once
 
 #include <optional>
