@@ -164,6 +164,10 @@ Options to_options(const RawFlags& raw);
 std::optional<double> parse_seconds(std::string_view text);
 // --listen, --ports, --top, --max-series, --min-interval into o.serve; options_serve.cpp.
 void apply_serve_flags(const RawFlags& raw, Options& o);
+// Each command's own flags, after the shared ones are in `o`; options_commands.cpp.
+void apply_trace_flags(const RawFlags& raw, Options& o);
+void apply_doctor_flags(const RawFlags& raw, Options& o);
+void apply_kill_flags(const RawFlags& raw, Options& o);
 
 // Throws UsageError when an option was given to a command that would ignore it
 // (`check -g process`, `summary --fields`, `explain -s listen`); options_scope.cpp.
