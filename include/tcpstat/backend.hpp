@@ -13,6 +13,7 @@
 #include "tcpstat/kernel_facts.hpp"
 #include "tcpstat/kill.hpp"
 #include "tcpstat/model.hpp"
+#include "tcpstat/packed_sockets.hpp"
 #include "tcpstat/tcp_state.hpp"
 
 namespace tcpstat {
@@ -64,6 +65,11 @@ public:
     // `batch` is the backend's and is emptied after the call (the sink may reorder or erase);
     // `context` is the snapshot being collected: its users and warnings so far, no sockets.
     virtual void take(std::vector<Socket>& batch, const Snapshot& context) = 0;
+    // A table's dump begins; if it must start over (the kernel interrupted it), take_back()
+    // forgets what was taken since, or returns false when it cannot (rows already printed: the
+    // backend then warns that some may be listed twice).
+    virtual void mark() {}
+    virtual bool take_back() { return false; }
 };
 
 class Backend {
@@ -85,6 +91,12 @@ public:
     // Fills Socket::owners and Snapshot::processes for the sockets in the snapshot. Processes
     // that vanish are skipped silently; unreadable ones produce one summary warning.
     virtual void attach_owners(Snapshot& snapshot, const OwnerRequest& request) = 0;
+    // The same for sockets kept packed (a listing that keeps every row but no Socket array):
+    // sets the rows' owners and fills `context` (the snapshot they were collected with, its
+    // sockets empty) with processes, warnings and owners_attached as above. This default
+    // unpacks every row into `context` for the call above, so a backend overrides it to save
+    // that memory.
+    virtual void attach_packed_owners(PackedSockets& rows, Snapshot& context, const OwnerRequest& request);
     // Called before collect() when owners will be wanted: a backend may start looking them up
     // now, alongside the table read, for the attach_owners() that follows. If no socket is left
     // to attach them to, cancel_owner_prefetch() stops that work. Both may do nothing.

@@ -14,6 +14,7 @@
 #include "tcpstat/kill.hpp"
 #include "tcpstat/model.hpp"
 #include "tcpstat/output.hpp"
+#include "tcpstat/packed_sockets.hpp"
 
 namespace tcpstat {
 
@@ -34,6 +35,11 @@ struct RenderOptions {
 // line; JSON follows RFC 8259; CSV follows RFC 4180. Prometheus is not a listing format
 // (the app rejects it before calling).
 void render_sockets(const Snapshot& snap, const RenderOptions& opt, Output& out);
+
+// The same listing from packed rows (`context`: the snapshot they came with, its users,
+// processes and names) in a format that takes them: table, tsv, csv (packs_rows).
+bool packs_rows(Format f);
+void render_packed_sockets(const PackedSockets& rows, const Snapshot& context, const RenderOptions& opt, Output& out);
 
 // A listing written batch by batch as the dump arrives, for the formats that need no look at
 // every row first (tsv, csv, jsonl): the header once, before the first row (or at finish()

@@ -40,6 +40,13 @@ int run_list(Options& options, Output& out) {
         print_warnings(snap);
         return matched == 0 ? 1 : 0;
     }
+    if (packs(options)) {
+        const PackedListing listing = gather_packed(plan_gathering(options, *backend), *backend);
+        render_packed_sockets(listing.rows, listing.context, render, out);
+        out.flush();
+        print_warnings(listing.context);
+        return listing.rows.empty() ? 1 : 0;
+    }
     Snapshot snap = gather(options, *backend);
     const std::optional<Table> table = tabulate(options, snap);
     render_result(options, render, snap, table ? &*table : nullptr, out);

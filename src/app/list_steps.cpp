@@ -77,6 +77,13 @@ bool streams(const Options& o) {
     return o.count || streams_rows(o.render.format);
 }
 
+bool packs(const Options& o) {
+    if (o.command != Command::List || !o.group_by.empty() || !o.sort_keys.empty() || o.count) return false;
+    if (!packs_rows(o.render.format) || o.resolve || o.filter.needs_owners()) return false;
+    if (o.request.extended || o.request.memory) return false;
+    return !o.reads(Field::Age) && !o.reads(Field::ChangedBy);
+}
+
 std::pair<Snapshot, std::size_t> stream_listing(const Options& o, const GatherPlan& plan, Backend& backend,
                                                 const RenderOptions& render, Output& out) {
     ListingSink sink(o, plan, render, out);

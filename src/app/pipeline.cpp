@@ -51,6 +51,50 @@ Snapshot gather(const GatherPlan& plan, Backend& backend) {
 
 Snapshot gather(const Options& options, Backend& backend) { return gather(plan_gathering(options, backend), backend); }
 
+namespace {
+
+// Filters each batch as gather()'s filter would the whole table, and packs what passes.
+class PackingSink : public SocketSink {
+public:
+    PackingSink(const Filter& filter, PackedSockets& rows) : filter_(filter), rows_(rows) {}
+
+    void take(std::vector<Socket>& batch, const Snapshot&) override {
+        view_.sockets = std::move(batch);
+        apply_socket_filter(view_, filter_);
+        name_snapshot(view_, false);  // the zone names of this batch's addresses, kept in view_
+        for (const Socket& s : view_.sockets) rows_.append(s);
+        batch = std::move(view_.sockets);  // its capacity goes back to the backend
+        batch.clear();
+    }
+    void mark() override { mark_ = rows_.size(); }
+    bool take_back() override {
+        rows_.truncate(mark_);
+        return true;
+    }
+    std::unordered_map<std::uint32_t, std::string> take_zone_names() { return std::move(view_.interface_names); }
+
+private:
+    const Filter& filter_;
+    PackedSockets& rows_;
+    Snapshot view_;
+    std::size_t mark_ = 0;
+};
+
+}  // namespace
+
+PackedListing gather_packed(const GatherPlan& plan, Backend& backend) {
+    PackedListing listing;
+    if (plan.owners_needed) backend.prefetch_owners(plan.request, plan.owners);
+    PackingSink sink(plan.filter, listing.rows);
+    listing.context = backend.collect_into(plan.request, sink);
+    listing.context.interface_names = sink.take_zone_names();
+    if (plan.owners_needed && !listing.rows.empty())
+        backend.attach_packed_owners(listing.rows, listing.context, plan.owners);
+    else if (plan.owners_needed)
+        backend.cancel_owner_prefetch();
+    return listing;
+}
+
 ServerPorts server_ports(Backend& backend, const CollectRequest& request) {
     CollectRequest listeners = request;
     listeners.states = StateMask::of(TcpState::Listen);

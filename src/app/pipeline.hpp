@@ -6,6 +6,7 @@
 #include "tcpstat/filter.hpp"
 #include "tcpstat/grouping.hpp"
 #include "tcpstat/model.hpp"
+#include "tcpstat/packed_sockets.hpp"
 
 namespace tcpstat::app {
 
@@ -29,6 +30,17 @@ GatherPlan plan_gathering(const Options& options, Backend& backend);
 Snapshot gather(const GatherPlan& plan, Backend& backend);
 // plan_gathering() then gather(): for commands that gather once.
 Snapshot gather(const Options& options, Backend& backend);
+
+// A listing kept packed: the rows that passed the filter, owners joined, and the snapshot they
+// came with (no sockets: its users, processes, warnings and zone names).
+struct PackedListing {
+    Snapshot context;
+    PackedSockets rows;
+};
+// gather() for a listing that keeps its rows packed (list_steps' packs()): each batch is filtered
+// and packed as the dump delivers it, so no Socket array is ever built. The plan must need no
+// owner filter, ages or reverse lookups (packs() refuses those).
+PackedListing gather_packed(const GatherPlan& plan, Backend& backend);
 
 // The local ports servers are bound to (TCP LISTEN, UDP UNCONN) under the request's protocols and
 // families, whatever its state and port filters: what client-port folding needs.

@@ -5,13 +5,29 @@
 
 namespace tcpstat {
 
-SocketGrid::SocketGrid(const Snapshot& snap, const std::vector<Field>& fields, OwnerStyle style)
-    : snap_(snap), fields_(fields), source_(snap, style) {
-    columns_.reserve(fields.size());
+namespace {
+
+std::vector<ColumnMeta> listing_columns(const std::vector<Field>& fields) {
+    std::vector<ColumnMeta> columns;
+    columns.reserve(fields.size());
     for (Field f : fields) {
         const FieldInfo& info = field_info(f);
-        columns_.push_back({info.name, info.header, info.right_align, f == Field::State});
+        columns.push_back({info.name, info.header, info.right_align, f == Field::State});
     }
+    return columns;
+}
+
+}  // namespace
+
+SocketGrid::SocketGrid(const Snapshot& snap, const std::vector<Field>& fields, OwnerStyle style)
+    : snap_(snap), fields_(fields), source_(snap, style) {
+    columns_ = listing_columns(fields);
+}
+
+PackedGrid::PackedGrid(const PackedSockets& rows, const Snapshot& context, const std::vector<Field>& fields,
+                       OwnerStyle style)
+    : rows_(rows), fields_(fields), source_(context, style) {
+    columns_ = listing_columns(fields);
 }
 
 TableGrid::TableGrid(const Table& table, bool for_people) : table_(table), for_people_(for_people) {

@@ -10,6 +10,7 @@
 #include "tcpstat/fields.hpp"
 #include "tcpstat/result_table.hpp"
 #include "tcpstat/model.hpp"
+#include "tcpstat/packed_sockets.hpp"
 
 namespace tcpstat {
 
@@ -45,6 +46,28 @@ private:
     const Snapshot& snap_;
     const std::vector<Field>& fields_;
     CellSource source_;
+};
+
+// Rows decoded one at a time (the writers walk them in order), each into the same Socket.
+class PackedGrid final : public Grid {
+public:
+    PackedGrid(const PackedSockets& rows, const Snapshot& context, const std::vector<Field>& fields,
+               OwnerStyle style = OwnerStyle::Joined);
+    std::size_t row_count() const override { return rows_.size(); }
+    Cell cell(std::size_t row, std::size_t col) override {
+        if (row != decoded_) {
+            rows_.decode(row, socket_);
+            decoded_ = row;
+        }
+        return source_.get(socket_, fields_[col]);
+    }
+
+private:
+    const PackedSockets& rows_;
+    const std::vector<Field>& fields_;
+    CellSource source_;
+    Socket socket_;
+    std::size_t decoded_ = static_cast<std::size_t>(-1);
 };
 
 class TableGrid final : public Grid {

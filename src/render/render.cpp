@@ -33,6 +33,21 @@ void render_sockets(const Snapshot& snap, const RenderOptions& opt, Output& out)
     }
 }
 
+bool packs_rows(Format f) { return f == Format::Table || f == Format::Tsv || f == Format::Csv; }
+
+void render_packed_sockets(const PackedSockets& rows, const Snapshot& context, const RenderOptions& opt, Output& out) {
+    if (!packs_rows(opt.format)) throw UsageError("packed rows can be printed only as a table, tsv or csv");
+    RenderOptions o = opt;
+    if (o.fields.empty()) o.fields = default_fields(false, o.format != Format::Table);
+    if (o.format == Format::Table) {
+        PackedGrid grid(rows, context, o.fields, OwnerStyle::Capped);
+        write_aligned(grid, o, out);
+    } else {
+        PackedGrid grid(rows, context, o.fields);
+        write_delimited(grid, o, out);
+    }
+}
+
 bool streams_rows(Format f) { return f == Format::Tsv || f == Format::Csv || f == Format::Jsonl; }
 
 void SocketStream::write(const Snapshot& batch) {

@@ -72,6 +72,16 @@ public:
         procfs::attach_owners(snapshot, request, proc_root_);
     }
 
+    void attach_packed_owners(PackedSockets& rows, Snapshot& context, const OwnerRequest& request) override {
+        if (prefetch_ && prefetch_->serves(request)) {
+            const auto walk = std::move(prefetch_);
+            walk->attach(rows, context, request);
+            return;
+        }
+        prefetch_.reset();
+        procfs::attach_owners(rows, context, request, proc_root_);
+    }
+
     // Only where the dump takes long enough to hide a walk behind it: on a small host the
     // threads would cost more than they save, and with no socket left the walk after the dump
     // is skipped altogether. A --pid walk reads a few directories; namespaces are read by

@@ -37,7 +37,12 @@ public:
         batch.clear();
         snap_.sockets = std::move(batch);  // keeps the capacity for the next batch
     }
+    void mark() {
+        flush();
+        sink_.mark();
+    }
     void restarted() {
+        if (sink_.take_back()) return;
         if (!warned_)
             snap_.warnings.push_back("netlink: a dump was interrupted and restarted while its rows were being printed; "
                                      "some rows may be listed twice");
@@ -57,10 +62,16 @@ private:
 class TableConsumer : public DumpConsumer {
 public:
     TableConsumer(Protocol proto, std::vector<Socket>& out, bool legacy = false, Streamer* streamer = nullptr)
-        : proto_(proto), legacy_(legacy), out_(out), base_(out.size()), streamer_(streamer) {}
+        : proto_(proto), legacy_(legacy), out_(out), base_(out.size()), streamer_(streamer) {
+        if (streamer_) {
+            streamer_->mark();  // hands over the rows of the tables before, so the mark is exact
+            base_ = out_.size();
+        }
+    }
 
     void restart() override {
         if (streamer_ && handed_over_) streamer_->restarted();
+        handed_over_ = false;
         out_.erase(out_.begin() + static_cast<std::ptrdiff_t>(base_), out_.end());
         stats_ = ParseStats{};
     }

@@ -16,6 +16,7 @@
 
 #include "owner_map.hpp"
 #include "owners_index.hpp"
+#include "owners_join.hpp"
 #include "owners_walk.hpp"
 #include "process_info.hpp"
 #include "tcpstat/error.hpp"
@@ -29,7 +30,6 @@ struct WorkerResult {
     std::vector<std::pair<Pid, Process>> processes;
     std::size_t hidden = 0;
     std::size_t exe_hidden = 0;  // processes whose exe link could not be read
-    bool shared = false;         // owners were put straight into the sockets, some socket has two
 };
 
 // Hands out the pid list one pid at a time: sockets gather in a few processes with consecutive
@@ -92,33 +92,20 @@ unsigned thread_count(std::size_t pids) {
     return pids < 64 ? 1u : hw;
 }
 
-void merge_owners(Snapshot& snap, std::vector<WorkerResult>& results) {
-    // Straight into the sockets, each thread's matches freed as soon as they are moved: no merged
-    // copy of every match and no sort of 100k entries (both cost more than the appends).
-    bool shared = false;
+void merge_owners(OwnerJoin& join, std::vector<WorkerResult>& results) {
+    // Each thread's matches are freed as soon as they are handed over: no merged copy of every
+    // match and no sort of 100k entries (both cost more than the appends).
     for (WorkerResult& r : results) {
-        shared = shared || r.shared;
-        for (const OwnerMatch& m : r.matches) {
-            auto& owners = snap.sockets[m.first].owners;
-            owners.push_back(m.second);
-            shared = shared || owners.size() > 1;
-        }
+        for (const OwnerMatch& m : r.matches) join.add(m.first, m.second);
         std::vector<OwnerMatch>().swap(r.matches);
     }
-    if (!shared) return;
-    // Threads found a shared socket's owners in any order; the listing must not depend on that.
-    for (Socket& s : snap.sockets) {
-        if (s.owners.size() < 2) continue;
-        std::sort(s.owners.begin(), s.owners.end(), [](const Owner& a, const Owner& b) {
-            return a.pid != b.pid ? a.pid < b.pid : a.fd < b.fd;
-        });
-    }
+    join.done();
 }
 
 // Owners into sockets, process details (with user names when asked) into the snapshot, and
 // the one warning about processes that could not be read.
-void finish(Snapshot& snap, std::vector<WorkerResult>& results, const OwnerRequest& request) {
-    merge_owners(snap, results);
+void finish(OwnerJoin& join, Snapshot& snap, std::vector<WorkerResult>& results, const OwnerRequest& request) {
+    merge_owners(join, results);
 
     UserNames names;
     std::size_t hidden = 0, exe_hidden = 0;
@@ -146,17 +133,14 @@ void finish(Snapshot& snap, std::vector<WorkerResult>& results, const OwnerReque
 
 std::string root_or_default(const std::string& proc_root) { return proc_root.empty() ? "/proc" : proc_root; }
 
-// Puts the socket fds whose inode is in this snapshot straight into its sockets (fds is freed,
-// no list of matches in between: at 100k fds that copy costs more than the lookups); returns the
-// owning pids, sorted and unique.
-std::vector<Pid> match_socket_fds(const InodeIndex& index, std::vector<SocketFd>& fds, Snapshot& snap,
-                                  WorkerResult& to) {
+// Hands the socket fds whose inode is among the join's sockets to it (fds is freed: no list
+// of matches in between, at 100k fds that copy costs more than the lookups); returns the owning
+// pids, sorted and unique.
+std::vector<Pid> match_socket_fds(const InodeIndex& index, std::vector<SocketFd>& fds, OwnerJoin& join) {
     std::vector<Pid> owning;
     for (const SocketFd& sf : fds) {
         index.for_each_match(sf.first, [&](std::uint32_t sock) {
-            auto& owners = snap.sockets[sock].owners;
-            owners.push_back(sf.second);
-            to.shared = to.shared || owners.size() > 1;
+            join.add(sock, sf.second);
             if (owning.empty() || owning.back() != sf.second.pid) owning.push_back(sf.second.pid);
         });
     }
@@ -309,60 +293,94 @@ bool OwnerPrefetch::serves(const OwnerRequest& request) const {
 }
 
 void OwnerPrefetch::attach(Snapshot& snap, const OwnerRequest& request) {
+    SnapshotJoin join(snap);
+    attach(join, snap, request);
+}
+
+void OwnerPrefetch::attach(PackedSockets& rows, Snapshot& context, const OwnerRequest& request) {
+    PackedJoin join(rows);
+    attach(join, context, request);
+}
+
+void OwnerPrefetch::attach(OwnerJoin& join, Snapshot& snap, const OwnerRequest& request) {
     State& st = *state_;
     st.join();
     if (!st.kernel_error.empty()) throw RuntimeError(st.kernel_error);
-    for (Socket& s : snap.sockets) s.owners.clear();
     snap.processes.clear();
     if (!st.warning.empty()) snap.warnings.push_back(st.warning);
-    if (st.results.empty()) return;  // the proc root could not be opened: no walk ran
-
-    // The walk saw every socket fd; keep those whose inode is in this snapshot, and the details
-    // of only the processes that own one of them.
-    const InodeIndex index(snap.sockets);
-    std::vector<WorkerResult> results(st.results.size());
-    for (std::size_t t = 0; t < st.results.size(); ++t) {
-        auto& from = st.results[t];
-        auto& to = results[t];
-        const std::vector<Pid> owning = match_socket_fds(index, from.sockets, snap, to);
-        for (auto& [pid, proc] : from.processes)
-            if (std::binary_search(owning.begin(), owning.end(), pid)) to.processes.emplace_back(pid, std::move(proc));
-        to.hidden = from.hidden;
-        to.exe_hidden = from.exe_hidden;
+    if (st.results.empty()) {
+        join.done();
+        return;  // the proc root could not be opened: no walk ran
     }
-    finish(snap, results, request);
+
+    // The walk saw every socket fd. One list of them sorted by inode, searched once per socket,
+    // needs no index beside it (a hash of 100k sockets is 4 MiB of fresh pages).
+    std::vector<SocketFd> fds = std::move(st.results[0].sockets);
+    std::vector<std::pair<Pid, Process>> processes = std::move(st.results[0].processes);
+    std::vector<WorkerResult> results(1);
+    for (auto& from : st.results) {
+        fds.insert(fds.end(), from.sockets.begin(), from.sockets.end());
+        std::vector<SocketFd>().swap(from.sockets);
+        for (auto& p : from.processes) processes.push_back(std::move(p));
+        results[0].hidden += from.hidden;
+        results[0].exe_hidden += from.exe_hidden;
+    }
+    std::sort(fds.begin(), fds.end(), [](const SocketFd& a, const SocketFd& b) { return a.first < b.first; });
+    std::sort(processes.begin(), processes.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+
+    // Keep the details of only the processes that own one of the join's sockets.
+    std::vector<bool> owning(processes.size(), false);
+    for (std::size_t i = 0; i < join.size(); ++i) {
+        const auto inode = join.inode(i);
+        if (!inode) continue;
+        auto it = std::lower_bound(fds.begin(), fds.end(), *inode,
+                                   [](const SocketFd& f, std::uint64_t v) { return f.first < v; });
+        for (; it != fds.end() && it->first == *inode; ++it) {
+            join.add(static_cast<std::uint32_t>(i), it->second);
+            auto p = std::lower_bound(processes.begin(), processes.end(), it->second.pid,
+                                      [](const auto& e, Pid pid) { return e.first < pid; });
+            if (p != processes.end() && p->first == it->second.pid) owning[p - processes.begin()] = true;
+        }
+    }
+    std::vector<SocketFd>().swap(fds);
+    for (std::size_t k = 0; k < processes.size(); ++k)
+        if (owning[k]) results[0].processes.push_back(std::move(processes[k]));
+    finish(join, snap, results, request);
 }
 
-void attach_owners(Snapshot& snap, const OwnerRequest& request, const std::string& proc_root_in) {
+namespace {
+
+// The walk after the tables were read (or the kernel's list), into either kind of sockets.
+void join_owners(OwnerJoin& join, Snapshot& snap, const OwnerRequest& request, const std::string& proc_root_in) {
     const std::string proc_root = root_or_default(proc_root_in);
     // A second run replaces the first one's result rather than adding to it.
-    for (Socket& s : snap.sockets) s.owners.clear();
     snap.processes.clear();
 
-    const InodeIndex index(snap.sockets);
+    const InodeIndex index(join);
     if (index.empty()) {
+        join.done();
         snap.owners_attached = true;  // nothing can have an owner: the walk would find nothing
         return;
     }
 
-    auto kernel_fds = kernel_fds_if_fit(request, proc_root, snap.sockets.size());
+    auto kernel_fds = kernel_fds_if_fit(request, proc_root, join.size());
     const int proc_fd = ::open(proc_root.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (proc_fd < 0) {
         snap.warnings.push_back("cannot read " + proc_root + ": " + std::system_category().message(errno) +
                                 "; socket owners are not shown");
+        join.done();
         return;
     }
 
     // The kernel's list when it can give one: the details still come from /proc, per owning pid.
     if (kernel_fds) {
         std::vector<WorkerResult> results(1);
-        for (Pid pid : match_socket_fds(index, *kernel_fds, snap, results[0]))
+        for (Pid pid : match_socket_fds(index, *kernel_fds, join))
             add_process(proc_fd, pid, request, results[0].processes, results[0].exe_hidden);
         ::close(proc_fd);
-        finish(snap, results, request);
+        finish(join, snap, results, request);
         return;
     }
-
     int list_err = 0;
     const std::vector<Pid> pids = pids_to_walk(proc_fd, request, list_err);
     if (list_err != 0)
@@ -388,7 +406,20 @@ void attach_owners(Snapshot& snap, const OwnerRequest& request, const std::strin
         for (auto& th : helpers) th.join();
     }
     ::close(proc_fd);
-    finish(snap, results, request);
+    finish(join, snap, results, request);
+}
+
+}  // namespace
+
+void attach_owners(Snapshot& snap, const OwnerRequest& request, const std::string& proc_root) {
+    SnapshotJoin join(snap);
+    join_owners(join, snap, request, proc_root);
+}
+
+void attach_owners(PackedSockets& rows, Snapshot& context, const OwnerRequest& request,
+                   const std::string& proc_root) {
+    PackedJoin join(rows);
+    join_owners(join, context, request, proc_root);
 }
 
 }  // namespace tcpstat::procfs

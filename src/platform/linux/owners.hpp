@@ -7,14 +7,19 @@
 
 #include "tcpstat/backend.hpp"
 #include "tcpstat/model.hpp"
+#include "tcpstat/packed_sockets.hpp"
 
 namespace tcpstat::procfs {
+
+class OwnerJoin;
 
 // Fills Socket::owners and Snapshot::processes (name, cmdline when asked, uid, user) for the
 // sockets in snap. Vanished pids are skipped; pids whose fd directory is unreadable are counted
 // and reported in one warning: "owners of some sockets are hidden: N processes could not be
 // read (run as root to see all)".
 void attach_owners(Snapshot& snap, const OwnerRequest& request, const std::string& proc_root);
+// The same for packed rows: their owners in their side table, the details into `context`.
+void attach_owners(PackedSockets& rows, Snapshot& context, const OwnerRequest& request, const std::string& proc_root);
 
 // Below this many sockets (from /proc/net/sockstat) the dump and the walk take a few
 // milliseconds each and starting threads early is not worth it; above it the Linux backend
@@ -35,8 +40,10 @@ public:
     // Whether attach() answers this request (the same pids and details were walked for).
     bool serves(const OwnerRequest& request) const;
     void attach(Snapshot& snap, const OwnerRequest& request);
+    void attach(PackedSockets& rows, Snapshot& context, const OwnerRequest& request);
 
 private:
+    void attach(OwnerJoin& join, Snapshot& snap, const OwnerRequest& request);
     struct State;
     std::unique_ptr<State> state_;
 };

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "owners_join.hpp"
 #include "tcpstat/model.hpp"
 
 namespace tcpstat::procfs {
@@ -13,19 +14,25 @@ namespace tcpstat::procfs {
 // socket listed twice) are all kept and all reported.
 class InodeIndex {
 public:
-    explicit InodeIndex(const std::vector<Socket>& sockets) {
+    explicit InodeIndex(const OwnerJoin& sockets) {
+        std::vector<std::uint64_t> inodes(sockets.size(), kNone);
         std::size_t n = 0;
-        for (const Socket& s : sockets) n += s.inode.has_value();
+        for (std::size_t i = 0; i < inodes.size(); ++i) {
+            if (auto inode = sockets.inode(i)) {
+                inodes[i] = *inode;
+                ++n;
+            }
+        }
         if (n == 0) return;
         std::size_t cap = 16;
         while (cap < n * 2) cap <<= 1;
         slots_.assign(cap, Slot{});
         mask_ = cap - 1;
-        for (std::size_t i = 0; i < sockets.size(); ++i) {
-            if (!sockets[i].inode) continue;
-            std::size_t h = hash(*sockets[i].inode) & mask_;
+        for (std::size_t i = 0; i < inodes.size(); ++i) {
+            if (inodes[i] == kNone) continue;
+            std::size_t h = hash(inodes[i]) & mask_;
             while (slots_[h].index_plus1 != 0) h = (h + 1) & mask_;
-            slots_[h] = Slot{*sockets[i].inode, static_cast<std::uint32_t>(i + 1)};
+            slots_[h] = Slot{inodes[i], static_cast<std::uint32_t>(i + 1)};
         }
     }
 
@@ -40,6 +47,7 @@ public:
     }
 
 private:
+    static constexpr std::uint64_t kNone = ~std::uint64_t{0};  // PackedOptional's "no inode"
     struct Slot {
         std::uint64_t inode = 0;
         std::uint32_t index_plus1 = 0;  // 0: empty slot
