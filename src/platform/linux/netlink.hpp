@@ -30,7 +30,8 @@ Snapshot read_tables(const CollectRequest& request, int socket_fd);
 
 // The same dumps, each batch of parsed sockets handed to `sink` as it arrives (kStreamBatch
 // sockets or the end of a table); the snapshot keeps none. A dump the kernel interrupts is
-// retried as always, but rows already handed over cannot be taken back: a warning says so.
+// retried as always; rows already handed over are taken back by a sink that keeps them
+// (SocketSink::take_back), and for one that printed them a warning says they may repeat.
 inline constexpr std::size_t kStreamBatch = 2048;
 Snapshot read_tables(const CollectRequest& request, SocketSink& sink);
 

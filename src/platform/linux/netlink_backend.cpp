@@ -14,6 +14,7 @@
 
 #include "kernel_facts_read.hpp"
 #include "netlink.hpp"
+#include "netlink_consumer.hpp"
 #include "netlink_dump.hpp"
 #include "netlink_parse.hpp"
 #include "netlink_request.hpp"
@@ -23,81 +24,6 @@
 namespace tcpstat::netlink {
 
 namespace {
-
-// Hands the parsed sockets of a streamed collection to the sink, user names filled in first.
-class Streamer {
-public:
-    Streamer(SocketSink& sink, Snapshot& snap, bool user_names) : sink_(sink), snap_(snap), user_names_(user_names) {}
-    void flush() {
-        if (snap_.sockets.empty()) return;
-        if (user_names_) procfs::fill_socket_users(snap_, names_);
-        std::vector<Socket> batch = std::move(snap_.sockets);
-        snap_.sockets.clear();
-        sink_.take(batch, snap_);
-        batch.clear();
-        snap_.sockets = std::move(batch);  // keeps the capacity for the next batch
-    }
-    void mark() {
-        flush();
-        sink_.mark();
-    }
-    void restarted() {
-        if (sink_.take_back()) return;
-        if (!warned_)
-            snap_.warnings.push_back("netlink: a dump was interrupted and restarted while its rows were being printed; "
-                                     "some rows may be listed twice");
-        warned_ = true;
-    }
-
-private:
-    SocketSink& sink_;
-    Snapshot& snap_;
-    bool user_names_;
-    bool warned_ = false;
-    procfs::UserNames names_;
-};
-
-// Appends one table's sockets to `out`; a retried dump rolls back to where this table began.
-// Streaming, every kStreamBatch sockets go to the sink instead of staying in `out`.
-class TableConsumer : public DumpConsumer {
-public:
-    TableConsumer(Protocol proto, std::vector<Socket>& out, bool legacy = false, Streamer* streamer = nullptr)
-        : proto_(proto), legacy_(legacy), out_(out), base_(out.size()), streamer_(streamer) {
-        if (streamer_) {
-            streamer_->mark();  // hands over the rows of the tables before, so the mark is exact
-            base_ = out_.size();
-        }
-    }
-
-    void restart() override {
-        if (streamer_ && handed_over_) streamer_->restarted();
-        handed_over_ = false;
-        out_.erase(out_.begin() + static_cast<std::ptrdiff_t>(base_), out_.end());
-        stats_ = ParseStats{};
-    }
-
-    BufferResult consume(std::span<const std::uint8_t> buffer, std::uint32_t seq, std::uint32_t portid) override {
-        const ParseContext ctx{proto_, seq, portid, legacy_};
-        const BufferStatus st = parse_buffer(buffer, ctx, out_, stats_);
-        if (streamer_ && out_.size() >= kStreamBatch) {
-            streamer_->flush();
-            base_ = 0;
-            handed_over_ = true;
-        }
-        return BufferResult{st, stats_.error};
-    }
-
-    const ParseStats& stats() const { return stats_; }
-
-private:
-    Protocol proto_;
-    bool legacy_;
-    std::vector<Socket>& out_;
-    std::size_t base_;
-    Streamer* streamer_;
-    bool handed_over_ = false;
-    ParseStats stats_;
-};
 
 std::string table_name(Protocol p, Family f) {
     return std::string(protocol_name(p)) + "/" + std::string(family_name(f));
