@@ -37,7 +37,7 @@ struct RenderOptions {
 void render_sockets(const Snapshot& snap, const RenderOptions& opt, Output& out);
 
 // The same listing from packed rows (`context`: the snapshot they came with, its users,
-// processes and names) in a format that takes them: table, tsv, csv (packs_rows).
+// processes and names), in every listing format (packs_rows: all but prometheus).
 bool packs_rows(Format f);
 void render_packed_sockets(const PackedSockets& rows, const Snapshot& context, const RenderOptions& opt, Output& out);
 

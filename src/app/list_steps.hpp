@@ -30,9 +30,9 @@ void render_result(const Options& o, const RenderOptions& render, Snapshot& snap
 bool streams(const Options& o);
 
 // Whether a run that does not stream keeps its rows packed rather than as Sockets (a third of
-// the memory at 100k): a listing with no global order in a format packed rows print (the table,
-// or tsv/csv with owner fields), and nothing only a Socket array carries or joins: no owner
-// filter, ages, reverse lookups, -e or -m.
+// the memory at 100k): a listing with no global order (the table, -f json, or a row format with
+// owner fields), and nothing only a Socket array carries or joins: no owner filter, ages,
+// reverse lookups, -e or -m.
 bool packs(const Options& o);
 
 // A streamed run: collects into a sink that filters each batch and prints (or counts) it, so

@@ -61,14 +61,19 @@ struct Envelope {
 
 }  // namespace
 
-void write_json_sockets(const Snapshot& snap, const RenderOptions& opt, Output& out, const JsonRowExtra& extra) {
+namespace {
+
+// The rows of a listing, from Sockets or packed rows: `row_at(i)` gives row i, valid until the next call.
+template <class RowAt>
+void write_json_listing(const Snapshot& snap, std::size_t rows, RowAt&& row_at, const RenderOptions& opt, Output& out,
+                        const JsonRowExtra& extra) {
     const bool lines = opt.format == Format::Jsonl;
     JsonWriter w(out);
     if (!lines) w.begin_object().key("source").string(snap.source).key("sockets").begin_array();
     Envelope env{lines, w};
     CellSource source(snap, OwnerStyle::First);
-    for (std::size_t row = 0; row < snap.sockets.size(); ++row) {
-        const Socket& s = snap.sockets[row];
+    for (std::size_t row = 0; row < rows; ++row) {
+        const Socket& s = row_at(row);
         env.begin_row();
         w.begin_object();
         for (Field f : opt.fields) {
@@ -81,6 +86,24 @@ void write_json_sockets(const Snapshot& snap, const RenderOptions& opt, Output& 
         env.end_row();
     }
     env.close();
+}
+
+}  // namespace
+
+void write_json_sockets(const Snapshot& snap, const RenderOptions& opt, Output& out, const JsonRowExtra& extra) {
+    write_json_listing(
+        snap, snap.sockets.size(), [&](std::size_t i) -> const Socket& { return snap.sockets[i]; }, opt, out, extra);
+}
+
+void write_json_packed(const PackedSockets& rows, const Snapshot& context, const RenderOptions& opt, Output& out) {
+    Socket s;
+    write_json_listing(
+        context, rows.size(),
+        [&](std::size_t i) -> const Socket& {
+            rows.decode(i, s);
+            return s;
+        },
+        opt, out, {});
 }
 
 void write_json_table(const Table& table, const RenderOptions& opt, Output& out) {

@@ -33,18 +33,26 @@ void render_sockets(const Snapshot& snap, const RenderOptions& opt, Output& out)
     }
 }
 
-bool packs_rows(Format f) { return f == Format::Table || f == Format::Tsv || f == Format::Csv; }
+bool packs_rows(Format f) { return f != Format::Prometheus; }
 
 void render_packed_sockets(const PackedSockets& rows, const Snapshot& context, const RenderOptions& opt, Output& out) {
-    if (!packs_rows(opt.format)) throw UsageError("packed rows can be printed only as a table, tsv or csv");
     RenderOptions o = opt;
     if (o.fields.empty()) o.fields = default_fields(false, o.format != Format::Table);
-    if (o.format == Format::Table) {
+    switch (o.format) {
+    case Format::Table: {
         PackedGrid grid(rows, context, o.fields, OwnerStyle::Capped);
         write_aligned(grid, o, out);
-    } else {
+        return;
+    }
+    case Format::Tsv:
+    case Format::Csv: {
         PackedGrid grid(rows, context, o.fields);
         write_delimited(grid, o, out);
+        return;
+    }
+    case Format::Json:
+    case Format::Jsonl: write_json_packed(rows, context, o, out); return;
+    case Format::Prometheus: throw UsageError("-f prometheus needs --group-by or the summary command");
     }
 }
 

@@ -18,6 +18,7 @@ void write_delimited(Grid& grid, const RenderOptions& opt, Output& out);
 // `extra`, when set, writes more members of row i's object (each starting with ','), such as kill's result.
 using JsonRowExtra = std::function<void(std::size_t row, JsonWriter& w)>;
 void write_json_sockets(const Snapshot& snap, const RenderOptions& opt, Output& out, const JsonRowExtra& extra = {});
+void write_json_packed(const PackedSockets& rows, const Snapshot& context, const RenderOptions& opt, Output& out);
 void write_json_table(const Table& table, const RenderOptions& opt, Output& out);
 // One table row as a JSON object, and a table's rows as a JSON array (no envelope).
 void write_json_row(const std::vector<Column>& columns, const std::vector<Value>& row, JsonWriter& w);

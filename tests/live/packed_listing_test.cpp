@@ -1,4 +1,4 @@
-// Tests that a listing kept packed (the table; tsv and csv with owner fields) shows exactly the
+// Tests that a listing kept packed (the table, json, and the row formats with owners) shows exactly the
 // rows and owners of a listing collected as Sockets (--sort collects), on real sockets.
 #include <gtest/gtest.h>
 #include <signal.h>
@@ -16,8 +16,12 @@ using namespace tcpstat::testing;
 
 namespace {
 
+// The lines in sorted order; a JSON document's rows without the comma between them (which the
+// last row lacks), so that two orders of the same rows compare equal.
 std::vector<std::string> sorted_lines(const std::string& text) {
     auto v = lines_of(text);
+    for (std::string& line : v)
+        if (!line.empty() && line.back() == ',') line.pop_back();
     std::sort(v.begin(), v.end());
     return v;
 }
@@ -46,7 +50,7 @@ TEST(PackedListing, ShowsTheRowsAndOwnersOfACollectedListing) {
     wait_for_orphaned_clients(false, leaky4.port, 4);
 
     const std::string fields = "proto,family,state,local,remote,recv_q,send_q,uid,user,inode,pid,process,owners";
-    for (const std::string format : {"table", "tsv", "csv"}) {
+    for (const std::string format : {"table", "tsv", "csv", "json", "jsonl"}) {
         SCOPED_TRACE(format);
         const auto packed = run_tcpstat({"-t", "-u", "-f", format, "--fields", fields});
         const auto collected = run_tcpstat({"-t", "-u", "-f", format, "--fields", fields, "--sort", "inode"});
@@ -54,7 +58,8 @@ TEST(PackedListing, ShowsTheRowsAndOwnersOfACollectedListing) {
         ASSERT_EQ(collected.exit_code, 0) << collected.err;
         EXPECT_EQ(packed.err, collected.err);
         EXPECT_EQ(sorted_lines(packed.out), sorted_lines(collected.out));
-        EXPECT_EQ(lines_of(packed.out).size(), 1u + 1 + 4 * 2 + 1 + 3 * 2 + 3 + 1 + 1 + 1) << packed.out;
+        const std::size_t envelope = format == "jsonl" ? 0 : format == "json" ? 2 : 1;
+        EXPECT_EQ(lines_of(packed.out).size(), envelope + 1 + 4 * 2 + 1 + 3 * 2 + 3 + 1 + 1 + 1) << packed.out;
     }
 
     // The shared listener lists both holders, the parent first.
