@@ -33,6 +33,14 @@ KernelFacts windows_facts() {
     return f;
 }
 
+// A Linux host whose ephemeral range is as wide as Windows' dynamic one.
+KernelFacts linux_facts() {
+    KernelFacts f;
+    f.ephemeral_low = 49152;
+    f.ephemeral_high = 65535;
+    return f;
+}
+
 // n client-side TIME_WAIT entries to one destination, from ports in the dynamic range.
 Snapshot time_wait_burst(const char* source, int n, std::optional<std::uint64_t> age_ms = std::nullopt) {
     Snapshot snap;
@@ -40,6 +48,23 @@ Snapshot time_wait_burst(const char* source, int n, std::optional<std::uint64_t>
     for (int i = 0; i < n; ++i)
         snap.sockets.push_back(sock(TcpState::TimeWait, ep("10.0.0.5", static_cast<std::uint16_t>(49152 + i)),
                                     ep("10.0.0.7", 443), age_ms));
+    return snap;
+}
+
+// `name` (pid `pid`) holding one CLOSE_WAIT socket on :6800 for each of `ages` (nullopt: no
+// age known), as `source` reads them: with fds, except on Windows, which gives none.
+Snapshot close_wait_holder(const char* source, Pid pid, const char* name,
+                           const std::vector<std::optional<std::uint64_t>>& ages) {
+    Snapshot snap;
+    snap.source = source;
+    snap.processes[pid].name = name;
+    for (std::size_t i = 0; i < ages.size(); ++i) {
+        Socket s = sock(TcpState::CloseWait, ep("10.0.0.5", 6800), ep("10.0.0.9", static_cast<std::uint16_t>(40000 + i)),
+                        ages[i]);
+        const bool windows = std::string(source) == "iphlpapi";
+        s.owners = {{pid, windows ? std::nullopt : std::optional<std::int32_t>(10 + static_cast<int>(i))}};
+        snap.sockets.push_back(s);
+    }
     return snap;
 }
 
@@ -92,10 +117,7 @@ TEST(DoctorWindows, ADelayNotReadFromTheSystemIsMarkedAsTheDefault) {
 }
 
 TEST(DoctorWindows, LinuxTimeWaitKeepsItsOwnWords) {
-    KernelFacts facts;
-    facts.ephemeral_low = 49152;
-    facts.ephemeral_high = 65535;
-    const auto fs = diagnose(time_wait_burst("netlink", 9000), facts, DoctorSettings{});
+    const auto fs = diagnose(time_wait_burst("netlink", 9000), linux_facts(), DoctorSettings{});
     const Finding* f = find(fs, FindingKind::TimeWaitPressure);
     ASSERT_NE(f, nullptr);
     EXPECT_EQ(f->message, "9000 TIME_WAIT sockets from 10.0.0.5 to 10.0.0.7:443 pin 54.9 % of the 16384 ephemeral ports");
@@ -109,16 +131,9 @@ TEST(DoctorWindows, LinuxTimeWaitKeepsItsOwnWords) {
 // Windows' age is the time since the connection's context bind: it bounds the time in CLOSE_WAIT
 // from above, so doctor says "opened ... ago", never "in CLOSE_WAIT for".
 TEST(DoctorAges, WindowsCloseWaitSaysWhenTheOldestConnectionWasOpened) {
-    Snapshot snap;
-    snap.source = "iphlpapi";
-    snap.processes[1200].name = "leaky.exe";
-    for (int i = 0; i < 12; ++i) {
-        Socket s = sock(TcpState::CloseWait, ep("127.0.0.1", 6800), ep("127.0.0.1", static_cast<std::uint16_t>(50000 + i)),
-                        i < 10 ? std::optional<std::uint64_t>(3 * 3600 * 1000 + i) : std::nullopt);
-        s.owners = {{1200, std::nullopt}};
-        snap.sockets.push_back(s);
-    }
-    const auto fs = diagnose(snap, windows_facts(), DoctorSettings{});
+    std::vector<std::optional<std::uint64_t>> ages(12);  // the last two unknown
+    for (int i = 0; i < 10; ++i) ages[i] = 3 * 3600 * 1000 + i;
+    const auto fs = diagnose(close_wait_holder("iphlpapi", 1200, "leaky.exe", ages), windows_facts(), DoctorSettings{});
     const Finding* f = find(fs, FindingKind::CloseWaitLeak);
     ASSERT_NE(f, nullptr);
     EXPECT_EQ(f->message, "pid 1200 (leaky.exe) holds 12 CLOSE_WAIT sockets on :6800, opened up to 3 h ago");
@@ -130,16 +145,8 @@ TEST(DoctorAges, WindowsCloseWaitSaysWhenTheOldestConnectionWasOpened) {
 
 // Linux's age (a running `tcpstat record`) is the time in the current state itself.
 TEST(DoctorAges, LinuxCloseWaitSaysHowLongTheOldestHasBeenInCloseWait) {
-    Snapshot snap;
-    snap.source = "netlink";
-    snap.processes[4321].name = "oracle";
-    for (int i = 0; i < 10; ++i) {
-        Socket s = sock(TcpState::CloseWait, ep("10.0.0.5", 6800), ep("10.0.0.9", static_cast<std::uint16_t>(40000 + i)),
-                        std::optional<std::uint64_t>(90 * 1000));
-        s.owners = {{4321, 10 + i}};
-        snap.sockets.push_back(s);
-    }
-    const auto fs = diagnose(snap, KernelFacts{}, DoctorSettings{});
+    const std::vector<std::optional<std::uint64_t>> ages(10, 90 * 1000);
+    const auto fs = diagnose(close_wait_holder("netlink", 4321, "oracle", ages), KernelFacts{}, DoctorSettings{});
     const Finding* f = find(fs, FindingKind::CloseWaitLeak);
     ASSERT_NE(f, nullptr);
     EXPECT_EQ(f->message, "pid 4321 (oracle) holds 10 CLOSE_WAIT sockets on :6800, in CLOSE_WAIT for up to 1 min");
@@ -152,10 +159,7 @@ TEST(DoctorAges, TimeWaitFindingsCarryTheOldestAge) {
     ASSERT_NE(w, nullptr);
     EXPECT_NE(w->message.find(", opened up to 30 s ago"), std::string::npos) << w->message;
     EXPECT_TRUE(has_evidence(*w, "in TIME_WAIT for at most that long"));
-    KernelFacts facts;
-    facts.ephemeral_low = 49152;
-    facts.ephemeral_high = 65535;
-    const auto lin = diagnose(time_wait_burst("netlink", 9000, 30 * 1000), facts, DoctorSettings{});
+    const auto lin = diagnose(time_wait_burst("netlink", 9000, 30 * 1000), linux_facts(), DoctorSettings{});
     const Finding* l = find(lin, FindingKind::TimeWaitPressure);
     ASSERT_NE(l, nullptr);
     EXPECT_NE(l->message.find(", in TIME_WAIT for up to 30 s"), std::string::npos) << l->message;
