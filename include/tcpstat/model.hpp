@@ -153,12 +153,16 @@ struct Process {
     std::optional<std::string> service;
 };
 
+// The OS a snapshot was read on: doctor names that system's settings, calls and privileges.
+enum class Platform : std::uint8_t { Linux, Windows };
+
 struct Snapshot {
     std::vector<Socket> sockets;
     std::unordered_map<Pid, Process> processes;  // joined once per pid, not per row
     std::unordered_map<std::uint32_t, std::string> users;  // uid -> user name, for uids seen
     std::vector<std::string> warnings;           // one line each, shown on stderr
     std::string source;                          // "netlink", "proc", "proc:/some/root", ...
+    Platform platform = Platform::Linux;         // set by the backend with source
     bool owners_attached = false;                // whether an owner lookup ran
     std::size_t owners_hidden = 0;               // processes whose fds could not be read by it
     // Network namespace inode -> its name (`ip netns` name, else a hint such as "nginx:4026532301"),

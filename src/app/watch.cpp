@@ -21,11 +21,8 @@
 #include "tcpstat/growth.hpp"
 #include "tcpstat/render.hpp"
 
-#ifdef _WIN32
-#include <io.h>
-#else
+#ifndef _WIN32
 #include <sys/ioctl.h>
-#include <unistd.h>
 #endif
 
 namespace tcpstat::app {

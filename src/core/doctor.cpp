@@ -138,7 +138,7 @@ std::optional<std::string_view> script_of(const Process& p) {
 
 }  // namespace
 
-bool from_windows(const Snapshot& snap) { return snap.source == "iphlpapi"; }
+bool from_windows(const Snapshot& snap) { return snap.platform == Platform::Windows; }
 
 std::string_view superuser(const Snapshot& snap) { return from_windows(snap) ? "Administrator" : "root"; }
 

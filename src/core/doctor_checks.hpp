@@ -20,7 +20,7 @@ void check_listeners(const Snapshot& snap, const KernelFacts& facts, const Docto
                      std::vector<Finding>& out);
 void check_host_counters(const KernelFacts& facts, const DoctorSettings& set, std::vector<Finding>& out);
 
-// Words that depend on the OS a snapshot came from: Windows (source "iphlpapi") has
+// Words that depend on the OS a snapshot came from (Snapshot::platform): Windows has
 // Administrators instead of root, no sock_diag and no net.* sysctls.
 bool from_windows(const Snapshot& snap);
 std::string_view superuser(const Snapshot& snap);  // "root" or "Administrator"

@@ -3,8 +3,6 @@
 
 #include <fcntl.h>
 #include <poll.h>
-#include <pty.h>
-#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -47,23 +45,8 @@ TtyRun run_env(const std::vector<std::string>& args, const std::vector<std::stri
     for (auto& e : env_store) envp.push_back(e.data());
     envp.push_back(nullptr);
     int fd = -1;
-    pid_t pid;
-    if (tty) {
-        winsize ws{};
-        ws.ws_row = 40;
-        ws.ws_col = 200;
-        pid = forkpty(&fd, nullptr, nullptr, &ws);
-    } else {
-        int p[2];
-        if (pipe2(p, O_CLOEXEC) != 0) std::abort();
-        pid = fork();
-        if (pid == 0) dup2(p[1], 1);
-        close(p[1]);
-        fd = p[0];
-    }
-    if (pid < 0) std::abort();
+    const pid_t pid = fork_bound_reader(tty, 200, fd);
     if (pid == 0) {
-        prctl(PR_SET_PDEATHSIG, SIGKILL);
         execve(argv[0], argv.data(), envp.data());
         _exit(127);
     }

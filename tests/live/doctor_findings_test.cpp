@@ -3,7 +3,6 @@
 // leak, and FIN_WAIT2 held apart from orphaned.
 #include <gtest/gtest.h>
 #include <signal.h>
-#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -25,11 +24,8 @@ namespace {
 
 // A worker forked from a Child: holds every descriptor it inherited until its parent dies.
 pid_t fork_worker() {
-    const pid_t parent = getpid();
-    const pid_t pid = fork();
+    const pid_t pid = fork_bound_child();
     if (pid != 0) return pid;
-    prctl(PR_SET_PDEATHSIG, SIGKILL);
-    if (getppid() != parent) _exit(0);
     alarm(300);
     for (;;) pause();
 }

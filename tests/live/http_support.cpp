@@ -2,6 +2,8 @@
 // and a `tcpstat serve` child that is stopped with SIGTERM on the way out.
 #include "live/http_support.hpp"
 
+#include "live/support.hpp"
+
 #include <gtest/gtest.h>
 
 #include <arpa/inet.h>
@@ -9,7 +11,6 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
-#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -141,11 +142,8 @@ ServeProcess::ServeProcess(const std::vector<std::string>& args, const std::stri
     std::vector<char*> argv;
     for (auto& a : store) argv.push_back(a.data());
     argv.push_back(nullptr);
-    const pid_t parent = getpid();
-    pid_ = fork();
+    pid_ = fork_bound_child();
     if (pid_ == 0) {
-        prctl(PR_SET_PDEATHSIG, SIGKILL);
-        if (getppid() != parent) _exit(0);
         dup2(err_pipe[1], 2);
         int devnull = open("/dev/null", O_RDWR);
         dup2(devnull, 0);

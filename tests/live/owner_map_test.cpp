@@ -166,12 +166,8 @@ TEST(OwnerMap, KernelIteratorFindsSocketsOfAProcessWhoseMainThreadExited) {
     if (::geteuid() != 0) GTEST_SKIP() << "the kernel's list needs root";
     int p[2];
     ASSERT_EQ(::pipe2(p, O_CLOEXEC), 0);
-    const pid_t parent = ::getpid();
-    const pid_t pid = ::fork();
-    ASSERT_GE(pid, 0);
+    const pid_t pid = fork_bound_child();
     if (pid == 0) {
-        ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-        if (::getppid() != parent) ::_exit(0);
         ::alarm(120);
         const int l = listen_tcp(false);
         for (int i = 0; i < 4; ++i) std::thread([] { for (;;) ::pause(); }).detach();

@@ -1,16 +1,15 @@
 // Owns the background runner of the tcpstat binary that live tests read while it runs and signal.
 #include "live/running.hpp"
 
+#include "live/support.hpp"
+
 #include <fcntl.h>
 #include <poll.h>
-#include <pty.h>
 #include <signal.h>
-#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
-#include <cstdlib>
 
 namespace tcpstat::testing {
 
@@ -22,26 +21,8 @@ Running::Running(const std::vector<std::string>& args, bool pty, const std::stri
     std::vector<char*> argv;
     for (auto& a : store) argv.push_back(a.data());
     argv.push_back(nullptr);
-    pid_t parent = getpid();
-    if (pty) {
-        winsize ws{};
-        ws.ws_row = 40;
-        ws.ws_col = 120;
-        pid_ = forkpty(&fd_, nullptr, nullptr, &ws);
-    } else {
-        int p[2];
-        if (pipe2(p, O_CLOEXEC) != 0) std::abort();
-        pid_ = fork();
-        if (pid_ == 0) dup2(p[1], 1);
-        if (pid_ > 0) {
-            close(p[1]);
-            fd_ = p[0];
-        }
-    }
-    if (pid_ < 0) std::abort();
+    pid_ = fork_bound_reader(pty, 120, fd_);
     if (pid_ == 0) {
-        prctl(PR_SET_PDEATHSIG, SIGKILL);
-        if (getppid() != parent) _exit(0);
         if (!err_path.empty()) {
             const int e = open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
             if (e < 0 || dup2(e, 2) < 0) _exit(126);

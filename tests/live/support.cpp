@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <pty.h>
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
@@ -15,6 +16,7 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include <utmp.h>
 
 #include <cerrno>
 #include <chrono>
@@ -206,10 +208,6 @@ std::string read_ready_line(int fd) {
 
 }  // namespace
 
-namespace {
-
-// fork() for a child that dies with the test: killed when the parent exits, even if the parent
-// was gone before the child could ask. Returns 0 in the child, its pid in the parent.
 pid_t fork_bound_child() {
     const pid_t parent = getpid();
     const pid_t pid = fork();
@@ -221,7 +219,29 @@ pid_t fork_bound_child() {
     return pid;
 }
 
-}  // namespace
+pid_t fork_bound_reader(bool pty, unsigned short cols, int& out_fd) {
+    int read_end = -1, write_end = -1;
+    if (pty) {
+        winsize ws{};
+        ws.ws_row = 40;
+        ws.ws_col = cols;
+        if (openpty(&read_end, &write_end, nullptr, nullptr, &ws) != 0) die("openpty");
+    } else {
+        int p[2];
+        if (pipe2(p, O_CLOEXEC) != 0) die("pipe");
+        read_end = p[0];
+        write_end = p[1];
+    }
+    const pid_t pid = fork_bound_child();
+    if (pid == 0) {
+        close(read_end);
+        if (pty ? login_tty(write_end) != 0 : dup2(write_end, 1) < 0) _exit(126);
+        return 0;
+    }
+    close(write_end);
+    out_fd = read_end;
+    return pid;
+}
 
 Child::Child(Body body, const std::string& name) {
     int p[2];

@@ -37,6 +37,13 @@ int connect_tcp(bool v6, std::uint16_t port);
 void connect_nonblocking(std::uint16_t port);
 int accept_one(int listener);
 
+// fork() for a child that dies with the test: killed when the parent exits, even if the parent
+// was gone before the child could ask. Returns 0 in the child, its pid in the parent.
+pid_t fork_bound_child();
+// fork_bound_child() with the child's output for the parent to read on `out_fd`: its stdout on a
+// pipe or, with `pty`, its stdin, stdout and stderr on a terminal of 40 rows and `cols` columns.
+pid_t fork_bound_reader(bool pty, unsigned short cols, int& out_fd);
+
 // A forked child that runs `body`, reports a line of text to the parent when ready (via
 // report()), then holds its sockets until stopped. It dies with the test process (PDEATHSIG) and
 // on its own after a bounded time, so nothing outlives a test.

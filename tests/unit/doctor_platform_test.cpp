@@ -33,13 +33,44 @@ KernelFacts windows_facts() {
     return f;
 }
 
-// n client-side TIME_WAIT entries to one destination, from ports in the dynamic range.
-Snapshot time_wait_burst(const char* source, int n, std::optional<std::uint64_t> age_ms = std::nullopt) {
+// A Linux host whose ephemeral range is as wide as Windows' dynamic one.
+KernelFacts linux_facts() {
+    KernelFacts f;
+    f.ephemeral_low = 49152;
+    f.ephemeral_high = 65535;
+    return f;
+}
+
+// An empty snapshot as `platform`'s backend reads it.
+Snapshot read_on(Platform platform) {
     Snapshot snap;
-    snap.source = source;
+    snap.platform = platform;
+    snap.source = platform == Platform::Windows ? "iphlpapi" : "netlink";
+    return snap;
+}
+
+// n client-side TIME_WAIT entries to one destination, from ports in the dynamic range.
+Snapshot time_wait_burst(Platform platform, int n, std::optional<std::uint64_t> age_ms = std::nullopt) {
+    Snapshot snap = read_on(platform);
     for (int i = 0; i < n; ++i)
         snap.sockets.push_back(sock(TcpState::TimeWait, ep("10.0.0.5", static_cast<std::uint16_t>(49152 + i)),
                                     ep("10.0.0.7", 443), age_ms));
+    return snap;
+}
+
+// `name` (pid `pid`) holding one CLOSE_WAIT socket on :6800 for each of `ages` (nullopt: no
+// age known), as `platform` reads them: with fds, except on Windows, which gives none.
+Snapshot close_wait_holder(Platform platform, Pid pid, const char* name,
+                           const std::vector<std::optional<std::uint64_t>>& ages) {
+    Snapshot snap = read_on(platform);
+    snap.processes[pid].name = name;
+    for (std::size_t i = 0; i < ages.size(); ++i) {
+        Socket s = sock(TcpState::CloseWait, ep("10.0.0.5", 6800), ep("10.0.0.9", static_cast<std::uint16_t>(40000 + i)),
+                        ages[i]);
+        const std::optional<std::int32_t> fd = 10 + static_cast<int>(i);
+        s.owners = {{pid, platform == Platform::Windows ? std::nullopt : fd}};
+        snap.sockets.push_back(s);
+    }
     return snap;
 }
 
@@ -64,7 +95,7 @@ bool has_evidence(const Finding& f, const std::string& needle) {
 }  // namespace
 
 TEST(DoctorWindows, TimeWaitIsWeighedAgainstTheDynamicPortRangeAndTheTimeWaitDelay) {
-    const Snapshot snap = time_wait_burst("iphlpapi", 9000);
+    const Snapshot snap = time_wait_burst(Platform::Windows, 9000);
     const auto fs = diagnose(snap, windows_facts(), DoctorSettings{});
     const Finding* f = find(fs, FindingKind::TimeWaitPressure);
     ASSERT_NE(f, nullptr);
@@ -83,7 +114,7 @@ TEST(DoctorWindows, ADelayNotReadFromTheSystemIsMarkedAsTheDefault) {
     facts.ephemeral_is_default = false;
     facts.time_wait_s = 120;
     facts.time_wait_is_default = true;
-    const auto fs = diagnose(time_wait_burst("iphlpapi", 9000), facts, DoctorSettings{});
+    const auto fs = diagnose(time_wait_burst(Platform::Windows, 9000), facts, DoctorSettings{});
     const Finding* f = find(fs, FindingKind::TimeWaitPressure);
     ASSERT_NE(f, nullptr);
     EXPECT_TRUE(has_evidence(*f, "dynamic port range 49152-65535 (netsh int ipv4 show dynamicport tcp)"));
@@ -91,11 +122,19 @@ TEST(DoctorWindows, ADelayNotReadFromTheSystemIsMarkedAsTheDefault) {
     EXPECT_TRUE(has_evidence(*f, "for 120 s (TcpTimedWaitDelay) (default);"));
 }
 
+// The platform the backend sets decides, not what its source is called.
+TEST(DoctorWindows, ThePlatformNotTheSourceNamePicksTheWords) {
+    Snapshot snap = time_wait_burst(Platform::Windows, 9000);
+    snap.source = "a Windows backend of another name";
+    const auto fs = diagnose(snap, windows_facts(), DoctorSettings{});
+    const Finding* f = find(fs, FindingKind::TimeWaitPressure);
+    ASSERT_NE(f, nullptr);
+    EXPECT_NE(f->message.find("of the 16384 dynamic ports"), std::string::npos) << f->message;
+    EXPECT_NE(f->advice.find("TcpTimedWaitDelay"), std::string::npos) << f->advice;
+}
+
 TEST(DoctorWindows, LinuxTimeWaitKeepsItsOwnWords) {
-    KernelFacts facts;
-    facts.ephemeral_low = 49152;
-    facts.ephemeral_high = 65535;
-    const auto fs = diagnose(time_wait_burst("netlink", 9000), facts, DoctorSettings{});
+    const auto fs = diagnose(time_wait_burst(Platform::Linux, 9000), linux_facts(), DoctorSettings{});
     const Finding* f = find(fs, FindingKind::TimeWaitPressure);
     ASSERT_NE(f, nullptr);
     EXPECT_EQ(f->message, "9000 TIME_WAIT sockets from 10.0.0.5 to 10.0.0.7:443 pin 54.9 % of the 16384 ephemeral ports");
@@ -109,16 +148,9 @@ TEST(DoctorWindows, LinuxTimeWaitKeepsItsOwnWords) {
 // Windows' age is the time since the connection's context bind: it bounds the time in CLOSE_WAIT
 // from above, so doctor says "opened ... ago", never "in CLOSE_WAIT for".
 TEST(DoctorAges, WindowsCloseWaitSaysWhenTheOldestConnectionWasOpened) {
-    Snapshot snap;
-    snap.source = "iphlpapi";
-    snap.processes[1200].name = "leaky.exe";
-    for (int i = 0; i < 12; ++i) {
-        Socket s = sock(TcpState::CloseWait, ep("127.0.0.1", 6800), ep("127.0.0.1", static_cast<std::uint16_t>(50000 + i)),
-                        i < 10 ? std::optional<std::uint64_t>(3 * 3600 * 1000 + i) : std::nullopt);
-        s.owners = {{1200, std::nullopt}};
-        snap.sockets.push_back(s);
-    }
-    const auto fs = diagnose(snap, windows_facts(), DoctorSettings{});
+    std::vector<std::optional<std::uint64_t>> ages(12);  // the last two unknown
+    for (int i = 0; i < 10; ++i) ages[i] = 3 * 3600 * 1000 + i;
+    const auto fs = diagnose(close_wait_holder(Platform::Windows, 1200, "leaky.exe", ages), windows_facts(), DoctorSettings{});
     const Finding* f = find(fs, FindingKind::CloseWaitLeak);
     ASSERT_NE(f, nullptr);
     EXPECT_EQ(f->message, "pid 1200 (leaky.exe) holds 12 CLOSE_WAIT sockets on :6800, opened up to 3 h ago");
@@ -130,16 +162,8 @@ TEST(DoctorAges, WindowsCloseWaitSaysWhenTheOldestConnectionWasOpened) {
 
 // Linux's age (a running `tcpstat record`) is the time in the current state itself.
 TEST(DoctorAges, LinuxCloseWaitSaysHowLongTheOldestHasBeenInCloseWait) {
-    Snapshot snap;
-    snap.source = "netlink";
-    snap.processes[4321].name = "oracle";
-    for (int i = 0; i < 10; ++i) {
-        Socket s = sock(TcpState::CloseWait, ep("10.0.0.5", 6800), ep("10.0.0.9", static_cast<std::uint16_t>(40000 + i)),
-                        std::optional<std::uint64_t>(90 * 1000));
-        s.owners = {{4321, 10 + i}};
-        snap.sockets.push_back(s);
-    }
-    const auto fs = diagnose(snap, KernelFacts{}, DoctorSettings{});
+    const std::vector<std::optional<std::uint64_t>> ages(10, 90 * 1000);
+    const auto fs = diagnose(close_wait_holder(Platform::Linux, 4321, "oracle", ages), KernelFacts{}, DoctorSettings{});
     const Finding* f = find(fs, FindingKind::CloseWaitLeak);
     ASSERT_NE(f, nullptr);
     EXPECT_EQ(f->message, "pid 4321 (oracle) holds 10 CLOSE_WAIT sockets on :6800, in CLOSE_WAIT for up to 1 min");
@@ -147,22 +171,19 @@ TEST(DoctorAges, LinuxCloseWaitSaysHowLongTheOldestHasBeenInCloseWait) {
 }
 
 TEST(DoctorAges, TimeWaitFindingsCarryTheOldestAge) {
-    const auto win = diagnose(time_wait_burst("iphlpapi", 9000, 30 * 1000), windows_facts(), DoctorSettings{});
+    const auto win = diagnose(time_wait_burst(Platform::Windows, 9000, 30 * 1000), windows_facts(), DoctorSettings{});
     const Finding* w = find(win, FindingKind::TimeWaitPressure);
     ASSERT_NE(w, nullptr);
     EXPECT_NE(w->message.find(", opened up to 30 s ago"), std::string::npos) << w->message;
     EXPECT_TRUE(has_evidence(*w, "in TIME_WAIT for at most that long"));
-    KernelFacts facts;
-    facts.ephemeral_low = 49152;
-    facts.ephemeral_high = 65535;
-    const auto lin = diagnose(time_wait_burst("netlink", 9000, 30 * 1000), facts, DoctorSettings{});
+    const auto lin = diagnose(time_wait_burst(Platform::Linux, 9000, 30 * 1000), linux_facts(), DoctorSettings{});
     const Finding* l = find(lin, FindingKind::TimeWaitPressure);
     ASSERT_NE(l, nullptr);
     EXPECT_NE(l->message.find(", in TIME_WAIT for up to 30 s"), std::string::npos) << l->message;
 }
 
 TEST(DoctorAges, NoAgeNoAgeWords) {
-    const auto fs = diagnose(time_wait_burst("iphlpapi", 9000), windows_facts(), DoctorSettings{});
+    const auto fs = diagnose(time_wait_burst(Platform::Windows, 9000), windows_facts(), DoctorSettings{});
     const Finding* f = find(fs, FindingKind::TimeWaitPressure);
     ASSERT_NE(f, nullptr);
     EXPECT_EQ(all_text(*f).find("opened"), std::string::npos);

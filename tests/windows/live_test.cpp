@@ -216,6 +216,7 @@ protected:
 
 TEST_P(LiveTcp, ListenEstablishedAndCloseWaitRowsAppear) {
     EXPECT_EQ(snap_.source, "iphlpapi");
+    EXPECT_EQ(snap_.platform, Platform::Windows);
     const Socket* listen = find(snap_, TcpState::Listen, listen_ep_, std::nullopt);
     ASSERT_NE(listen, nullptr) << "no LISTEN row for port " << listen_ep_.port << "; " << describe(snap_);
     EXPECT_EQ(listen->remote.port, 0);

@@ -137,6 +137,7 @@ public:
     Snapshot collect(const CollectRequest& request) override {
         Snapshot snap;
         snap.source = "iphlpapi";
+        snap.platform = Platform::Windows;
         std::vector<TableKind> kinds;
         if (request.tcp && request.ipv4) kinds.push_back(TableKind::Tcp4);
         if (request.tcp && request.ipv6) kinds.push_back(TableKind::Tcp6);
