@@ -50,6 +50,7 @@ public:
             view_.users = context.users;
             view_.netns_names = context.netns_names;
             view_.source = context.source;
+            view_.platform = context.platform;
             name_snapshot(view_, false);  // zone names of this batch's addresses
             stream_.write(view_);
         }
