@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -40,31 +41,47 @@ long peak_rss_kib(const std::vector<std::string>& args) {
     return ru.ru_maxrss;
 }
 
+// A population of kPairs loopback connections in a holder, and the peak RSS of one listing of
+// it against the same listing of its listener alone (the kernel filters by port and state).
+class Streaming : public ::testing::Test {
+protected:
+    void SetUp() override {
+        if (::geteuid() != 0) GTEST_SKIP() << "needs its own network namespace (root) so the population is known";
+        holder_ = std::make_unique<Child>([] { return hold_loopback_pairs(kPairs); }, "stream-holder");
+        port_ = holder_->ready_line();
+        ASSERT_TRUE(!port_.empty() && port_.find_first_not_of("0123456789") == std::string::npos) << port_;
+    }
+    std::vector<std::string> with(std::vector<std::string> args) const {
+        args.insert(args.end(), fields_.begin(), fields_.end());
+        return args;
+    }
+    // Sets all_ and none_ (KiB) for the listing of fields_.
+    void measure() {
+        all_ = peak_rss_kib(with({"--port", port_}));
+        none_ = peak_rss_kib(with({"--port", port_, "-l"}));
+        ASSERT_GT(all_, 0);
+        ASSERT_GT(none_, 0);
+    }
+
+    std::unique_ptr<Child> holder_;
+    std::string port_;
+    std::vector<std::string> fields_;
+    long all_ = -1, none_ = -1;
+};
+
 }  // namespace
 
-TEST(Streaming, ListingMemoryDoesNotGrowWithTheSocketsPrinted) {
-    if (::geteuid() != 0) GTEST_SKIP() << "needs its own network namespace (root) so the population is known";
-    Child holder([] { return hold_loopback_pairs(kPairs); }, "stream-holder");
-    const std::string port = holder.ready_line();
-    ASSERT_TRUE(!port.empty() && port.find_first_not_of("0123456789") == std::string::npos) << port;
-
-    const std::vector<std::string> fields = {"-f", "tsv", "--fields", "proto,state,local,remote,user"};
-    auto with = [&](std::vector<std::string> a) {
-        a.insert(a.end(), fields.begin(), fields.end());
-        return a;
-    };
-    // The same run printing every socket, or (the kernel filters by port and state) only the
-    // listener: one row too, so both look up a user name and load NSS's modules (~1 MiB).
-    const long all = peak_rss_kib(with({"--port", port}));
-    const long none = peak_rss_kib(with({"--port", port, "-l"}));
-    ASSERT_GT(all, 0);
-    ASSERT_GT(none, 0);
+TEST_F(Streaming, ListingMemoryDoesNotGrowWithTheSocketsPrinted) {
+    // The listener's row too looks up a user name, so both runs load NSS's modules (~1 MiB).
+    fields_ = {"-f", "tsv", "--fields", "proto,state,local,remote,user"};
+    ASSERT_NO_FATAL_FAILURE(measure());
     // Holding 16k sockets costs ~3 MiB; a batch and the output buffer a few hundred KiB.
-    EXPECT_LT(all - none, 1536) << "peak RSS " << all << " KiB printing 16k sockets, " << none << " KiB printing the listener";
+    EXPECT_LT(all_ - none_, 1536) << "peak RSS " << all_ << " KiB printing 16k sockets, " << none_
+                                  << " KiB printing the listener";
 
     // Streamed rows are the collected rows: --sort makes the listing collect them first.
-    auto streamed = run_tcpstat(with({"--port", port, "-H"}));
-    auto collected = run_tcpstat(with({"--port", port, "-H", "--sort", "local"}));
+    auto streamed = run_tcpstat(with({"--port", port_, "-H"}));
+    auto collected = run_tcpstat(with({"--port", port_, "-H", "--sort", "local"}));
     ASSERT_EQ(streamed.exit_code, 0) << streamed.err;
     ASSERT_EQ(collected.exit_code, 0) << collected.err;
     auto a = lines_of(streamed.out), b = lines_of(collected.out);
@@ -73,30 +90,18 @@ TEST(Streaming, ListingMemoryDoesNotGrowWithTheSocketsPrinted) {
     std::sort(b.begin(), b.end());
     EXPECT_EQ(a, b);
     // And the count streams too.
-    auto count = run_tcpstat({"--port", port, "--count"});
+    auto count = run_tcpstat({"--port", port_, "--count"});
     EXPECT_EQ(count.out, std::to_string(2 * kPairs + 1) + "\n");
 }
 
-TEST(Streaming, TheTableKeepsItsRowsPacked) {
-    if (::geteuid() != 0) GTEST_SKIP() << "needs its own network namespace (root) so the population is known";
-    Child holder([] { return hold_loopback_pairs(kPairs); }, "packed-holder");
-    const std::string port = holder.ready_line();
-    ASSERT_TRUE(!port.empty() && port.find_first_not_of("0123456789") == std::string::npos) << port;
-
-    // The aligned table of every socket, against the listener's alone. No owner column: the
-    // owner lookup's own memory (the walk's threads, the kernel's BTF for its iterator) would
-    // blur the rows' share; with owners the rows are packed all the same (packed_listing_test).
-    const std::vector<std::string> fields = {"--fields", "proto,state,local,remote"};
-    auto with = [&](std::vector<std::string> a) {
-        a.insert(a.end(), fields.begin(), fields.end());
-        return a;
-    };
-    const long all = peak_rss_kib(with({"--port", port}));
-    const long none = peak_rss_kib(with({"--port", port, "-l"}));
-    ASSERT_GT(all, 0);
-    ASSERT_GT(none, 0);
+TEST_F(Streaming, TheTableKeepsItsRowsPacked) {
+    // No owner column: the owner lookup's own memory (the walk's threads, the kernel's BTF for
+    // its iterator) would blur the rows' share; with owners the rows are packed all the same
+    // (packed_listing_test.cpp).
+    fields_ = {"--fields", "proto,state,local,remote"};
+    ASSERT_NO_FATAL_FAILURE(measure());
     // 16k sockets as Socket rows are 2.5 MiB (160 bytes each, measured 2.1-2.4 MiB); packed,
     // ~30 bytes a row (measured 0.5-1.2 MiB).
-    EXPECT_LT(all - none, 1536) << "peak RSS " << all << " KiB for the table of 16k sockets, " << none
-                                << " KiB for the listener's";
+    EXPECT_LT(all_ - none_, 1536) << "peak RSS " << all_ << " KiB for the table of 16k sockets, " << none_
+                                  << " KiB for the listener's";
 }
