@@ -70,6 +70,8 @@ void render_count(std::size_t n, const RenderOptions& opt, Output& out);
 // --watch in a stream: each JSON Lines object of `sample` with "time":"<stamp>" as its first
 // member (-f jsonl), else a "# <stamp>" line and the sample as it is.
 void write_stamped(std::string_view sample, std::string_view stamp, const RenderOptions& opt, Output& out);
+// "2026-12-01T18:30:00Z": a Unix time in ms as UTC to the second, for stamps and status times.
+std::string format_utc(std::int64_t unix_ms);
 // The JSON Lines half of write_stamped().
 std::string add_time_field(std::string_view jsonl, std::string_view stamp);
 

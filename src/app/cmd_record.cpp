@@ -1,5 +1,4 @@
 // Owns `tcpstat record start|stop|status`: asks the platform's recorder to act and reports what is recording, as one row.
-#include <ctime>
 #include <string>
 
 #include "app/commands.hpp"
@@ -9,19 +8,6 @@
 
 namespace tcpstat::app {
 namespace {
-
-std::string utc_time(std::int64_t unix_ms) {
-    const std::time_t t = static_cast<std::time_t>(unix_ms / 1000);
-    std::tm tm{};
-#ifdef _WIN32
-    gmtime_s(&tm, &t);
-#else
-    gmtime_r(&t, &tm);
-#endif
-    char buf[32];
-    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return buf;
-}
 
 Table status_table(const RecordStatus& st) {
     Table t;
@@ -36,7 +22,7 @@ Table status_table(const RecordStatus& st) {
         return t;
     }
     t.rows.push_back({Value(std::string("yes")),
-                      st.since_unix_ms ? Value(utc_time(*st.since_unix_ms)) : Value(), num(st.sockets),
+                      st.since_unix_ms ? Value(format_utc(*st.since_unix_ms)) : Value(), num(st.sockets),
                       num(st.capacity), num(st.transitions), num(st.refused), Value(st.where)});
     return t;
 }

@@ -5,7 +5,6 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
-#include <ctime>
 #include <optional>
 #include <set>
 #include <vector>
@@ -34,16 +33,8 @@ constexpr char kHideCursor[] = "\x1b[?25l";
 constexpr char kHomeAndClear[] = "\x1b[H\x1b[2J";
 
 std::string utc_stamp() {
-    std::time_t now = std::time(nullptr);
-    std::tm tm{};
-#ifdef _WIN32
-    gmtime_s(&tm, &now);
-#else
-    gmtime_r(&now, &tm);
-#endif
-    char buf[32];
-    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return buf;
+    const auto now = std::chrono::system_clock::now().time_since_epoch();
+    return format_utc(std::chrono::duration_cast<std::chrono::milliseconds>(now).count());
 }
 
 // Terminal height in lines, 0 when unknown.

@@ -1,10 +1,18 @@
 // Owns how --watch stamps a sample in a stream: a "time" member first in each JSON Lines object,
-// a "# <time>" line before a text block.
+// a "# <time>" line before a text block; and the one spelling of a UTC time.
+#include <fmt/chrono.h>
 #include <fmt/format.h>
+
+#include <ctime>
 
 #include "tcpstat/render.hpp"
 
 namespace tcpstat {
+
+std::string format_utc(std::int64_t unix_ms) {
+    const auto t = static_cast<std::time_t>(unix_ms / 1000);
+    return fmt::format("{:%Y-%m-%dT%H:%M:%SZ}", fmt::gmtime(t));
+}
 
 std::string add_time_field(std::string_view jsonl, std::string_view stamp) {
     std::string out;
