@@ -1,6 +1,9 @@
 // Owns the per-protocol, per-state summary (tcpstat summary).
 #pragma once
 
+#include <array>
+#include <cstdint>
+
 #include "tcpstat/model.hpp"
 #include "tcpstat/result_table.hpp"
 
@@ -12,5 +15,17 @@ namespace tcpstat {
 // CLOSE_WAIT, CLOSING, LAST_ACK, TIME_WAIT, CLOSE, then NEW_SYN_RECV/DELETE_TCB only if
 // non-zero; UDP: UNCONN, ESTAB), followed by one "total" row per protocol (state = "total").
 Table summarize(const Snapshot& snap, bool tcp, bool udp);
+
+// The counts summarize() tabulates, fed one socket at a time, so a summary read as the dump
+// arrives never holds the sockets.
+class SummaryCounts {
+public:
+    void add(const Socket& s);
+    Table table(bool tcp, bool udp) const;
+
+private:
+    // [protocol][state][family]
+    std::array<std::array<std::array<std::int64_t, 2>, kStateCount>, 2> counts_{};
+};
 
 }  // namespace tcpstat

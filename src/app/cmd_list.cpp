@@ -40,6 +40,13 @@ int run_list(Options& options, Output& out) {
         print_warnings(snap);
         return matched == 0 ? 1 : 0;
     }
+    if (streams_summary(options)) {
+        const StreamedSummary summary = stream_summary(options, plan_gathering(options, *backend), *backend);
+        render_table(summary.table, render, out);
+        out.flush();
+        print_warnings(summary.snap);
+        return summary.matched == 0 ? 1 : 0;
+    }
     if (packs(options)) {
         const PackedListing listing = gather_packed(plan_gathering(options, *backend), *backend);
         render_packed_sockets(listing.rows, listing.context, render, out);

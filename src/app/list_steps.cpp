@@ -38,13 +38,17 @@ namespace {
 // Filters each batch as the listing's filter would the whole table, then prints or counts it.
 class ListingSink : public SocketSink {
 public:
-    ListingSink(const Options& o, const GatherPlan& plan, const RenderOptions& render, Output& out)
-        : count_only_(o.count), filter_(plan.filter), stream_(render, out) {}
+    // With `summary`, counts by state what passes instead of printing it.
+    ListingSink(const Options& o, const GatherPlan& plan, const RenderOptions& render, Output& out,
+                SummaryCounts* summary = nullptr)
+        : count_only_(o.count || summary), filter_(plan.filter), stream_(render, out), summary_(summary) {}
 
     void take(std::vector<Socket>& batch, const Snapshot& context) override {
         view_.sockets = std::move(batch);
         apply_socket_filter(view_, filter_);
         matched_ += view_.sockets.size();
+        if (summary_)
+            for (const Socket& s : view_.sockets) summary_->add(s);
         if (!count_only_) {
             // What the cells look up besides the socket: small maps, copied per batch.
             view_.users = context.users;
@@ -66,6 +70,7 @@ private:
     bool count_only_;
     const Filter& filter_;
     SocketStream stream_;
+    SummaryCounts* summary_;
     Snapshot view_;
     std::size_t matched_ = 0;
 };
@@ -76,6 +81,20 @@ bool streams(const Options& o) {
     if (o.command != Command::List || !o.group_by.empty() || !o.sort_keys.empty()) return false;
     if (o.needs_owners() || o.resolve) return false;
     return o.count || streams_rows(o.render.format);
+}
+
+bool streams_summary(const Options& o) { return o.command == Command::Summary && !o.filter.needs_owners(); }
+
+StreamedSummary stream_summary(const Options& o, const GatherPlan& plan, Backend& backend) {
+    std::string nothing;
+    Output unused(&nothing);
+    SummaryCounts counts;
+    ListingSink sink(o, plan, o.render, unused, &counts);
+    StreamedSummary result;
+    result.snap = backend.collect_into(plan.request, sink);
+    result.table = counts.table(o.filter.tcp, o.filter.udp);
+    result.matched = sink.matched();
+    return result;
 }
 
 bool packs(const Options& o) {

@@ -29,6 +29,16 @@ void render_result(const Options& o, const RenderOptions& render, Snapshot& snap
 // rows one by one (tsv, csv, jsonl), or --count. The table keeps every row to align columns.
 bool streams(const Options& o);
 
+// summary counted as the dump arrives (with no owner filter: nothing to join), so it holds a
+// batch rather than every socket. The snapshot has no sockets: its warnings and source.
+struct StreamedSummary {
+    Snapshot snap;
+    Table table;
+    std::size_t matched = 0;
+};
+bool streams_summary(const Options& o);
+StreamedSummary stream_summary(const Options& o, const GatherPlan& plan, Backend& backend);
+
 // Whether a run that does not stream keeps its rows packed rather than as Sockets (a third of
 // the memory at 100k): a listing with no global order (the table, -f json, or a row format with
 // owner fields), and nothing only a Socket array carries or joins: no owner filter, ages,

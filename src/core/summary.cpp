@@ -7,7 +7,6 @@ namespace tcpstat {
 
 namespace {
 
-// [protocol][state][family]
 using Counts = std::array<std::array<std::array<std::int64_t, 2>, kStateCount>, 2>;
 
 // State-machine order: how a connection lives, not the kernel's numbering.
@@ -56,14 +55,13 @@ void add_protocol(Table& t, const Counts& counts, Protocol p) {
 
 }  // namespace
 
-Table summarize(const Snapshot& snap, bool tcp, bool udp) {
-    Counts counts{};
-    for (const Socket& s : snap.sockets) {
-        auto st = static_cast<std::size_t>(s.state);
-        if (st == 0 || st >= static_cast<std::size_t>(kStateCount)) continue;  // not a state we know
-        ++counts[static_cast<std::size_t>(s.protocol) & 1u][st][s.family == Family::Inet ? 0 : 1];
-    }
+void SummaryCounts::add(const Socket& s) {
+    auto st = static_cast<std::size_t>(s.state);
+    if (st == 0 || st >= static_cast<std::size_t>(kStateCount)) return;  // not a state we know
+    ++counts_[static_cast<std::size_t>(s.protocol) & 1u][st][s.family == Family::Inet ? 0 : 1];
+}
 
+Table SummaryCounts::table(bool tcp, bool udp) const {
     Table t;
     t.name = "summary";
     t.columns = {
@@ -71,9 +69,15 @@ Table summarize(const Snapshot& snap, bool tcp, bool udp) {
         {"ipv4", "IPV4", FieldType::Number},   {"ipv6", "IPV6", FieldType::Number},
         {"total", "TOTAL", FieldType::Number},
     };
-    if (tcp) add_protocol(t, counts, Protocol::Tcp);
-    if (udp) add_protocol(t, counts, Protocol::Udp);
+    if (tcp) add_protocol(t, counts_, Protocol::Tcp);
+    if (udp) add_protocol(t, counts_, Protocol::Udp);
     return t;
+}
+
+Table summarize(const Snapshot& snap, bool tcp, bool udp) {
+    SummaryCounts counts;
+    for (const Socket& s : snap.sockets) counts.add(s);
+    return counts.table(tcp, udp);
 }
 
 }  // namespace tcpstat
