@@ -22,8 +22,8 @@ public:
     PackedSockets(PackedSockets&&) noexcept = default;
     PackedSockets& operator=(PackedSockets&&) noexcept = default;
 
-    // Keeps every field of `s` except owners (set_owners), tcp_info and memory (-e and -m are
-    // not packed: their listings keep Sockets).
+    // Keeps every field of `s` except tcp_info and memory (-e and -m are not packed: their
+    // listings keep Sockets). Owners the socket already has are kept until set_owners().
     void append(const Socket& s);
     std::size_t size() const { return offsets_.size(); }
     bool empty() const { return offsets_.empty(); }
@@ -37,7 +37,8 @@ public:
     std::optional<std::uint64_t> inode(std::size_t i) const;
 
     // Every row's owners at once: row i owns owners[begin[i] .. begin[i + 1]), so `begin` has
-    // size() + 1 entries (or none: no row has an owner). Replaces earlier owners.
+    // size() + 1 entries (or none: the owners rows were appended with). Replaces earlier owners;
+    // rows appended afterwards keep their own.
     void set_owners(std::vector<Owner> owners, std::vector<std::uint32_t> begin);
 
     // The bytes held, rows and owners together (for tests and benchmarks).

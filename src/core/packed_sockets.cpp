@@ -28,8 +28,10 @@ enum Bit : std::uint16_t {
     kTimer = 1u << 15,
 };
 
-// mask 2 + state 1 + two endpoints (16 + 2 + 5) + ten varints of at most 10 + the timer kind.
-constexpr std::size_t kMaxRow = 3 + 2 * 23 + 10 * 10 + 1;
+// mask 2 + state 1 + two endpoints (16 + 2 + 5) + ten varints of at most 10 + the timer kind,
+// then the owner count; each carried owner adds at most 15 (pid and fd).
+constexpr std::size_t kMaxRow = 3 + 2 * 23 + 10 * 10 + 1 + 10;
+constexpr std::size_t kMaxOwner = 15;
 // Small listings stay small; big ones get blocks of 1 MiB, which the allocator maps on their own
 // and whose untouched tail pages never become resident.
 constexpr std::size_t kFirstBlock = 16 * 1024;
@@ -114,9 +116,11 @@ void get(Reader& r, std::uint16_t mask, Bit bit, PackedOptional<T>& v) {
 }  // namespace
 
 void PackedSockets::append(const Socket& s) {
-    if (blocks_.empty() || blocks_.back().capacity - blocks_.back().used < kMaxRow) {
+    const std::size_t most = kMaxRow + s.owners.size() * kMaxOwner;
+    if (blocks_.empty() || blocks_.back().capacity - blocks_.back().used < most) {
         Block b;
         b.capacity = blocks_.empty() ? kFirstBlock : std::min(kLastBlock, blocks_.back().capacity * 2);
+        b.capacity = std::max(b.capacity, most);  // a socket of thousands of owners gets a block of its own
         b.data.reset(new std::uint8_t[b.capacity]);  // not zeroed: only what is written is touched
         b.first_row = size();
         blocks_.push_back(std::move(b));
@@ -166,6 +170,13 @@ void PackedSockets::append(const Socket& s) {
         w.byte(static_cast<std::uint8_t>(s.timer->kind));
         w.varint(s.timer->expires_ms);
     }
+    // Owners a backend's table already carries (Windows names the pid in every row); one byte
+    // (none) where owners are joined later.
+    w.varint(s.owners.size());
+    for (const Owner& o : s.owners) {
+        w.varint(zigzag(o.pid));
+        w.varint(o.fd ? static_cast<std::uint64_t>(static_cast<std::uint32_t>(*o.fd)) + 1 : 0);
+    }
     offsets_.push_back(static_cast<std::uint32_t>(b.used));
     b.used = static_cast<std::size_t>(w.at() - b.data.get());
 }
@@ -214,7 +225,16 @@ void PackedSockets::decode(std::size_t i, Socket& out) const {
         out.timer = std::nullopt;
     }
     out.owners.clear();
-    if (!owner_begin_.empty())
+    // Rows appended after set_owners() keep their own.
+    const bool joined = i + 1 < owner_begin_.size();
+    const std::uint64_t carried = r.varint();
+    for (std::uint64_t k = 0; k < carried; ++k) {
+        Owner o;
+        o.pid = static_cast<Pid>(unzigzag(r.varint()));
+        if (const std::uint64_t fd = r.varint()) o.fd = static_cast<std::int32_t>(static_cast<std::uint32_t>(fd - 1));
+        if (!joined) out.owners.push_back(o);
+    }
+    if (joined)
         for (std::uint32_t k = owner_begin_[i]; k < owner_begin_[i + 1]; ++k) out.owners.push_back(owners_[k]);
     out.tcp_info.reset();
     out.memory.reset();
