@@ -313,8 +313,7 @@ void OwnerPrefetch::attach(OwnerJoin& join, Snapshot& snap, const OwnerRequest& 
         return;  // the proc root could not be opened: no walk ran
     }
 
-    // The walk saw every socket fd. One list of them sorted by inode, searched once per socket,
-    // needs no index beside it (a hash of 100k sockets is 4 MiB of fresh pages).
+    // The walk saw every socket fd: one list of them sorted by inode, looked up once per socket.
     std::vector<SocketFd> fds = std::move(st.results[0].sockets);
     std::vector<std::pair<Pid, Process>> processes = std::move(st.results[0].processes);
     std::vector<WorkerResult> results(1);
@@ -330,16 +329,17 @@ void OwnerPrefetch::attach(OwnerJoin& join, Snapshot& snap, const OwnerRequest& 
 
     // Keep the details of only the processes that own one of the join's sockets.
     std::vector<bool> owning(processes.size(), false);
-    for (std::size_t i = 0; i < join.size(); ++i) {
-        const auto inode = join.inode(i);
-        if (!inode) continue;
-        auto it = std::lower_bound(fds.begin(), fds.end(), *inode,
-                                   [](const SocketFd& f, std::uint64_t v) { return f.first < v; });
-        for (; it != fds.end() && it->first == *inode; ++it) {
-            join.add(static_cast<std::uint32_t>(i), it->second);
-            auto p = std::lower_bound(processes.begin(), processes.end(), it->second.pid,
-                                      [](const auto& e, Pid pid) { return e.first < pid; });
-            if (p != processes.end() && p->first == it->second.pid) owning[p - processes.begin()] = true;
+    {
+        const SortedInodes<SocketFd> by_inode(fds);
+        for (std::size_t i = 0; i < join.size(); ++i) {
+            const auto inode = join.inode(i);
+            if (!inode) continue;
+            by_inode.for_each_match(*inode, [&](const SocketFd& fd) {
+                join.add(static_cast<std::uint32_t>(i), fd.second);
+                auto p = std::lower_bound(processes.begin(), processes.end(), fd.second.pid,
+                                          [](const auto& e, Pid pid) { return e.first < pid; });
+                if (p != processes.end() && p->first == fd.second.pid) owning[p - processes.begin()] = true;
+            });
         }
     }
     std::vector<SocketFd>().swap(fds);
