@@ -132,6 +132,7 @@ int run_watch(const Options& o) {
     auto backend = make_system_backend(o.request);
     const GatherPlan plan = plan_gathering(o, *backend);
     const bool streaming = streams(o);
+    const bool packing = !streaming && packs(o);
     const auto period = std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(*o.watch_seconds));
 
     StopSignals signals;
@@ -154,6 +155,14 @@ int run_watch(const Options& o) {
             buf.flush();
             s.snap = std::move(snap);
             code = matched == 0 ? 1 : 0;
+        } else if (packing) {
+            // A table (or owner) listing keeps its rows packed, as a single run does.
+            PackedListing listing = gather_packed(plan, *backend);
+            Output buf(&text);
+            render_packed_sockets(listing.rows, listing.context, render, buf);
+            buf.flush();
+            code = listing.rows.empty() ? 1 : 0;
+            s.snap = std::move(listing.context);
         } else {
             s = take_sample(o, plan, *backend, growth);
             code = s.snap.sockets.empty() ? 1 : 0;

@@ -381,6 +381,7 @@ void join_owners(OwnerJoin& join, Snapshot& snap, const OwnerRequest& request, c
         finish(join, snap, results, request);
         return;
     }
+
     int list_err = 0;
     const std::vector<Pid> pids = pids_to_walk(proc_fd, request, list_err);
     if (list_err != 0)
