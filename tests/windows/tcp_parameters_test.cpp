@@ -64,5 +64,27 @@ TEST(TcpParameters, ValuesOutsideTheDocumentedRangesFallBackToTheDefaults) {
     EXPECT_TRUE(facts_from_parameters(half).ephemeral_is_default);
 }
 
+// serve collects on every scrape: the WMI range is read once per kRangeRefresh, a failure too.
+TEST(TcpParameters, TheRangeIsReadOncePerPeriodEvenWhenItFails) {
+    using namespace std::chrono;
+    RangeCache cache;
+    int reads = 0;
+    RangeCache::Range answer;  // WMI without the class (Wine): no range
+    auto read = [&] {
+        ++reads;
+        return answer;
+    };
+    const steady_clock::time_point t0{};
+    EXPECT_EQ(cache.get(t0 + hours(1), read), std::nullopt);
+    EXPECT_EQ(cache.get(t0 + hours(1) + seconds(15), read), std::nullopt);
+    EXPECT_EQ(cache.get(t0 + hours(1) + kRangeRefresh - seconds(1), read), std::nullopt);
+    EXPECT_EQ(reads, 1);
+    answer = std::pair<std::uint32_t, std::uint32_t>{10000, 5000};  // an administrator ran netsh
+    EXPECT_EQ(cache.get(t0 + hours(1) + kRangeRefresh, read), answer);
+    EXPECT_EQ(reads, 2);
+    EXPECT_EQ(cache.get(t0 + hours(1) + kRangeRefresh + seconds(15), read), answer);
+    EXPECT_EQ(reads, 2);
+}
+
 }  // namespace
 }  // namespace tcpstat::win

@@ -1,8 +1,10 @@
 // Owns doctor's Windows TCP facts from the TCP/IP parameters (dynamic port range, TIME_WAIT delay) and their documented defaults; no windows.h.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <optional>
+#include <utility>
 
 #include "tcpstat/kernel_facts.hpp"
 
@@ -34,7 +36,31 @@ inline constexpr std::uint32_t kMaxTimeWaitDelay = 300;
 // marked as such (KernelFacts::ephemeral_is_default, time_wait_is_default).
 KernelFacts facts_from_parameters(const TcpParameters& p);
 
-// Reads them from this system (tcp_parameters_read.cpp, Windows only).
+// Reads them from this system (tcp_parameters_read.cpp, Windows only). The dynamic range comes
+// from a RangeCache: serve collects on every scrape.
 TcpParameters system_tcp_parameters();
+
+// The dynamic port range changes only when an administrator runs netsh, but serve collects on
+// every scrape and the WMI query behind it may wait up to its 5 s timeout: a read is reused for
+// kRangeRefresh, a failed one too, so a stuck WMI service costs one wait per period, not one per
+// scrape. doctor reads once per run either way.
+inline constexpr std::chrono::seconds kRangeRefresh{300};
+class RangeCache {
+public:
+    using Range = std::optional<std::pair<std::uint32_t, std::uint32_t>>;
+    // `read()` is asked when nothing was read yet, or the last read is kRangeRefresh old at `now`.
+    template <class Read>
+    Range get(std::chrono::steady_clock::time_point now, Read&& read) {
+        if (!read_at_ || now - *read_at_ >= kRangeRefresh) {
+            value_ = read();
+            read_at_ = now;
+        }
+        return value_;
+    }
+
+private:
+    std::optional<std::chrono::steady_clock::time_point> read_at_;
+    Range value_;
+};
 
 }  // namespace tcpstat::win

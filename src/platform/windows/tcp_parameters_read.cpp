@@ -4,6 +4,8 @@
 #include <oleauto.h>
 #include <wbemidl.h>
 
+#include <chrono>
+#include <mutex>
 #include <optional>
 #include <utility>
 
@@ -93,7 +95,14 @@ TcpParameters system_tcp_parameters() {
     if (RegGetValueW(HKEY_LOCAL_MACHINE, L"SYSTEM\\CurrentControlSet\\Services\\Tcpip\\Parameters",
                      L"TcpTimedWaitDelay", RRF_RT_REG_DWORD, nullptr, &value, &size) == ERROR_SUCCESS)
         p.time_wait_delay_s = value;
-    if (auto range = wmi_dynamic_range()) {
+    static std::mutex guard;  // serve may collect from more than one thread
+    static RangeCache cache;
+    RangeCache::Range cached;
+    {
+        const std::lock_guard<std::mutex> lock(guard);
+        cached = cache.get(std::chrono::steady_clock::now(), wmi_dynamic_range);
+    }
+    if (const auto& range = cached) {
         p.dynamic_start = range->first;
         p.dynamic_count = range->second;
     }
