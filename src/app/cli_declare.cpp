@@ -12,7 +12,6 @@
 namespace tcpstat::app {
 namespace {
 
-
 constexpr const char* kMainExamples = R"(
 Examples:
   tcpstat --state close_wait                  each CLOSE_WAIT socket with its pid and process
@@ -130,6 +129,14 @@ void add_filters(CLI::App& app, RawFlags& raw) {
 }
 
 namespace {
+
+// An adder of one command's valued options, all in one help group (doctor's thresholds, serve's
+// exporter settings).
+auto grouped_options(CLI::App* command, const char* group) {
+    return [command, group](const char* name, std::optional<std::string>& into, const char* type, const char* help) {
+        command->add_option(name, into, help)->type_name(type)->group(group);
+    };
+}
 
 void add_monitoring(CLI::App& app, RawFlags& raw) {
     // --output has no -o: that is ss's and netstat's timers (-o/--timers).
@@ -256,9 +263,7 @@ Examples:
     CLI::App* doctor = app.add_subcommand("doctor", "diagnose: CLOSE_WAIT leaks, TIME_WAIT port exhaustion, full accept "
                                                     "queues, SYN_RECV and FIN_WAIT2 pile-ups, orphans");
     doctor->fallthrough();
-    auto threshold = [&](const char* name, std::optional<std::string>& into, const char* type, const char* help) {
-        doctor->add_option(name, into, help)->type_name(type)->group("Thresholds");
-    };
+    const auto threshold = grouped_options(doctor, "Thresholds");
     threshold("--close-wait", raw.close_wait, "N", "CLOSE_WAIT sockets per process and port (default 10)");
     threshold("--time-wait-percent", raw.time_wait_percent, "P",
 #ifdef _WIN32
@@ -308,9 +313,7 @@ Exit status: 0 every selected socket closed (or already gone; dry run: some woul
     CLI::App* serve = app.add_subcommand("serve", "Prometheus exporter: an HTTP server answering GET /metrics "
                                                   "with a fresh snapshot (states per process and port)");
     serve->fallthrough();
-    auto serve_opt = [&](const char* name, std::optional<std::string>& into, const char* type, const char* help) {
-        serve->add_option(name, into, help)->type_name(type)->group("Exporter");
-    };
+    const auto serve_opt = grouped_options(serve, "Exporter");
     serve_opt("--listen", raw.listen, "ADDR:PORT",
               "where to listen (default 127.0.0.1:29100; [::1]:PORT for IPv6, :PORT for every IPv4 address)");
     serve->add_option("--ports", raw.serve_ports, "server ports that keep their own port label; other server "
