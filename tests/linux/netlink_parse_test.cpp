@@ -403,6 +403,29 @@ TEST(NetlinkParseSynthetic, UnknownStatesAreCountedAndNewSynRecvFolds) {
     EXPECT_EQ(p.out[1].state, TcpState::SynRecv);
 }
 
+// What a dump sends for a socket that finished closing after the dump chose it: CLOSE, local
+// port already 0. For TCP that row is gone; for UDP, CLOSE is an unconnected socket and stays.
+TEST(NetlinkParseSynthetic, TcpSocketsThatClosedDuringTheDumpAreDropped) {
+    Bytes b;
+    inet_diag_msg closed = v4_msg(7);
+    closed.id.idiag_sport = 0;
+    append_message(b, SOCK_DIAG_BY_FAMILY, NLM_F_MULTI, diag_payload(v4_msg(1)));
+    append_message(b, SOCK_DIAG_BY_FAMILY, NLM_F_MULTI, diag_payload(closed));
+    append_message(b, SOCK_DIAG_BY_FAMILY, NLM_F_MULTI, diag_payload(v4_msg(8)));
+    const Parsed tcp = parse(b);
+    EXPECT_EQ(tcp.st.closed, 1u);
+    EXPECT_EQ(tcp.st.sockets, 2u);
+    EXPECT_EQ(tcp.st.malformed, 0u);
+    ASSERT_EQ(tcp.out.size(), 2u);
+    EXPECT_EQ(tcp.out[0].state, TcpState::Established);
+    EXPECT_EQ(tcp.out[1].state, TcpState::CloseWait);
+
+    const Parsed udp = parse(b, Protocol::Udp);
+    EXPECT_EQ(udp.st.closed, 0u);
+    ASSERT_EQ(udp.out.size(), 3u);
+    EXPECT_EQ(udp.out[1].state, TcpState::Close);
+}
+
 TEST(NetlinkParseSynthetic, MinisocketsHaveNoUid) {
     Bytes b;
     inet_diag_msg tw = v4_msg(6);

@@ -110,7 +110,7 @@ int errno_of(int code) {
     return v > 4095 ? EPROTO : static_cast<int>(v);
 }
 
-enum class Decoded { Socket, UnknownState, Malformed };
+enum class Decoded { Socket, UnknownState, Closed, Malformed };
 
 // Walks the attributes after the fixed header; only INET_DIAG_INFO and SKMEMINFO are used, but every attribute
 // must lie inside the message or the message is not trusted.
@@ -145,6 +145,16 @@ Decoded decode_socket(std::span<const std::uint8_t> payload, const ParseContext&
     if (!state) {
         if (stats.unknown_state++ == 0) stats.first_unknown_state = m.idiag_state;
         return Decoded::UnknownState;
+    }
+
+    // A dump holds a socket by reference between choosing it (filters included) and describing
+    // it. One that finishes closing in between is described after the fact: CLOSE, and with its
+    // local port already given back (reads 0, __inet_put_port). No TCP socket the kernel dumps is
+    // in CLOSE otherwise (the tables it walks drop a socket before it enters CLOSE), so the row
+    // is one that is gone, and a listing or a port filter must not show it.
+    if (ctx.protocol == Protocol::Tcp && *state == TcpState::Close) {
+        ++stats.closed;
+        return Decoded::Closed;
     }
 
     Socket& s = out.emplace_back();
@@ -193,7 +203,8 @@ BufferStatus parse_buffer(std::span<const std::uint8_t> buffer, const ParseConte
         if (h.nlmsg_type == SOCK_DIAG_BY_FAMILY || (ctx.legacy_tcp && h.nlmsg_type == TCPDIAG_GETSOCK)) {
             switch (decode_socket(payload, ctx, out, stats)) {
                 case Decoded::Socket: ++stats.sockets; break;
-                case Decoded::UnknownState: break;
+                case Decoded::UnknownState:
+                case Decoded::Closed: break;
                 case Decoded::Malformed: ++stats.malformed; break;
             }
             continue;

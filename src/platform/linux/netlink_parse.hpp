@@ -32,6 +32,7 @@ struct ParseStats {
     std::size_t sockets = 0;        // appended
     std::size_t unknown_state = 0;  // skipped: a state number this program does not know
     unsigned first_unknown_state = 0;
+    std::size_t closed = 0;         // skipped: a TCP socket that finished closing during the dump
     std::size_t malformed = 0;      // skipped: a message or attribute that does not fit
     std::size_t foreign = 0;        // ignored: wrong seq/portid, or an unexpected message type
     int error = 0;                  // errno of a Failed status (positive)
