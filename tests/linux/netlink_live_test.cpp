@@ -388,8 +388,7 @@ TEST_F(NetlinkLive, ExpressionPushDownReturnsOnlyMatchingSockets) {
         {"sport gt :" + p4 + " or sport lt :" + p4},  // every port but p4: never empty, whatever ports came up
         {"src 0.0.0.0/0 and dport ge :1"},
     };
-    Snapshot settled;
-    wait_orphan_fin_wait2(settled, w());  // so that no socket changes state between the two dumps
+    // The suite's world is settled (wait_until_settled): no socket changes between the two dumps.
     const Snapshot all = read_tables(all_request());
     for (const auto& words : cases) {
         CollectRequest r = all_request();
